@@ -1,0 +1,30 @@
+//! Codecs: compressed frame bytes → samples. One folder or file per compression standard,
+//! each a pure function `decode(&[u8]) -> Result<DecodedImage, CodecError>`.
+
+mod error;
+mod image;
+pub mod rle;
+#[cfg(test)]
+pub mod test_support;
+
+pub use error::CodecError;
+pub use image::{check_frame_size, DecodedImage, Samples, MAX_FRAME_SAMPLES};
+
+/// Which standard a compressed frame is coded with (the transfer syntax's family).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Family {
+    Jpeg,
+    JpegLs,
+    Jpeg2000,
+    JpegXl,
+}
+
+/// Decodes one compressed frame of the given family.
+pub fn decode_family(family: Family, _codestream: &[u8]) -> Result<DecodedImage, CodecError> {
+    match family {
+        Family::Jpeg => Err(CodecError::unsupported("JPEG", "decoder not built in")),
+        Family::JpegLs => Err(CodecError::unsupported("JPEG-LS", "decoder not built in")),
+        Family::Jpeg2000 => Err(CodecError::unsupported("JPEG 2000", "decoder not built in")),
+        Family::JpegXl => Err(CodecError::unsupported("JPEG XL", "decoder not built in")),
+    }
+}

@@ -1,0 +1,172 @@
+//! Decoding one frame: frame bytes → codec → stored values → colour to RGB.
+
+use std::borrow::Cow;
+
+use super::image_info::SampleFormat;
+use super::transfer_syntax::Encoding;
+use super::{DicomImage, Frame};
+use crate::codec::{self, rle, DecodedImage, Family};
+use crate::error::DecodeError;
+use crate::pipeline::{expand_422, from_float_bytes, interleave_planes, to_rgb_in_place, Photometric, PixelValues};
+
+impl DicomImage {
+    /// Decodes frame `frame` (0-based).
+    pub fn decode_frame(&self, frame: u32) -> Result<Frame, DecodeError> {
+        let info = &self.info;
+        if frame >= info.number_of_frames {
+            return Err(DecodeError::FrameOutOfRange { frame, frames: info.number_of_frames });
+        }
+        let count = usize::try_from(info.samples_per_frame())
+            .map_err(|_| DecodeError::TooLarge { bytes: info.samples_per_frame(), limit: super::MAX_FRAME_BYTES })?;
+        let (pixels, mut photometric) = match (info.sample_format, self.transfer_syntax.encoding) {
+            (SampleFormat::Float32 | SampleFormat::Float64, _) => {
+                let double = info.sample_format == SampleFormat::Float64;
+                let bytes = self.native_frame_bytes(frame)?;
+                (from_float_bytes(&bytes, count, double)?, info.photometric)
+            }
+            (_, Encoding::Native) => {
+                let bytes = self.native_frame_bytes(frame)?;
+                self.native_values(&bytes, count)?
+            }
+            (_, Encoding::EncapsulatedNative) => {
+                let bytes = self.encapsulated_frame(frame)?;
+                self.native_values(&bytes, count)?
+            }
+            (_, encoding) => {
+                let bytes = self.encapsulated_frame(frame)?;
+                let decoded = self.run_codec(encoding, &bytes)?;
+                self.check_decoded(&decoded)?;
+                let photometric = if decoded.colour_transformed { Photometric::Rgb } else { info.photometric };
+                (info.layout.from_samples(decoded.samples), photometric)
+            }
+        };
+        let pixels = if info.samples_per_pixel == 3 && photometric != Photometric::Rgb {
+            let converted = convert_to_rgb(pixels, photometric, info.layout.bits_stored);
+            photometric = Photometric::Rgb;
+            converted
+        } else {
+            pixels
+        };
+        Ok(Frame {
+            rows: info.rows,
+            columns: info.columns,
+            samples_per_pixel: info.samples_per_pixel,
+            bits_allocated: info.layout.bits_allocated,
+            bits_stored: info.layout.bits_stored,
+            pixel_representation: u16::from(info.layout.signed),
+            photometric,
+            pixels,
+        })
+    }
+
+    /// Native samples → stored values, planar and 4:2:2 layouts made interleaved per pixel.
+    fn native_values(&self, bytes: &[u8], count: usize) -> Result<(PixelValues, Photometric), DecodeError> {
+        let info = &self.info;
+        let subsampled = matches!(info.photometric, Photometric::YbrFull422 | Photometric::YbrPartial422);
+        if subsampled {
+            // C.7.6.3.1.2: two pixels share Cb and Cr: 2 samples per pixel on average.
+            let pairs = (info.columns as usize).div_ceil(2) * info.rows as usize;
+            let values = info.layout.from_native(bytes, pairs * 4)?;
+            let (columns, rows) = (info.columns as usize, info.rows as usize);
+            let expanded = match values {
+                PixelValues::U8(v) => PixelValues::U8(expand_422(&v, columns, rows)),
+                PixelValues::U16(v) => PixelValues::U16(expand_422(&v, columns, rows)),
+                other => other,
+            };
+            return Ok((expanded, info.photometric));
+        }
+        let values = info.layout.from_native(bytes, count)?;
+        let values = if info.samples_per_pixel == 3 && info.planar_configuration == 1 {
+            let pixels = count / 3;
+            match values {
+                PixelValues::U8(v) => PixelValues::U8(interleave_planes(&v, pixels)),
+                PixelValues::U16(v) => PixelValues::U16(interleave_planes(&v, pixels)),
+                other => other,
+            }
+        } else {
+            values
+        };
+        Ok((values, info.photometric))
+    }
+
+    fn run_codec(&self, encoding: Encoding, bytes: &[u8]) -> Result<DecodedImage, DecodeError> {
+        let info = &self.info;
+        let wrap = |source| DecodeError::Codec { transfer_syntax: self.transfer_syntax.name.to_string(), source };
+        match encoding {
+            Encoding::Rle => rle::decode(
+                bytes,
+                rle::RleGeometry {
+                    rows: info.rows,
+                    columns: info.columns,
+                    samples_per_pixel: info.samples_per_pixel,
+                    bits_allocated: info.layout.bits_allocated,
+                },
+            )
+            .map_err(wrap),
+            Encoding::Jpeg => codec::decode_family(Family::Jpeg, bytes).map_err(wrap),
+            Encoding::JpegLs => codec::decode_family(Family::JpegLs, bytes).map_err(wrap),
+            Encoding::Jpeg2000 => codec::decode_family(Family::Jpeg2000, bytes).map_err(wrap),
+            Encoding::JpegXl => codec::decode_family(Family::JpegXl, bytes).map_err(wrap),
+            Encoding::Native | Encoding::EncapsulatedNative => Err(DecodeError::Unsupported {
+                feature: "native pixel data passed to a codec".into(),
+            }),
+        }
+    }
+
+    /// The codec's image must have the header's size and number of samples.
+    fn check_decoded(&self, decoded: &DecodedImage) -> Result<(), DecodeError> {
+        let info = &self.info;
+        if decoded.width != info.columns || decoded.height != info.rows {
+            return Err(DecodeError::Mismatch {
+                reason: format!(
+                    "the codestream is {}×{} but Rows×Columns say {}×{}",
+                    decoded.width, decoded.height, info.columns, info.rows
+                ),
+            });
+        }
+        if decoded.components != info.samples_per_pixel {
+            return Err(DecodeError::Mismatch {
+                reason: format!(
+                    "the codestream has {} components but Samples per Pixel is {}",
+                    decoded.components, info.samples_per_pixel
+                ),
+            });
+        }
+        Ok(())
+    }
+
+    fn native_frame_bytes(&self, frame: u32) -> Result<Cow<'_, [u8]>, DecodeError> {
+        let info = &self.info;
+        let data = self.pixel_bytes()?;
+        let bits = info.layout.bits_allocated;
+        let samples = if matches!(info.photometric, Photometric::YbrFull422 | Photometric::YbrPartial422) {
+            u64::from(info.columns).div_ceil(2) * 4 * u64::from(info.rows)
+        } else {
+            info.samples_per_frame()
+        };
+        let bytes = match data {
+            Cow::Borrowed(data) => super::frames::native_frame(data, frame, samples, bits)?,
+            Cow::Owned(data) => Cow::Owned(super::frames::native_frame(&data, frame, samples, bits)?.into_owned()),
+        };
+        Ok(if self.transfer_syntax.big_endian && bits == 32 {
+            // Explicit VR Big Endian 32-bit data reaches us as swapped 16-bit words.
+            Cow::Owned(bytes.chunks_exact(4).flat_map(|c| [c[2], c[3], c[0], c[1]]).collect())
+        } else {
+            bytes
+        })
+    }
+}
+
+fn convert_to_rgb(pixels: PixelValues, photometric: Photometric, bits_stored: u16) -> PixelValues {
+    match pixels {
+        PixelValues::U8(mut v) => {
+            to_rgb_in_place(&mut v, photometric, bits_stored.min(8));
+            PixelValues::U8(v)
+        }
+        PixelValues::U16(mut v) => {
+            to_rgb_in_place(&mut v, photometric, bits_stored);
+            PixelValues::U16(v)
+        }
+        other => other,
+    }
+}

@@ -1,0 +1,80 @@
+//! Frame → RGBA display image, as the viewer draws it (8 bits per channel).
+
+use super::{GreyPipeline, PaletteColorLut, PixelValues};
+use crate::dicom::Frame;
+
+/// How to show a frame: the grey chain for monochrome images, a palette for PALETTE COLOR,
+/// nothing to choose for RGB.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Display<'a> {
+    Grey(GreyPipeline),
+    Palette(&'a PaletteColorLut),
+    Rgb,
+}
+
+/// Writes `rows × columns × 4` bytes of RGBA.
+pub fn render_rgba(frame: &Frame, display: &Display) -> Vec<u8> {
+    let pixels = frame.rows as usize * frame.columns as usize;
+    let mut rgba = vec![255u8; pixels * 4];
+    match display {
+        Display::Grey(pipeline) => render_grey(&frame.pixels, pipeline, &mut rgba),
+        Display::Palette(palette) => {
+            for (index, out) in rgba.chunks_exact_mut(4).enumerate() {
+                let value = frame.pixels.get_f64(index).unwrap_or(0.0);
+                out[..3].copy_from_slice(&palette.rgb8(value));
+            }
+        }
+        Display::Rgb => render_rgb(&frame.pixels, frame.bits_stored, &mut rgba),
+    }
+    rgba
+}
+
+fn write_grey<T: Copy>(values: &[T], rgba: &mut [u8], to_display: impl Fn(T) -> u8) {
+    for (out, value) in rgba.chunks_exact_mut(4).zip(values) {
+        let grey = to_display(*value);
+        out[0] = grey;
+        out[1] = grey;
+        out[2] = grey;
+    }
+}
+
+fn render_grey(values: &PixelValues, pipeline: &GreyPipeline, rgba: &mut [u8]) {
+    match values {
+        PixelValues::U8(v) => {
+            let table = pipeline.table(0, 255);
+            write_grey(v, rgba, |x| table[usize::from(x)]);
+        }
+        PixelValues::U16(v) => {
+            let table = pipeline.table(0, 65535);
+            write_grey(v, rgba, |x| table[usize::from(x)]);
+        }
+        PixelValues::I16(v) => {
+            let table = pipeline.table(-32768, 32767);
+            write_grey(v, rgba, |x| table[(i32::from(x) + 32768) as usize]);
+        }
+        PixelValues::U32(v) => write_grey(v, rgba, |x| pipeline.display(f64::from(x))),
+        PixelValues::I32(v) => write_grey(v, rgba, |x| pipeline.display(f64::from(x))),
+        PixelValues::F32(v) => write_grey(v, rgba, |x| pipeline.display(f64::from(x))),
+        PixelValues::F64(v) => write_grey(v, rgba, |x| pipeline.display(x)),
+    }
+}
+
+/// RGB samples to 8 bits: deeper samples are scaled by their Bits Stored range.
+fn render_rgb(values: &PixelValues, bits_stored: u16, rgba: &mut [u8]) {
+    let max = f64::from((1u32 << bits_stored.clamp(1, 16)) - 1);
+    match values {
+        PixelValues::U8(v) if bits_stored >= 8 => {
+            for (out, px) in rgba.chunks_exact_mut(4).zip(v.chunks_exact(3)) {
+                out[..3].copy_from_slice(px);
+            }
+        }
+        other => {
+            for (index, out) in rgba.chunks_exact_mut(4).enumerate() {
+                for channel in 0..3 {
+                    let value = other.get_f64(index * 3 + channel).unwrap_or(0.0);
+                    out[channel] = (value * 255.0 / max).round().clamp(0.0, 255.0) as u8;
+                }
+            }
+        }
+    }
+}
