@@ -3,6 +3,7 @@
 
 mod error;
 mod image;
+pub mod jpegls;
 pub mod rle;
 #[cfg(test)]
 pub mod test_support;
@@ -20,10 +21,10 @@ pub enum Family {
 }
 
 /// Decodes one compressed frame of the given family.
-pub fn decode_family(family: Family, _codestream: &[u8]) -> Result<DecodedImage, CodecError> {
+pub fn decode_family(family: Family, codestream: &[u8]) -> Result<DecodedImage, CodecError> {
     match family {
         Family::Jpeg => Err(CodecError::unsupported("JPEG", "decoder not built in")),
-        Family::JpegLs => Err(CodecError::unsupported("JPEG-LS", "decoder not built in")),
+        Family::JpegLs => jpegls::decode(codestream),
         Family::Jpeg2000 => Err(CodecError::unsupported("JPEG 2000", "decoder not built in")),
         Family::JpegXl => Err(CodecError::unsupported("JPEG XL", "decoder not built in")),
     }
