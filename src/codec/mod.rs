@@ -1,9 +1,13 @@
 //! Codecs: compressed frame bytes → samples. One folder or file per compression standard,
 //! each a pure function `decode(&[u8]) -> Result<DecodedImage, CodecError>`.
 
+mod c_alloc;
 mod error;
 mod image;
+pub mod jpeg2000;
 pub mod jpegls;
+#[cfg(feature = "jpegxl")]
+pub mod jpegxl;
 pub mod rle;
 #[cfg(test)]
 pub mod test_support;
@@ -25,7 +29,10 @@ pub fn decode_family(family: Family, codestream: &[u8]) -> Result<DecodedImage, 
     match family {
         Family::Jpeg => Err(CodecError::unsupported("JPEG", "decoder not built in")),
         Family::JpegLs => jpegls::decode(codestream),
-        Family::Jpeg2000 => Err(CodecError::unsupported("JPEG 2000", "decoder not built in")),
-        Family::JpegXl => Err(CodecError::unsupported("JPEG XL", "decoder not built in")),
+        Family::Jpeg2000 => jpeg2000::decode(codestream),
+        #[cfg(feature = "jpegxl")]
+        Family::JpegXl => jpegxl::decode(codestream),
+        #[cfg(not(feature = "jpegxl"))]
+        Family::JpegXl => Err(CodecError::unsupported("JPEG XL", "this build was made without the jpegxl feature")),
     }
 }
