@@ -4,6 +4,7 @@
 mod c_alloc;
 mod error;
 mod image;
+pub mod jpeg;
 pub mod jpeg2000;
 pub mod jpegls;
 #[cfg(feature = "jpegxl")]
@@ -27,7 +28,7 @@ pub enum Family {
 /// Decodes one compressed frame of the given family.
 pub fn decode_family(family: Family, codestream: &[u8]) -> Result<DecodedImage, CodecError> {
     match family {
-        Family::Jpeg => Err(CodecError::unsupported("JPEG", "decoder not built in")),
+        Family::Jpeg => jpeg::decode(codestream),
         Family::JpegLs => jpegls::decode(codestream),
         Family::Jpeg2000 => jpeg2000::decode(codestream),
         #[cfg(feature = "jpegxl")]
