@@ -56,11 +56,8 @@ impl DicomImage {
             (Photometric::PaletteColor, Some(palette)) => Display::Palette(palette),
             (photometric, _) if !photometric.is_monochrome() => Display::Rgb,
             _ => {
-                let presentation = if options.invert {
-                    self.info.presentation.toggled()
-                } else {
-                    self.info.presentation
-                };
+                let presentation =
+                    if options.invert { self.info.presentation.toggled() } else { self.info.presentation };
                 Display::Grey(GreyPipeline {
                     modality: self.info.modality_lut(frame_index),
                     voi: self.voi(frame_index, frame, options),
@@ -84,4 +81,3 @@ pub fn render_frame(bytes: &[u8], frame: u32, options: &RenderOptions) -> Result
     let (image, decoded) = decode_frame(bytes, frame)?;
     Ok(image.render(frame, &decoded, options))
 }
-

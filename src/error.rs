@@ -37,10 +37,9 @@ impl fmt::Display for DecodeError {
             DecodeError::NotDicom { reason } => {
                 write!(f, "not a DICOM file ({reason}); choose a DICOM (.dcm) file")
             }
-            DecodeError::Parse { reason } => write!(
-                f,
-                "the DICOM file is damaged or incomplete ({reason}); download or export it again"
-            ),
+            DecodeError::Parse { reason } => {
+                write!(f, "the DICOM file is damaged or incomplete ({reason}); download or export it again")
+            }
             DecodeError::Attribute { keyword, reason } => {
                 write!(f, "the image header has an unusable {keyword}: {reason}")
             }

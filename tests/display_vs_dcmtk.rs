@@ -86,7 +86,11 @@ fn compare_file(path: &Path, tally: &mut Tally) {
             assert_eq!((theirs.width, theirs.height), (ours.columns as usize, ours.rows as usize));
             let difference = max_difference(&ours.rgba, &theirs);
             println!("{} frame {frame_index} {args:?}: max difference {difference}", path.display());
-            assert!(difference <= 1, "{} frame {frame_index} {args:?}: differs from dcm2pnm by {difference}", path.display());
+            assert!(
+                difference <= 1,
+                "{} frame {frame_index} {args:?}: differs from dcm2pnm by {difference}",
+                path.display()
+            );
             tally.comparisons += 1;
             compared_any = true;
         }

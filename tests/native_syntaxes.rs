@@ -26,7 +26,9 @@ fn dcmconv_variants_decode_identically() {
         let reference = corpus().join(format!("wg04/REF/{id}_UNC"));
         let Ok(bytes) = std::fs::read(&reference) else { continue };
         let (_, expected) = decode(&bytes);
-        for (option, uid) in [("+ti", "1.2.840.10008.1.2"), ("+tb", "1.2.840.10008.1.2.2"), ("+td", "1.2.840.10008.1.2.1.99")] {
+        for (option, uid) in
+            [("+ti", "1.2.840.10008.1.2"), ("+tb", "1.2.840.10008.1.2.2"), ("+td", "1.2.840.10008.1.2.1.99")]
+        {
             let out = dir.join(format!("{id}{option}.dcm"));
             let status = Command::new("dcmconv").arg(option).arg(&reference).arg(&out).status().expect("dcmconv runs");
             assert!(status.success(), "dcmconv {option} {id}");

@@ -43,8 +43,14 @@ impl Rng {
 
 fn corpus_files() -> Vec<PathBuf> {
     let mut files = files_below(&corpus().join("wg04"));
-    files.extend(files_below(&corpus().join("dcmqi")).into_iter().filter(|p| p.extension().is_some_and(|e| e != "txt")));
-    files.extend(files_below(&corpus().join("mr-series-128")).into_iter().filter(|p| p.extension().is_some_and(|e| e == "dcm")).take(4));
+    files
+        .extend(files_below(&corpus().join("dcmqi")).into_iter().filter(|p| p.extension().is_some_and(|e| e != "txt")));
+    files.extend(
+        files_below(&corpus().join("mr-series-128"))
+            .into_iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "dcm"))
+            .take(4),
+    );
     files
 }
 

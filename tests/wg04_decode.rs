@@ -105,8 +105,7 @@ fn jpeg_ls_near(image: &DicomImage) -> u16 {
 fn jpeg_ls_near_lossless_within_near() {
     let compared = check_set("JLSN", |path, frame, reference, image| {
         let near = f64::from(jpeg_ls_near(image));
-        let max_error =
-            values(frame).iter().zip(values(reference)).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max);
+        let max_error = values(frame).iter().zip(values(reference)).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max);
         println!("JLSN {}: NEAR {near}, max error {max_error}", path.display());
         assert!(near > 0.0, "{}: a near-lossless stream should have NEAR > 0", path.display());
         assert!(max_error <= near, "{}: error {max_error} > NEAR {near}", path.display());

@@ -19,9 +19,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use core::ffi::{c_char, c_void};
-use std::alloc::{
-    alloc, alloc_zeroed, dealloc, realloc as rust_realloc, GlobalAlloc, Layout, System,
-};
+use std::alloc::{alloc, alloc_zeroed, dealloc, realloc as rust_realloc, GlobalAlloc, Layout, System};
 
 /// The system allocator (dlmalloc on wasm32), made to accept what C code ported to Rust
 /// does with it: `dealloc(null, _)` and zero-size layouts are no-ops, `alloc` of zero bytes
@@ -59,9 +57,7 @@ unsafe impl GlobalAlloc for CTolerantAllocator {
         if pointer.is_null() || layout.size() == 0 {
             // Nothing real to move from: a fresh block.
             // SAFETY: `new_size` with the old alignment was valid for the caller.
-            return unsafe {
-                self.alloc(Layout::from_size_align_unchecked(new_size, layout.align()))
-            };
+            return unsafe { self.alloc(Layout::from_size_align_unchecked(new_size, layout.align())) };
         }
         if new_size == 0 {
             // SAFETY: the block came from `System` (see `dealloc`).
@@ -109,10 +105,7 @@ unsafe fn block_of(pointer: *mut c_void) -> (*mut u8, Layout) {
         let base = (pointer as *mut u8).sub(HEADER);
         let size = (base as *const usize).read();
         // The layout was valid when the block was made, with this very size.
-        (
-            base,
-            Layout::from_size_align_unchecked(size + HEADER, HEADER),
-        )
+        (base, Layout::from_size_align_unchecked(size + HEADER, HEADER))
     }
 }
 

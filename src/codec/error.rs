@@ -33,14 +33,15 @@ impl fmt::Display for CodecError {
             CodecError::Truncated { codec, context } => {
                 write!(f, "{codec} stream is truncated ({context}); the file is incomplete")
             }
-            CodecError::Invalid { codec, reason } => write!(f, "{codec} stream is corrupt: {reason}"),
+            CodecError::Invalid { codec, reason } => {
+                write!(f, "{codec} stream is corrupt: {reason}")
+            }
             CodecError::Unsupported { codec, feature } => {
                 write!(f, "{codec} feature not supported: {feature}")
             }
-            CodecError::TooLarge { codec, samples, limit } => write!(
-                f,
-                "{codec} image declares {samples} samples, more than the limit of {limit}"
-            ),
+            CodecError::TooLarge { codec, samples, limit } => {
+                write!(f, "{codec} image declares {samples} samples, more than the limit of {limit}")
+            }
         }
     }
 }

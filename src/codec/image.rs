@@ -43,16 +43,10 @@ pub struct DecodedImage {
 }
 
 /// Checks `width × height × components` against [`MAX_FRAME_SAMPLES`] before a codec allocates.
-pub fn check_frame_size(
-    codec: &'static str,
-    width: u32,
-    height: u32,
-    components: u32,
-) -> Result<usize, CodecError> {
+pub fn check_frame_size(codec: &'static str, width: u32, height: u32, components: u32) -> Result<usize, CodecError> {
     let samples = u64::from(width) * u64::from(height) * u64::from(components);
     if samples > MAX_FRAME_SAMPLES {
         return Err(CodecError::TooLarge { codec, samples, limit: MAX_FRAME_SAMPLES });
     }
-    usize::try_from(samples)
-        .map_err(|_| CodecError::TooLarge { codec, samples, limit: MAX_FRAME_SAMPLES })
+    usize::try_from(samples).map_err(|_| CodecError::TooLarge { codec, samples, limit: MAX_FRAME_SAMPLES })
 }

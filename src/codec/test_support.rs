@@ -19,9 +19,9 @@ pub fn wg04(set: &str, name: &str) -> Option<Vec<u8>> {
 
 fn find_pixel_data(bytes: &[u8]) -> Option<usize> {
     // The last top-level (7FE0,0010) in explicit VR little endian: tag, then VR OB or OW.
-    (0..bytes.len().saturating_sub(8)).rev().find(|&i| {
-        bytes[i..i + 4] == [0xE0, 0x7F, 0x10, 0x00] && matches!(&bytes[i + 4..i + 6], b"OB" | b"OW")
-    })
+    (0..bytes.len().saturating_sub(8))
+        .rev()
+        .find(|&i| bytes[i..i + 4] == [0xE0, 0x7F, 0x10, 0x00] && matches!(&bytes[i + 4..i + 6], b"OB" | b"OW"))
 }
 
 /// The first frame's compressed bytes of an encapsulated file (fragments concatenated).

@@ -51,9 +51,7 @@ impl<'a> Attributes<'a> {
 
     /// Backslash-separated values of a string attribute.
     pub fn strings(&self, tag: Tag) -> Vec<String> {
-        self.string(tag)
-            .map(|s| s.split('\\').map(|part| part.trim().to_string()).collect())
-            .unwrap_or_default()
+        self.string(tag).map(|s| s.split('\\').map(|part| part.trim().to_string()).collect()).unwrap_or_default()
     }
 
     /// Raw value bytes (native byte order of the parsed values, i.e. little endian here).

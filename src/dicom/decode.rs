@@ -107,9 +107,9 @@ impl DicomImage {
             Encoding::JpegLs => codec::decode_family(Family::JpegLs, bytes).map_err(wrap),
             Encoding::Jpeg2000 => codec::decode_family(Family::Jpeg2000, bytes).map_err(wrap),
             Encoding::JpegXl => codec::decode_family(Family::JpegXl, bytes).map_err(wrap),
-            Encoding::Native | Encoding::EncapsulatedNative => Err(DecodeError::Unsupported {
-                feature: "native pixel data passed to a codec".into(),
-            }),
+            Encoding::Native | Encoding::EncapsulatedNative => {
+                Err(DecodeError::Unsupported { feature: "native pixel data passed to a codec".into() })
+            }
         }
     }
 

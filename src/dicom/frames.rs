@@ -65,11 +65,8 @@ impl<'a> Encapsulated<'a> {
             .unwrap_or_else(|| {
                 (0..count).filter(|&i| i == 0 || starts_codestream(&self.fragments[i], encoding)).collect()
             });
-        let mut ranges: Vec<(usize, usize)> = starts
-            .iter()
-            .enumerate()
-            .map(|(i, start)| (*start, starts.get(i + 1).copied().unwrap_or(count)))
-            .collect();
+        let mut ranges: Vec<(usize, usize)> =
+            starts.iter().enumerate().map(|(i, start)| (*start, starts.get(i + 1).copied().unwrap_or(count))).collect();
         ranges.retain(|(start, end)| start < end);
         Ok(ranges)
     }
@@ -78,9 +75,8 @@ impl<'a> Encapsulated<'a> {
     pub fn frame(&self, frame: u32, frames: u32, encoding: Encoding) -> Result<Cow<'a, [u8]>, DecodeError> {
         let ranges = self.frame_ranges(frames, encoding)?;
         let available = ranges.len() as u32;
-        let (start, end) = *ranges
-            .get(frame as usize)
-            .ok_or(DecodeError::FrameOutOfRange { frame, frames: available.min(frames) })?;
+        let (start, end) =
+            *ranges.get(frame as usize).ok_or(DecodeError::FrameOutOfRange { frame, frames: available.min(frames) })?;
         Ok(concat(&self.fragments[start..end]))
     }
 }

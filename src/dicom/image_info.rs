@@ -7,8 +7,8 @@ use dicom_core::Tag;
 use super::attributes::Attributes;
 use crate::error::DecodeError;
 use crate::pipeline::{
-    expand_segmented, LookupTable, ModalityLut, PaletteColorLut, Photometric, PresentationShape, Rescale,
-    StoredLayout, Voi, VoiLutFunction, WindowLevel,
+    expand_segmented, LookupTable, ModalityLut, PaletteColorLut, Photometric, PresentationShape, Rescale, StoredLayout,
+    Voi, VoiLutFunction, WindowLevel,
 };
 
 mod tag {
@@ -153,11 +153,8 @@ impl ImageInfo {
                 return Err(DecodeError::Attribute { keyword: "NumberOfFrames", reason: format!("{n}") });
             }
         };
-        let palette = if photometric == Photometric::PaletteColor {
-            Some(read_palette(attrs, layout.signed)?)
-        } else {
-            None
-        };
+        let palette =
+            if photometric == Photometric::PaletteColor { Some(read_palette(attrs, layout.signed)?) } else { None };
         let monochrome1 = photometric == Photometric::Monochrome1;
         let shape = attrs.string(tag::PRESENTATION_LUT_SHAPE);
         let mut shared = read_transforms(attrs, layout.signed);
@@ -245,10 +242,7 @@ fn read_windows(attrs: Attributes, signed: bool) -> Vec<NamedVoi> {
     let centers = attrs.floats(tag::WINDOW_CENTER);
     let widths = attrs.floats(tag::WINDOW_WIDTH);
     let explanations = attrs.strings(tag::WINDOW_EXPLANATION);
-    let function = attrs
-        .string(tag::VOI_LUT_FUNCTION)
-        .and_then(|f| VoiLutFunction::parse(&f))
-        .unwrap_or_default();
+    let function = attrs.string(tag::VOI_LUT_FUNCTION).and_then(|f| VoiLutFunction::parse(&f)).unwrap_or_default();
     let mut windows: Vec<NamedVoi> = centers
         .iter()
         .zip(&widths)
@@ -278,10 +272,7 @@ fn read_group(group: Attributes, signed: bool) -> FrameTransforms {
         modality_lut: group
             .item(tag::PIXEL_VALUE_TRANSFORMATION_SEQUENCE)
             .and_then(|item| read_modality_lut(item, signed)),
-        windows: group
-            .item(tag::FRAME_VOI_LUT_SEQUENCE)
-            .map(|item| read_windows(item, signed))
-            .unwrap_or_default(),
+        windows: group.item(tag::FRAME_VOI_LUT_SEQUENCE).map(|item| read_windows(item, signed)).unwrap_or_default(),
     }
 }
 

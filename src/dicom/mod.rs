@@ -121,20 +121,14 @@ impl DicomImage {
         let fragments = value.fragments().ok_or(DecodeError::Parse {
             reason: format!("native Pixel Data in an encapsulated transfer syntax ({})", self.transfer_syntax.name),
         })?;
-        let extended_offsets = self
-            .attributes()
-            .bytes(EXTENDED_OFFSET_TABLE)
-            .map(|bytes| {
-                bytes
-                    .chunks_exact(8)
-                    .map(|c| u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]))
-                    .collect()
-            });
-        let encapsulated = Encapsulated {
-            basic_offsets: value.offset_table().unwrap_or(&[]),
-            extended_offsets,
-            fragments,
-        };
+        let extended_offsets = self.attributes().bytes(EXTENDED_OFFSET_TABLE).map(|bytes| {
+            bytes
+                .chunks_exact(8)
+                .map(|c| u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]))
+                .collect()
+        });
+        let encapsulated =
+            Encapsulated { basic_offsets: value.offset_table().unwrap_or(&[]), extended_offsets, fragments };
         encapsulated.frame(frame, self.info.number_of_frames, self.transfer_syntax.encoding)
     }
 }

@@ -74,11 +74,9 @@ where
 /// Planar Configuration 1 (C.7.6.3.1.3: RRR…GGG…BBB…) to interleaved RGBRGB….
 pub fn interleave_planes<T: Copy + Default>(planar: &[T], pixels: usize) -> Vec<T> {
     let mut out = vec![T::default(); pixels * 3];
-    if let (Some(red), Some(green), Some(blue)) = (
-        planar.get(..pixels),
-        planar.get(pixels..2 * pixels),
-        planar.get(2 * pixels..3 * pixels),
-    ) {
+    if let (Some(red), Some(green), Some(blue)) =
+        (planar.get(..pixels), planar.get(pixels..2 * pixels), planar.get(2 * pixels..3 * pixels))
+    {
         for (((px, r), g), b) in out.chunks_exact_mut(3).zip(red).zip(green).zip(blue) {
             px[0] = *r;
             px[1] = *g;

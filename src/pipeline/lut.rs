@@ -70,8 +70,7 @@ mod tests {
 
     #[test]
     fn signed_first_and_packed_bytes() {
-        let lut =
-            LookupTable::from_descriptor("LUTDescriptor", &[4, 0xFFFE, 8], &[0x0201, 0x0403], true).expect("ok");
+        let lut = LookupTable::from_descriptor("LUTDescriptor", &[4, 0xFFFE, 8], &[0x0201, 0x0403], true).expect("ok");
         assert_eq!(lut.first_mapped, -2);
         assert_eq!(lut.entries, vec![1, 2, 3, 4]);
         assert_eq!(lut.lookup(-1.0), 2);

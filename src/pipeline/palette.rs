@@ -53,7 +53,8 @@ fn expand_into(data: &[u16], start: usize, end: usize, out: &mut Vec<u16>, depth
         match opcode {
             // Discrete segment: `length` values follow.
             0 => {
-                let values = data.get(pos + 2..pos + 2 + length).ok_or_else(|| segment_error("discrete segment truncated"))?;
+                let values =
+                    data.get(pos + 2..pos + 2 + length).ok_or_else(|| segment_error("discrete segment truncated"))?;
                 out.extend_from_slice(values);
                 pos += 2 + length;
             }

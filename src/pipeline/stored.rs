@@ -148,10 +148,9 @@ impl StoredLayout {
             1 => count.div_ceil(8),
             bits => count * usize::from(bits / 8),
         };
-        let bytes = bytes.get(..bytes_needed).ok_or(DecodeError::PixelDataTooShort {
-            expected: bytes_needed as u64,
-            actual: bytes.len() as u64,
-        })?;
+        let bytes = bytes
+            .get(..bytes_needed)
+            .ok_or(DecodeError::PixelDataTooShort { expected: bytes_needed as u64, actual: bytes.len() as u64 })?;
         Ok(match self.bits_allocated {
             1 => {
                 // Bit 0 of the first byte is the first pixel (PS3.5 §8.1.1, Annex D).

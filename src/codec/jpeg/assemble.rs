@@ -25,14 +25,7 @@ fn upsamplers(layout: &FrameLayout, fancy_allowed: bool) -> Vec<Upsampler> {
         .iter()
         .map(|component| {
             let sampling = (component.horizontal_sampling, component.vertical_sampling);
-            let method = Method::choose(
-                sampling.0,
-                sampling.1,
-                max.0,
-                max.1,
-                component.width,
-                fancy_allowed,
-            );
+            let method = Method::choose(sampling.0, sampling.1, max.0, max.1, component.width, fancy_allowed);
             Upsampler::new(method, sampling, max)
         })
         .collect()
@@ -65,15 +58,8 @@ pub fn dct_samples<T: DctSample>(
         return output;
     }
     let mut buffers: Vec<Vec<T>> = vec![vec![T::default(); frame.width]; components];
-    for (y, output_row) in output
-        .chunks_exact_mut(frame.width * components)
-        .enumerate()
-    {
-        for ((upsampler, plane), buffer) in upsamplers
-            .iter_mut()
-            .zip([first, second, third])
-            .zip(buffers.iter_mut())
-        {
+    for (y, output_row) in output.chunks_exact_mut(frame.width * components).enumerate() {
+        for ((upsampler, plane), buffer) in upsamplers.iter_mut().zip([first, second, third]).zip(buffers.iter_mut()) {
             if upsampler.method() != Method::Copy {
                 upsampler.row(plane, y, buffer);
             }
@@ -92,12 +78,7 @@ pub fn dct_samples<T: DctSample>(
 }
 
 /// Row `y` at frame size: the plane's own row, or the upsampled copy in `buffer`.
-fn full_size_row<'a, T: Copy>(
-    upsampler: &Upsampler,
-    plane: &'a Plane<T>,
-    buffer: &'a [T],
-    y: usize,
-) -> &'a [T] {
+fn full_size_row<'a, T: Copy>(upsampler: &Upsampler, plane: &'a Plane<T>, buffer: &'a [T], y: usize) -> &'a [T] {
     if upsampler.method() == Method::Copy {
         plane.row(y)
     } else {
@@ -106,12 +87,7 @@ fn full_size_row<'a, T: Copy>(
 }
 
 fn interleave<T: Copy>(rows: &[&[T]; 3], output_row: &mut [T]) {
-    for (((pixel, &first), &second), &third) in output_row
-        .chunks_exact_mut(3)
-        .zip(rows[0])
-        .zip(rows[1])
-        .zip(rows[2])
-    {
+    for (((pixel, &first), &second), &third) in output_row.chunks_exact_mut(3).zip(rows[0]).zip(rows[1]).zip(rows[2]) {
         pixel[0] = first;
         pixel[1] = second;
         pixel[2] = third;
@@ -134,19 +110,13 @@ pub fn lossless_samples(
 ) -> Samples {
     let mut planes = planes;
     let components = planes.len();
-    let mask = if frame.precision >= 16 {
-        u16::MAX
-    } else {
-        (1u16 << frame.precision) - 1
-    };
+    let mask = if frame.precision >= 16 { u16::MAX } else { (1u16 << frame.precision) - 1 };
     let single_shift = u32::from(point_transforms.first().copied().unwrap_or(0));
     let output = match planes.pop() {
         Some(plane) if components == 1 => {
             let mut output = plane.into_cropped(frame.width, frame.height);
             if single_shift != 0 || mask != u16::MAX {
-                output
-                    .iter_mut()
-                    .for_each(|sample| *sample = sample.wrapping_shl(single_shift) & mask);
+                output.iter_mut().for_each(|sample| *sample = sample.wrapping_shl(single_shift) & mask);
             }
             output
         }
@@ -176,10 +146,7 @@ fn interleave_lossless(
     }
     let upsamplers = upsamplers(layout, false);
     let mut buffer = vec![0u16; frame.width];
-    for (y, output_row) in output
-        .chunks_exact_mut(frame.width * components)
-        .enumerate()
-    {
+    for (y, output_row) in output.chunks_exact_mut(frame.width * components).enumerate() {
         for (component, (upsampler, plane)) in upsamplers.iter().zip(planes).enumerate() {
             let shift = u32::from(point_transforms.get(component).copied().unwrap_or(0));
             let row = if upsampler.method() == Method::Copy {
@@ -197,12 +164,7 @@ fn interleave_lossless(
 }
 
 /// Wraps samples into the image value.
-pub fn image(
-    frame: &Frame,
-    components: usize,
-    colour_transformed: bool,
-    samples: Samples,
-) -> DecodedImage {
+pub fn image(frame: &Frame, components: usize, colour_transformed: bool, samples: Samples) -> DecodedImage {
     DecodedImage {
         width: frame.width as u32,
         height: frame.height as u32,

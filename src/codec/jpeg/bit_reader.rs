@@ -30,15 +30,7 @@ const LOW_BITS: u64 = 0x0101_0101_0101_0101;
 impl<'a> BitReader<'a> {
     /// Starts reading at the first byte of an entropy-coded segment.
     pub fn new(data: &'a [u8]) -> Self {
-        BitReader {
-            data,
-            position: 0,
-            buffer: 0,
-            count: 0,
-            marker_reached: false,
-            padding: 0,
-            overran: false,
-        }
+        BitReader { data, position: 0, buffer: 0, count: 0, marker_reached: false, padding: 0, overran: false }
     }
 
     /// Loads bytes until at least 56 bits are buffered (or zero padding is supplied).
@@ -158,10 +150,7 @@ impl<'a> BitReader<'a> {
     /// zeros, which makes the scan end as truncated.
     pub fn restart(&mut self) -> Result<(), CodecError> {
         if self.overran || self.count < self.padding {
-            return Err(CodecError::truncated(
-                CODEC,
-                "restart interval shorter than its MCUs",
-            ));
+            return Err(CodecError::truncated(CODEC, "restart interval shorter than its MCUs"));
         }
         self.buffer = 0;
         self.count = 0;
@@ -169,11 +158,7 @@ impl<'a> BitReader<'a> {
         // Find the next marker: 0xFF followed by neither 0x00 (stuffing) nor 0xFF (fill).
         let mut index = self.position;
         loop {
-            let Some(offset) = self
-                .data
-                .get(index..)
-                .and_then(|rest| rest.iter().position(|&b| b == 0xFF))
-            else {
+            let Some(offset) = self.data.get(index..).and_then(|rest| rest.iter().position(|&b| b == 0xFF)) else {
                 self.position = self.data.len();
                 self.marker_reached = true;
                 return Ok(());
@@ -202,10 +187,7 @@ impl<'a> BitReader<'a> {
     /// row so that truncated or corrupt data stops early instead of decoding zeros.
     pub fn check_overrun(&self) -> Result<(), CodecError> {
         if self.overran || self.count < self.padding {
-            return Err(CodecError::truncated(
-                CODEC,
-                "entropy-coded data ended before the last MCU",
-            ));
+            return Err(CodecError::truncated(CODEC, "entropy-coded data ended before the last MCU"));
         }
         Ok(())
     }
@@ -251,10 +233,7 @@ mod tests {
 
     #[test]
     fn fast_path_matches_byte_path() {
-        let data: Vec<u8> = (0..40u8)
-            .map(|i| i.wrapping_mul(37))
-            .filter(|&b| b != 0xFF)
-            .collect();
+        let data: Vec<u8> = (0..40u8).map(|i| i.wrapping_mul(37)).filter(|&b| b != 0xFF).collect();
         let mut reader = BitReader::new(&data);
         for &byte in &data {
             assert_eq!(reader.receive(8), u32::from(byte));

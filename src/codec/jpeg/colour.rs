@@ -45,33 +45,19 @@ impl YCbCrToRgb {
         // Sixteen pixels at a time with the arithmetic in lanes (vectorizable), the same
         // fixed-point formulas the tables hold; the tables finish the remainder.
         const LANES: usize = 16;
-        let whole = (rgb.len() / 3)
-            .min(luma.len())
-            .min(blue_chroma.len())
-            .min(red_chroma.len())
-            / LANES
-            * LANES;
+        let whole = (rgb.len() / 3).min(luma.len()).min(blue_chroma.len()).min(red_chroma.len()) / LANES * LANES;
         let groups = rgb[..whole * 3]
             .chunks_exact_mut(3 * LANES)
             .zip(luma.chunks_exact(LANES))
-            .zip(
-                blue_chroma
-                    .chunks_exact(LANES)
-                    .zip(red_chroma.chunks_exact(LANES)),
-            );
+            .zip(blue_chroma.chunks_exact(LANES).zip(red_chroma.chunks_exact(LANES)));
         for ((out, y), (cb, cr)) in groups {
             let mut red = [0u8; LANES];
             let mut green = [0u8; LANES];
             let mut blue = [0u8; LANES];
             for lane in 0..LANES {
-                let (y, cb, cr) = (
-                    i32::from(y[lane]),
-                    i32::from(cb[lane]) - 128,
-                    i32::from(cr[lane]) - 128,
-                );
+                let (y, cb, cr) = (i32::from(y[lane]), i32::from(cb[lane]) - 128, i32::from(cr[lane]) - 128);
                 red[lane] = clamp(y + ((fix(1.40200) * cr + ONE_HALF) >> SCALE_BITS));
-                green[lane] =
-                    clamp(y + ((ONE_HALF - fix(0.34414) * cb - fix(0.71414) * cr) >> SCALE_BITS));
+                green[lane] = clamp(y + ((ONE_HALF - fix(0.34414) * cb - fix(0.71414) * cr) >> SCALE_BITS));
                 blue[lane] = clamp(y + ((fix(1.77200) * cb + ONE_HALF) >> SCALE_BITS));
             }
             for (lane, pixel) in out.chunks_exact_mut(3).enumerate() {
@@ -83,13 +69,7 @@ impl YCbCrToRgb {
         let rest = rgb[whole * 3..]
             .chunks_exact_mut(3)
             .zip(luma.get(whole..).unwrap_or(&[]))
-            .zip(
-                blue_chroma
-                    .get(whole..)
-                    .unwrap_or(&[])
-                    .iter()
-                    .zip(red_chroma.get(whole..).unwrap_or(&[])),
-            );
+            .zip(blue_chroma.get(whole..).unwrap_or(&[]).iter().zip(red_chroma.get(whole..).unwrap_or(&[])));
         for ((pixel, &y), (&cb, &cr)) in rest {
             let (y, cb, cr) = (i32::from(y), usize::from(cb), usize::from(cr));
             pixel[0] = clamp(y + self.red_from_cr[cr]);
@@ -116,16 +96,15 @@ mod tests {
             seed = seed.wrapping_mul(1664525).wrapping_add(1013904223);
             (seed >> 24) as u8
         };
-        let (y, cb, cr): (Vec<u8>, Vec<u8>, Vec<u8>) =
-            (0..4099).map(|_| (next(), next(), next())).fold(
-                (Vec::new(), Vec::new(), Vec::new()),
-                |(mut a, mut b, mut c), (x, y, z)| {
-                    a.push(x);
-                    b.push(y);
-                    c.push(z);
-                    (a, b, c)
-                },
-            );
+        let (y, cb, cr): (Vec<u8>, Vec<u8>, Vec<u8>) = (0..4099).map(|_| (next(), next(), next())).fold(
+            (Vec::new(), Vec::new(), Vec::new()),
+            |(mut a, mut b, mut c), (x, y, z)| {
+                a.push(x);
+                b.push(y);
+                c.push(z);
+                (a, b, c)
+            },
+        );
         let mut lanes = vec![0u8; y.len() * 3];
         converter.convert_row(&y, &cb, &cr, &mut lanes);
         for i in 0..y.len() {
@@ -139,21 +118,11 @@ mod tests {
     #[test]
     fn follows_t871_within_rounding() {
         let converter = YCbCrToRgb::new();
-        for (y, cb, cr) in [
-            (0u8, 128u8, 128u8),
-            (255, 128, 128),
-            (76, 85, 255),
-            (150, 44, 21),
-            (29, 255, 107),
-        ] {
+        for (y, cb, cr) in [(0u8, 128u8, 128u8), (255, 128, 128), (76, 85, 255), (150, 44, 21), (29, 255, 107)] {
             let mut rgb = [0u8; 3];
             converter.convert_row(&[y], &[cb], &[cr], &mut rgb);
             let (yf, cbf, crf) = (f64::from(y), f64::from(cb) - 128.0, f64::from(cr) - 128.0);
-            let expected = [
-                yf + 1.402 * crf,
-                yf - 0.344136 * cbf - 0.714136 * crf,
-                yf + 1.772 * cbf,
-            ];
+            let expected = [yf + 1.402 * crf, yf - 0.344136 * cbf - 0.714136 * crf, yf + 1.772 * cbf];
             for (got, want) in rgb.iter().zip(expected) {
                 assert!(
                     (f64::from(*got) - want.clamp(0.0, 255.0)).abs() <= 1.0,

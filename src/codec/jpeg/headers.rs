@@ -39,20 +39,12 @@ pub struct FrameHeader {
 impl FrameHeader {
     /// Hmax (T.81 A.1.1).
     pub fn max_horizontal_sampling(&self) -> u8 {
-        self.components
-            .iter()
-            .map(|c| c.horizontal_sampling)
-            .max()
-            .unwrap_or(1)
+        self.components.iter().map(|c| c.horizontal_sampling).max().unwrap_or(1)
     }
 
     /// Vmax (T.81 A.1.1).
     pub fn max_vertical_sampling(&self) -> u8 {
-        self.components
-            .iter()
-            .map(|c| c.vertical_sampling)
-            .max()
-            .unwrap_or(1)
+        self.components.iter().map(|c| c.vertical_sampling).max().unwrap_or(1)
     }
 }
 
@@ -63,17 +55,9 @@ pub fn parse_frame_header(marker: u8, payload: &[u8]) -> Result<FrameHeader, Cod
         code::SOF3 => CodingProcess::Lossless,
         code::SOF2 => return Err(CodecError::unsupported(CODEC, "progressive DCT (SOF2)")),
         0xC5..=0xC7 => {
-            return Err(CodecError::unsupported(
-                CODEC,
-                format!("hierarchical coding (SOF{})", marker - 0xC0),
-            ))
+            return Err(CodecError::unsupported(CODEC, format!("hierarchical coding (SOF{})", marker - 0xC0)))
         }
-        _ => {
-            return Err(CodecError::unsupported(
-                CODEC,
-                format!("arithmetic coding (SOF{})", marker - 0xC0),
-            ))
-        }
+        _ => return Err(CodecError::unsupported(CODEC, format!("arithmetic coding (SOF{})", marker - 0xC0))),
     };
     let mut reader = SegmentReader::new(payload, "SOF");
     let precision = reader.u8()?;
@@ -85,66 +69,36 @@ pub fn parse_frame_header(marker: u8, payload: &[u8]) -> Result<FrameHeader, Cod
         CodingProcess::Lossless => (2..=16).contains(&precision),
     };
     if !precision_ok {
-        return Err(CodecError::invalid(
-            CODEC,
-            format!("sample precision {precision} for {process:?}"),
-        ));
+        return Err(CodecError::invalid(CODEC, format!("sample precision {precision} for {process:?}")));
     }
     if height == 0 {
-        return Err(CodecError::unsupported(
-            CODEC,
-            "number of lines defined by a DNL marker",
-        ));
+        return Err(CodecError::unsupported(CODEC, "number of lines defined by a DNL marker"));
     }
     if width == 0 {
         return Err(CodecError::invalid(CODEC, "frame width is 0"));
     }
     if component_count != 1 && component_count != 3 {
-        return Err(CodecError::unsupported(
-            CODEC,
-            format!("{component_count} components (1 or 3 supported)"),
-        ));
+        return Err(CodecError::unsupported(CODEC, format!("{component_count} components (1 or 3 supported)")));
     }
     let mut components = Vec::with_capacity(usize::from(component_count));
     for _ in 0..component_count {
         let id = reader.u8()?;
         let sampling = reader.u8()?;
         let quant_table = reader.u8()?;
-        let component = FrameComponent {
-            id,
-            horizontal_sampling: sampling >> 4,
-            vertical_sampling: sampling & 0x0F,
-            quant_table,
-        };
-        if !(1..=4).contains(&component.horizontal_sampling)
-            || !(1..=4).contains(&component.vertical_sampling)
-        {
-            return Err(CodecError::invalid(
-                CODEC,
-                format!("sampling factors {sampling:#04x} of component {id}"),
-            ));
+        let component =
+            FrameComponent { id, horizontal_sampling: sampling >> 4, vertical_sampling: sampling & 0x0F, quant_table };
+        if !(1..=4).contains(&component.horizontal_sampling) || !(1..=4).contains(&component.vertical_sampling) {
+            return Err(CodecError::invalid(CODEC, format!("sampling factors {sampling:#04x} of component {id}")));
         }
         if quant_table > 3 {
-            return Err(CodecError::invalid(
-                CODEC,
-                format!("quantization table {quant_table} of component {id}"),
-            ));
+            return Err(CodecError::invalid(CODEC, format!("quantization table {quant_table} of component {id}")));
         }
         if components.iter().any(|c: &FrameComponent| c.id == id) {
-            return Err(CodecError::invalid(
-                CODEC,
-                format!("component id {id} appears twice"),
-            ));
+            return Err(CodecError::invalid(CODEC, format!("component id {id} appears twice")));
         }
         components.push(component);
     }
-    Ok(FrameHeader {
-        process,
-        precision,
-        height,
-        width,
-        components,
-    })
+    Ok(FrameHeader { process, precision, height, width, components })
 }
 
 /// One component of a scan header (T.81 B.2.3: Csj, Tdj, Taj), resolved to its frame index.
@@ -175,47 +129,25 @@ pub fn parse_scan_header(payload: &[u8], frame: &FrameHeader) -> Result<ScanHead
     let mut reader = SegmentReader::new(payload, "SOS");
     let count = reader.u8()?;
     if !(1..=4).contains(&count) {
-        return Err(CodecError::invalid(
-            CODEC,
-            format!("scan with {count} components"),
-        ));
+        return Err(CodecError::invalid(CODEC, format!("scan with {count} components")));
     }
     let mut components: Vec<ScanComponent> = Vec::with_capacity(usize::from(count));
     for _ in 0..count {
         let id = reader.u8()?;
         let tables = reader.u8()?;
-        let frame_index = frame
-            .components
-            .iter()
-            .position(|c| c.id == id)
-            .ok_or_else(|| {
-                CodecError::invalid(
-                    CODEC,
-                    format!("scan names component {id}, absent from the frame"),
-                )
+        let frame_index =
+            frame.components.iter().position(|c| c.id == id).ok_or_else(|| {
+                CodecError::invalid(CODEC, format!("scan names component {id}, absent from the frame"))
             })?;
         // B.2.3: the scan components follow the frame order, each at most once.
-        if components
-            .last()
-            .is_some_and(|previous| previous.frame_index >= frame_index)
-        {
-            return Err(CodecError::invalid(
-                CODEC,
-                "scan components repeated or out of frame order",
-            ));
+        if components.last().is_some_and(|previous| previous.frame_index >= frame_index) {
+            return Err(CodecError::invalid(CODEC, "scan components repeated or out of frame order"));
         }
         let (dc_table, ac_table) = (tables >> 4, tables & 0x0F);
         if dc_table > 3 || ac_table > 3 {
-            return Err(CodecError::invalid(
-                CODEC,
-                format!("Huffman table selectors {tables:#04x}"),
-            ));
+            return Err(CodecError::invalid(CODEC, format!("Huffman table selectors {tables:#04x}")));
         }
-        components.push(ScanComponent {
-            frame_index,
-            dc_table,
-            ac_table,
-        });
+        components.push(ScanComponent { frame_index, dc_table, ac_table });
     }
     let spectral_start = reader.u8()?;
     let spectral_end = reader.u8()?;
@@ -283,12 +215,7 @@ mod tests {
     use super::*;
 
     fn frame(ids: [u8; 3]) -> FrameHeader {
-        let component = |id| FrameComponent {
-            id,
-            horizontal_sampling: 1,
-            vertical_sampling: 1,
-            quant_table: 0,
-        };
+        let component = |id| FrameComponent { id, horizontal_sampling: 1, vertical_sampling: 1, quant_table: 0 };
         FrameHeader {
             process: CodingProcess::SequentialDct,
             precision: 8,
@@ -303,15 +230,9 @@ mod tests {
         let none = ColourMarkers::default();
         assert!(none.is_ycbcr(&frame([1, 2, 3])));
         assert!(!none.is_ycbcr(&frame(*b"RGB")));
-        let adobe_rgb = ColourMarkers {
-            jfif: false,
-            adobe_transform: Some(0),
-        };
+        let adobe_rgb = ColourMarkers { jfif: false, adobe_transform: Some(0) };
         assert!(!adobe_rgb.is_ycbcr(&frame([1, 2, 3])));
-        let adobe_ycc = ColourMarkers {
-            jfif: false,
-            adobe_transform: Some(1),
-        };
+        let adobe_ycc = ColourMarkers { jfif: false, adobe_transform: Some(1) };
         assert!(adobe_ycc.is_ycbcr(&frame(*b"RGB")));
     }
 
@@ -319,14 +240,8 @@ mod tests {
     fn frame_header_rejects_bad_fields() {
         let good = [8, 0, 16, 0, 16, 1, 1, 0x11, 0];
         assert!(parse_frame_header(code::SOF0, &good).is_ok());
-        assert!(matches!(
-            parse_frame_header(code::SOF2, &good),
-            Err(CodecError::Unsupported { .. })
-        ));
-        assert!(matches!(
-            parse_frame_header(0xC9, &good),
-            Err(CodecError::Unsupported { .. })
-        ));
+        assert!(matches!(parse_frame_header(code::SOF2, &good), Err(CodecError::Unsupported { .. })));
+        assert!(matches!(parse_frame_header(0xC9, &good), Err(CodecError::Unsupported { .. })));
         let zero_sampling = [8, 0, 16, 0, 16, 1, 1, 0x01, 0];
         assert!(parse_frame_header(code::SOF0, &zero_sampling).is_err());
         let short = [8, 0, 16, 0, 16, 1, 1];

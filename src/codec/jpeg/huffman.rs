@@ -28,10 +28,7 @@ impl HuffmanTable {
     pub fn build(counts: &[u8; 16], symbols: &[u8]) -> Result<Self, CodecError> {
         let total: usize = counts.iter().map(|&count| usize::from(count)).sum();
         if total > 256 || total != symbols.len() {
-            return Err(CodecError::invalid(
-                CODEC,
-                format!("Huffman table with {total} codes"),
-            ));
+            return Err(CodecError::invalid(CODEC, format!("Huffman table with {total} codes")));
         }
         let mut table = HuffmanTable {
             lookup: [0; 1 << LOOKAHEAD_BITS],
@@ -48,10 +45,7 @@ impl HuffmanTable {
             let count = u32::from(counts[length as usize - 1]);
             // More codes than a prefix code of this length can hold.
             if code + count > (1 << length) {
-                return Err(CodecError::invalid(
-                    CODEC,
-                    "Huffman table code lengths overflow",
-                ));
+                return Err(CodecError::invalid(CODEC, "Huffman table code lengths overflow"));
             }
             if count > 0 {
                 table.value_offset[length as usize] = symbol_index as i32 - code as i32;
@@ -108,10 +102,7 @@ impl HuffmanTable {
                     .ok_or_else(|| CodecError::invalid(CODEC, "Huffman code outside its table"));
             }
         }
-        Err(CodecError::invalid(
-            CODEC,
-            "bit pattern that is no Huffman code of the table",
-        ))
+        Err(CodecError::invalid(CODEC, "bit pattern that is no Huffman code of the table"))
     }
 
     /// The combined code-and-value table for this table's symbols read as `kind`.
@@ -176,16 +167,12 @@ impl ValueTable {
     /// hold at least `VALUE_LOOKAHEAD_BITS` bits).
     #[inline(always)]
     pub fn decode(&self, reader: &mut BitReader) -> Option<FastValue> {
-        let entry = self.entries
-            [reader.peek(VALUE_LOOKAHEAD_BITS) as usize & ((1 << VALUE_LOOKAHEAD_BITS) - 1)];
+        let entry = self.entries[reader.peek(VALUE_LOOKAHEAD_BITS) as usize & ((1 << VALUE_LOOKAHEAD_BITS) - 1)];
         if entry == 0 {
             return None;
         }
         reader.consume((entry & 0xFF) as u32);
-        Some(FastValue {
-            value: entry >> 12,
-            run: ((entry >> 8) & 0x0F) as u32,
-        })
+        Some(FastValue { value: entry >> 12, run: ((entry >> 8) & 0x0F) as u32 })
     }
 }
 

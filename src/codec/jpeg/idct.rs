@@ -110,16 +110,7 @@ fn idct_1d(input: [W; 8]) -> [W; 8] {
     let odd2 = odd2 * FIX_3_072711026 + z2 + z3;
     let odd3 = odd3 * FIX_1_501321110 + z1 + z4;
 
-    [
-        sum10 + odd3,
-        sum11 + odd2,
-        sum12 + odd1,
-        sum13 + odd0,
-        sum13 - odd0,
-        sum12 - odd1,
-        sum11 - odd2,
-        sum10 - odd3,
-    ]
+    [sum10 + odd3, sum11 + odd2, sum12 + odd1, sum13 + odd0, sum13 - odd0, sum12 - odd1, sum11 - odd2, sum10 - odd3]
 }
 
 /// Clamps a level-shifted sample to 0..=MAX.
@@ -151,12 +142,7 @@ pub fn mark_column(columns: &mut u8, index: usize) {
 /// for every column i holding a non-zero coefficient (others are skipped). Like the IJG
 /// code, columns and rows without AC terms take a shortcut; neither changes the result.
 #[inline(never)]
-pub fn idct_block<T: DctSample>(
-    coefficients: &[i32; 64],
-    columns: u8,
-    output: &mut [T],
-    stride: usize,
-) {
+pub fn idct_block<T: DctSample>(coefficients: &[i32; 64], columns: u8, output: &mut [T], stride: usize) {
     // Pass 1: columns, keeping PASS1_BITS extra bits.
     let mut workspace = [Wrapping(0i32); 64];
     for column in 0..8 {
@@ -248,31 +234,21 @@ mod tests {
         for trial in 0..200 {
             let mut coefficients = [0i32; 64];
             for (index, value) in coefficients.iter_mut().enumerate() {
-                let range = if index == 0 {
-                    2048
-                } else {
-                    256 >> (index / 16)
-                };
+                let range = if index == 0 { 2048 } else { 256 >> (index / 16) };
                 *value = random() % range - range / 2;
             }
             let mut out8 = [0u8; 64];
             idct_block(&coefficients, columns_of(&coefficients), &mut out8, 8);
             let reference = reference_idct(&coefficients, 128.0, 255.0);
             for (got, want) in out8.iter().zip(&reference) {
-                assert!(
-                    (f64::from(*got) - want).abs() <= 1.0,
-                    "trial {trial}: {got} vs {want}"
-                );
+                assert!((f64::from(*got) - want).abs() <= 1.0, "trial {trial}: {got} vs {want}");
             }
             let scaled: [i32; 64] = std::array::from_fn(|i| coefficients[i] * 16);
             let mut out12 = [0u16; 64];
             idct_block(&scaled, columns_of(&scaled), &mut out12, 8);
             let reference = reference_idct(&scaled, 2048.0, 4095.0);
             for (got, want) in out12.iter().zip(&reference) {
-                assert!(
-                    (f64::from(*got) - want).abs() <= 1.0,
-                    "trial {trial}: {got} vs {want}"
-                );
+                assert!((f64::from(*got) - want).abs() <= 1.0, "trial {trial}: {got} vs {want}");
             }
         }
     }

@@ -90,24 +90,15 @@ impl FrameLayout {
                 units_per_mcu: vec![(1, 1)],
             });
         }
-        let units_in_mcu: usize = units
-            .iter()
-            .map(|c| c.horizontal_sampling * c.vertical_sampling)
-            .sum();
+        let units_in_mcu: usize = units.iter().map(|c| c.horizontal_sampling * c.vertical_sampling).sum();
         // B.2.3: at most 10 data units per MCU (lossless mode has no such limit in practice).
         if self.unit == 8 && units_in_mcu > 10 {
-            return Err(CodecError::invalid(
-                CODEC,
-                format!("{units_in_mcu} blocks per MCU (at most 10)"),
-            ));
+            return Err(CodecError::invalid(CODEC, format!("{units_in_mcu} blocks per MCU (at most 10)")));
         }
         Ok(ScanGrid {
             mcus_wide: self.mcus_wide,
             mcus_high: self.mcus_high,
-            units_per_mcu: units
-                .iter()
-                .map(|c| (c.horizontal_sampling, c.vertical_sampling))
-                .collect(),
+            units_per_mcu: units.iter().map(|c| (c.horizontal_sampling, c.vertical_sampling)).collect(),
         })
     }
 }
@@ -149,11 +140,7 @@ impl<T: Copy + Default> Plane<T> {
 impl<T: Copy> Plane<T> {
     /// The samples of the top-left `width`×`height` region, rows packed, reusing the buffer.
     pub fn into_cropped(self, width: usize, height: usize) -> Vec<T> {
-        let Plane {
-            stride,
-            mut samples,
-            ..
-        } = self;
+        let Plane { stride, mut samples, .. } = self;
         let width = width.min(stride);
         if width < stride {
             for y in 1..height.min(samples.len() / stride.max(1)) {

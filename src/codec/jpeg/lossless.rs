@@ -49,10 +49,7 @@ pub struct DifferenceTable<'t> {
 
 impl<'t> DifferenceTable<'t> {
     fn new(codes: &'t HuffmanTable) -> Self {
-        DifferenceTable {
-            codes,
-            values: codes.value_table(SymbolKind::Difference),
-        }
+        DifferenceTable { codes, values: codes.value_table(SymbolKind::Difference) }
     }
 }
 
@@ -68,17 +65,11 @@ fn decode_difference(reader: &mut BitReader, table: &DifferenceTable) -> Result<
 }
 
 #[inline(never)]
-fn decode_difference_slowly(
-    reader: &mut BitReader,
-    table: &HuffmanTable,
-) -> Result<i32, CodecError> {
+fn decode_difference_slowly(reader: &mut BitReader, table: &HuffmanTable) -> Result<i32, CodecError> {
     match table.decode(reader)? {
         size @ 0..=15 => Ok(reader.receive_extend(u32::from(size))),
         16 => Ok(32768),
-        size => Err(CodecError::invalid(
-            CODEC,
-            format!("lossless difference category {size}"),
-        )),
+        size => Err(CodecError::invalid(CODEC, format!("lossless difference category {size}"))),
     }
 }
 
@@ -156,51 +147,24 @@ pub fn decode_scan(
 ) -> Result<usize, CodecError> {
     let selection = scan.spectral_start;
     if !(1..=7).contains(&selection) {
-        return Err(CodecError::invalid(
-            CODEC,
-            format!("lossless predictor selection value {selection}"),
-        ));
+        return Err(CodecError::invalid(CODEC, format!("lossless predictor selection value {selection}")));
     }
     let point_transform = scan.approximation_low;
     if point_transform >= frame.precision {
-        return Err(CodecError::invalid(
-            CODEC,
-            format!("point transform {point_transform} ≥ precision"),
-        ));
+        return Err(CodecError::invalid(CODEC, format!("point transform {point_transform} ≥ precision")));
     }
     let initial_prediction = 1i32 << (frame.precision - point_transform - 1);
     let grid = layout.scan_grid(scan)?;
     let restart_interval = usize::from(restart_interval);
     if restart_interval % grid.mcus_wide.max(1) != 0 {
-        return Err(CodecError::unsupported(
-            CODEC,
-            "lossless restart interval that is not whole MCU rows",
-        ));
+        return Err(CodecError::unsupported(CODEC, "lossless restart interval that is not whole MCU rows"));
     }
     let mut reader = BitReader::new(data);
     if grid.units_per_mcu.iter().all(|&units| units == (1, 1)) {
-        decode_rows(
-            &mut reader,
-            scan,
-            tables,
-            &grid,
-            restart_interval,
-            selection,
-            initial_prediction,
-            planes,
-        )?;
+        decode_rows(&mut reader, scan, tables, &grid, restart_interval, selection, initial_prediction, planes)?;
         return reader.finish();
     }
-    decode_interleaved(
-        &mut reader,
-        scan,
-        tables,
-        &grid,
-        restart_interval,
-        selection,
-        initial_prediction,
-        planes,
-    )?;
+    decode_interleaved(&mut reader, scan, tables, &grid, restart_interval, selection, initial_prediction, planes)?;
     reader.finish()
 }
 
@@ -221,11 +185,7 @@ fn decode_interleaved_line<const SELECTION: u8>(
                 (true, 0) => initial_prediction,
                 (true, _) => i32::from(row[x - 1]),
                 (false, 0) => i32::from(above[0]),
-                (false, _) => predict::<SELECTION>(
-                    i32::from(row[x - 1]),
-                    i32::from(above[x]),
-                    i32::from(above[x - 1]),
-                ),
+                (false, _) => predict::<SELECTION>(i32::from(row[x - 1]), i32::from(above[x]), i32::from(above[x - 1])),
             };
             row[x] = reconstruct(prediction, decode_difference(reader, table)?);
         }
@@ -249,11 +209,7 @@ fn decode_rows(
     let difference_tables = scan
         .components
         .iter()
-        .map(|component| {
-            tables
-                .dc_table(component.dc_table)
-                .map(DifferenceTable::new)
-        })
+        .map(|component| tables.dc_table(component.dc_table).map(DifferenceTable::new))
         .collect::<Result<Vec<_>, _>>()?;
     // The scan's planes, in scan (= frame) order.
     let mut scan_planes: Vec<&mut Plane<u16>> = planes
@@ -266,11 +222,7 @@ fn decode_rows(
         return Err(CodecError::invalid(CODEC, "scan component without a plane"));
     }
     let (width, height) = (grid.mcus_wide, grid.mcus_high);
-    let rows_per_interval = if restart_interval == 0 {
-        usize::MAX
-    } else {
-        restart_interval / width
-    };
+    let rows_per_interval = if restart_interval == 0 { usize::MAX } else { restart_interval / width };
     let outside = || CodecError::invalid(CODEC, "row outside its plane");
     for y in 0..height {
         reader.check_overrun()?;
@@ -287,67 +239,21 @@ fn decode_rows(
             let above: &[u16] = if first_line {
                 &[]
             } else {
-                before
-                    .get(start - stride..start - stride + width)
-                    .ok_or_else(outside)?
+                before.get(start - stride..start - stride + width).ok_or_else(outside)?
             };
             lines.push((above, row));
         }
         match (lines.as_mut_slice(), difference_tables.as_slice()) {
-            ([(_, row)], [table]) if first_line => {
-                decode_first_line(reader, table, initial_prediction, row)?
-            }
+            ([(_, row)], [table]) if first_line => decode_first_line(reader, table, initial_prediction, row)?,
             ([(above, row)], [table]) => decode_line_with(selection, reader, table, above, row)?,
             (lines, tables) => match selection {
-                1 => decode_interleaved_line::<1>(
-                    reader,
-                    tables,
-                    lines,
-                    first_line,
-                    initial_prediction,
-                )?,
-                2 => decode_interleaved_line::<2>(
-                    reader,
-                    tables,
-                    lines,
-                    first_line,
-                    initial_prediction,
-                )?,
-                3 => decode_interleaved_line::<3>(
-                    reader,
-                    tables,
-                    lines,
-                    first_line,
-                    initial_prediction,
-                )?,
-                4 => decode_interleaved_line::<4>(
-                    reader,
-                    tables,
-                    lines,
-                    first_line,
-                    initial_prediction,
-                )?,
-                5 => decode_interleaved_line::<5>(
-                    reader,
-                    tables,
-                    lines,
-                    first_line,
-                    initial_prediction,
-                )?,
-                6 => decode_interleaved_line::<6>(
-                    reader,
-                    tables,
-                    lines,
-                    first_line,
-                    initial_prediction,
-                )?,
-                _ => decode_interleaved_line::<7>(
-                    reader,
-                    tables,
-                    lines,
-                    first_line,
-                    initial_prediction,
-                )?,
+                1 => decode_interleaved_line::<1>(reader, tables, lines, first_line, initial_prediction)?,
+                2 => decode_interleaved_line::<2>(reader, tables, lines, first_line, initial_prediction)?,
+                3 => decode_interleaved_line::<3>(reader, tables, lines, first_line, initial_prediction)?,
+                4 => decode_interleaved_line::<4>(reader, tables, lines, first_line, initial_prediction)?,
+                5 => decode_interleaved_line::<5>(reader, tables, lines, first_line, initial_prediction)?,
+                6 => decode_interleaved_line::<6>(reader, tables, lines, first_line, initial_prediction)?,
+                _ => decode_interleaved_line::<7>(reader, tables, lines, first_line, initial_prediction)?,
             },
         }
     }
@@ -369,11 +275,7 @@ fn decode_interleaved(
 ) -> Result<(), CodecError> {
     let mut components = Vec::with_capacity(scan.components.len());
     for (component, &units) in scan.components.iter().zip(&grid.units_per_mcu) {
-        components.push((
-            DifferenceTable::new(tables.dc_table(component.dc_table)?),
-            component.frame_index,
-            units,
-        ));
+        components.push((DifferenceTable::new(tables.dc_table(component.dc_table)?), component.frame_index, units));
     }
     let outside = || CodecError::invalid(CODEC, "sample outside its plane");
     let mut interval_first_mcu_row = 0;
@@ -387,8 +289,7 @@ fn decode_interleaved(
             }
             mcu_index += 1;
             for (table, plane_index, (units_wide, units_high)) in &components {
-                let (plane_index, units_wide, units_high) =
-                    (*plane_index, *units_wide, *units_high);
+                let (plane_index, units_wide, units_high) = (*plane_index, *units_wide, *units_high);
                 let plane = planes.get_mut(plane_index).ok_or_else(outside)?;
                 let stride = plane.stride;
                 let first_line_y = interval_first_mcu_row * units_high;
@@ -397,13 +298,8 @@ fn decode_interleaved(
                     for unit_column in 0..units_wide {
                         let x = mcu_column * units_wide + unit_column;
                         let index = y * stride + x;
-                        let sample_at = |index: usize| {
-                            plane
-                                .samples
-                                .get(index)
-                                .map(|&s| i32::from(s))
-                                .ok_or_else(outside)
-                        };
+                        let sample_at =
+                            |index: usize| plane.samples.get(index).map(|&s| i32::from(s)).ok_or_else(outside);
                         let prediction = match (y == first_line_y, x == 0) {
                             (true, true) => initial_prediction,
                             (true, false) => sample_at(index - 1)?,
@@ -416,8 +312,7 @@ fn decode_interleaved(
                             ),
                         };
                         let difference = decode_difference(reader, table)?;
-                        *plane.samples.get_mut(index).ok_or_else(outside)? =
-                            reconstruct(prediction, difference);
+                        *plane.samples.get_mut(index).ok_or_else(outside)? = reconstruct(prediction, difference);
                     }
                 }
             }

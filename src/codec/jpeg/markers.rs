@@ -54,10 +54,7 @@ impl<'a> MarkerStream<'a> {
         match data {
             [] | [_] => Err(CodecError::truncated(CODEC, "start of image marker")),
             [0xFF, code::SOI, ..] => Ok(MarkerStream { data, position: 2 }),
-            _ => Err(CodecError::invalid(
-                CODEC,
-                "the stream does not start with an SOI marker",
-            )),
+            _ => Err(CodecError::invalid(CODEC, "the stream does not start with an SOI marker")),
         }
     }
 
@@ -108,14 +105,10 @@ impl<'a> MarkerStream<'a> {
             _ => return Err(CodecError::truncated(CODEC, context)),
         };
         if length < 2 {
-            return Err(CodecError::invalid(
-                CODEC,
-                format!("{context}: segment length {length} < 2"),
-            ));
+            return Err(CodecError::invalid(CODEC, format!("{context}: segment length {length} < 2")));
         }
-        let payload = data
-            .get(self.position + 2..self.position + length)
-            .ok_or(CodecError::truncated(CODEC, context))?;
+        let payload =
+            data.get(self.position + 2..self.position + length).ok_or(CodecError::truncated(CODEC, context))?;
         self.position += length;
         Ok(payload)
     }
@@ -130,25 +123,15 @@ pub struct SegmentReader<'a> {
 
 impl<'a> SegmentReader<'a> {
     pub fn new(bytes: &'a [u8], context: &'static str) -> Self {
-        SegmentReader {
-            bytes,
-            position: 0,
-            context,
-        }
+        SegmentReader { bytes, position: 0, context }
     }
 
     fn too_short(&self) -> CodecError {
-        CodecError::invalid(
-            CODEC,
-            format!("{} segment is shorter than its fields", self.context),
-        )
+        CodecError::invalid(CODEC, format!("{} segment is shorter than its fields", self.context))
     }
 
     pub fn u8(&mut self) -> Result<u8, CodecError> {
-        let byte = *self
-            .bytes
-            .get(self.position)
-            .ok_or_else(|| self.too_short())?;
+        let byte = *self.bytes.get(self.position).ok_or_else(|| self.too_short())?;
         self.position += 1;
         Ok(byte)
     }
@@ -161,10 +144,8 @@ impl<'a> SegmentReader<'a> {
 
     /// The next `count` bytes.
     pub fn bytes(&mut self, count: usize) -> Result<&'a [u8], CodecError> {
-        let slice = self
-            .bytes
-            .get(self.position..self.position.saturating_add(count))
-            .ok_or_else(|| self.too_short())?;
+        let slice =
+            self.bytes.get(self.position..self.position.saturating_add(count)).ok_or_else(|| self.too_short())?;
         self.position += count;
         Ok(slice)
     }
@@ -180,9 +161,7 @@ mod tests {
 
     #[test]
     fn skips_fill_bytes_and_stuffed_zeros() {
-        let data = [
-            0xFF, 0xD8, 0x12, 0xFF, 0x00, 0x34, 0xFF, 0xFF, 0xFF, 0xD9, 0x00,
-        ];
+        let data = [0xFF, 0xD8, 0x12, 0xFF, 0x00, 0x34, 0xFF, 0xFF, 0xFF, 0xD9, 0x00];
         let mut stream = MarkerStream::new(&data).unwrap();
         assert_eq!(stream.next_marker(), Some(code::EOI));
         assert_eq!(stream.remaining(), &[0x00]);
@@ -191,18 +170,9 @@ mod tests {
 
     #[test]
     fn rejects_missing_soi_and_empty_input() {
-        assert!(matches!(
-            MarkerStream::new(&[]),
-            Err(CodecError::Truncated { .. })
-        ));
-        assert!(matches!(
-            MarkerStream::new(&[0xFF]),
-            Err(CodecError::Truncated { .. })
-        ));
-        assert!(matches!(
-            MarkerStream::new(&[0x00, 0x01]),
-            Err(CodecError::Invalid { .. })
-        ));
+        assert!(matches!(MarkerStream::new(&[]), Err(CodecError::Truncated { .. })));
+        assert!(matches!(MarkerStream::new(&[0xFF]), Err(CodecError::Truncated { .. })));
+        assert!(matches!(MarkerStream::new(&[0x00, 0x01]), Err(CodecError::Invalid { .. })));
     }
 
     #[test]
@@ -210,9 +180,6 @@ mod tests {
         let data = [0xFF, 0xD8, 0xFF, 0xDB, 0x00, 0x43, 0x00];
         let mut stream = MarkerStream::new(&data).unwrap();
         assert_eq!(stream.next_marker(), Some(code::DQT));
-        assert!(matches!(
-            stream.read_segment("DQT"),
-            Err(CodecError::Truncated { .. })
-        ));
+        assert!(matches!(stream.read_segment("DQT"), Err(CodecError::Truncated { .. })));
     }
 }

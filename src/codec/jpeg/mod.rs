@@ -34,8 +34,8 @@ mod tests;
 
 use crate::codec::{check_frame_size, CodecError, DecodedImage, Samples};
 use headers::{
-    parse_frame_header, parse_restart_interval, parse_scan_header, CodingProcess, ColourMarkers,
-    FrameHeader, ScanHeader,
+    parse_frame_header, parse_restart_interval, parse_scan_header, CodingProcess, ColourMarkers, FrameHeader,
+    ScanHeader,
 };
 use layout::{FrameLayout, Plane};
 use markers::{code, MarkerStream};
@@ -58,25 +58,18 @@ pub fn decode(codestream: &[u8]) -> Result<DecodedImage, CodecError> {
             code::EOI => break,
             code::SOS => {
                 let payload = stream.read_segment("scan header")?;
-                let frame = frame
-                    .as_mut()
-                    .ok_or_else(|| CodecError::invalid(CODEC, "scan before the frame header"))?;
+                let frame = frame.as_mut().ok_or_else(|| CodecError::invalid(CODEC, "scan before the frame header"))?;
                 let scan = parse_scan_header(payload, &frame.header)?;
-                let used =
-                    frame.decode_scan(stream.remaining(), &scan, &tables, restart_interval)?;
+                let used = frame.decode_scan(stream.remaining(), &scan, &tables, restart_interval)?;
                 stream.advance(used);
             }
             code::DHT => tables.read_dht(stream.read_segment("DHT segment")?)?,
             code::DQT => tables.read_dqt(stream.read_segment("DQT segment")?)?,
-            code::DRI => {
-                restart_interval = parse_restart_interval(stream.read_segment("DRI segment")?)?
-            }
+            code::DRI => restart_interval = parse_restart_interval(stream.read_segment("DRI segment")?)?,
             code::APP0 => colour_markers.read_app0(stream.read_segment("APP0 segment")?),
             code::APP14 => colour_markers.read_app14(stream.read_segment("APP14 segment")?),
             code::DAC => return Err(CodecError::unsupported(CODEC, "arithmetic coding (DAC)")),
-            code::DHP | code::EXP => {
-                return Err(CodecError::unsupported(CODEC, "hierarchical coding"))
-            }
+            code::DHP | code::EXP => return Err(CodecError::unsupported(CODEC, "hierarchical coding")),
             marker if code::is_start_of_frame(marker) => {
                 if frame.is_some() {
                     return Err(CodecError::invalid(CODEC, "a second frame header"));
@@ -92,8 +85,7 @@ pub fn decode(codestream: &[u8]) -> Result<DecodedImage, CodecError> {
             }
         }
     }
-    let frame =
-        frame.ok_or_else(|| CodecError::truncated(CODEC, "no frame header before the end"))?;
+    let frame = frame.ok_or_else(|| CodecError::truncated(CODEC, "no frame header before the end"))?;
     frame.finish(&colour_markers)
 }
 
@@ -118,12 +110,7 @@ struct FrameDecoder {
 impl FrameDecoder {
     fn new(header: FrameHeader) -> Result<Self, CodecError> {
         let components = header.components.len();
-        check_frame_size(
-            CODEC,
-            u32::from(header.width),
-            u32::from(header.height),
-            components as u32,
-        )?;
+        check_frame_size(CODEC, u32::from(header.width), u32::from(header.height), components as u32)?;
         let lossless = header.process == CodingProcess::Lossless;
         let layout = FrameLayout::new(&header, if lossless { 1 } else { 8 });
         let planes = match (lossless, header.precision) {
@@ -151,24 +138,12 @@ impl FrameDecoder {
     ) -> Result<usize, CodecError> {
         let (header, layout) = (&self.header, &self.layout);
         let used = match &mut self.planes {
-            FramePlanes::Dct8(planes) => sequential::decode_scan(
-                data,
-                header,
-                layout,
-                scan,
-                tables,
-                restart_interval,
-                planes,
-            )?,
-            FramePlanes::Dct12(planes) => sequential::decode_scan(
-                data,
-                header,
-                layout,
-                scan,
-                tables,
-                restart_interval,
-                planes,
-            )?,
+            FramePlanes::Dct8(planes) => {
+                sequential::decode_scan(data, header, layout, scan, tables, restart_interval, planes)?
+            }
+            FramePlanes::Dct12(planes) => {
+                sequential::decode_scan(data, header, layout, scan, tables, restart_interval, planes)?
+            }
             FramePlanes::Lossless(planes) => {
                 lossless::decode_scan(data, header, layout, scan, tables, restart_interval, planes)?
             }
@@ -199,8 +174,7 @@ impl FrameDecoder {
             FramePlanes::Dct8(planes) => {
                 let convert = colour_markers.is_ycbcr(&self.header);
                 let converter = assemble::ycbcr_converter();
-                let conversion: Option<assemble::RowConversion<u8>> =
-                    if convert { Some(&converter) } else { None };
+                let conversion: Option<assemble::RowConversion<u8>> = if convert { Some(&converter) } else { None };
                 let samples = assemble::dct_samples(&frame, &self.layout, planes, conversion);
                 assemble::image(&frame, components, convert, Samples::U8(samples))
             }
@@ -209,12 +183,7 @@ impl FrameDecoder {
                 assemble::image(&frame, components, false, Samples::U16(samples))
             }
             FramePlanes::Lossless(planes) => {
-                let samples = assemble::lossless_samples(
-                    &frame,
-                    &self.layout,
-                    planes,
-                    &self.point_transforms,
-                );
+                let samples = assemble::lossless_samples(&frame, &self.layout, planes, &self.point_transforms);
                 assemble::image(&frame, components, false, samples)
             }
         })

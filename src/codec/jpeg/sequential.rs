@@ -22,11 +22,7 @@ const fn zigzag_to_natural() -> [usize; 64] {
         // Odd diagonals run down-left (row increasing), even ones up-right.
         let mut step = 0;
         while step <= diagonal {
-            let row = if diagonal % 2 == 1 {
-                step
-            } else {
-                diagonal - step
-            };
+            let row = if diagonal % 2 == 1 { step } else { diagonal - step };
             let column = diagonal - row;
             if row < 8 && column < 8 {
                 table[position] = row * 8 + column;
@@ -60,21 +56,14 @@ impl BlockDecoder<'_> {
     /// (natural order, all zero on entry); returns the columns holding non-zero AC
     /// coefficients (0 for a DC-only block).
     #[inline(always)]
-    fn decode_block(
-        &mut self,
-        reader: &mut BitReader,
-        block: &mut [i32; 64],
-    ) -> Result<u8, CodecError> {
+    fn decode_block(&mut self, reader: &mut BitReader, block: &mut [i32; 64]) -> Result<u8, CodecError> {
         reader.ensure(32);
         let difference = match self.dc_values.decode(reader) {
             Some(fast) => fast.value,
             None => {
                 let size = u32::from(self.dc_table.decode(reader)?);
                 if size > 15 {
-                    return Err(CodecError::invalid(
-                        CODEC,
-                        format!("DC difference category {size}"),
-                    ));
+                    return Err(CodecError::invalid(CODEC, format!("DC difference category {size}")));
                 }
                 reader.receive_extend(size)
             }
@@ -88,13 +77,8 @@ impl BlockDecoder<'_> {
             reader.ensure(32);
             if let Some(fast) = self.ac_values.decode(reader) {
                 index += fast.run as usize;
-                let (Some(&natural), Some(&quant)) =
-                    (ZIGZAG_TO_NATURAL.get(index), self.quant.get(index))
-                else {
-                    return Err(CodecError::invalid(
-                        CODEC,
-                        "AC run past the end of the block",
-                    ));
+                let (Some(&natural), Some(&quant)) = (ZIGZAG_TO_NATURAL.get(index), self.quant.get(index)) else {
+                    return Err(CodecError::invalid(CODEC, "AC run past the end of the block"));
                 };
                 block[natural] = fast.value.wrapping_mul(quant);
                 mark_column(&mut ac_columns, natural);
@@ -112,13 +96,8 @@ impl BlockDecoder<'_> {
                 continue;
             }
             index += run;
-            let (Some(&natural), Some(&quant)) =
-                (ZIGZAG_TO_NATURAL.get(index), self.quant.get(index))
-            else {
-                return Err(CodecError::invalid(
-                    CODEC,
-                    "AC run past the end of the block",
-                ));
+            let (Some(&natural), Some(&quant)) = (ZIGZAG_TO_NATURAL.get(index), self.quant.get(index)) else {
+                return Err(CodecError::invalid(CODEC, "AC run past the end of the block"));
             };
             let value = reader.receive_extend(size);
             block[natural] = value.wrapping_mul(quant);
@@ -148,9 +127,7 @@ fn value_table(value_tables: &[Option<ValueTable>], id: u8) -> Result<&ValueTabl
     value_tables
         .get(usize::from(id))
         .and_then(Option::as_ref)
-        .ok_or_else(|| {
-            CodecError::invalid(CODEC, format!("scan uses undefined Huffman table {id}"))
-        })
+        .ok_or_else(|| CodecError::invalid(CODEC, format!("scan uses undefined Huffman table {id}")))
 }
 
 /// Decodes the entropy-coded segment that starts at `data` for `scan`, writing samples into
@@ -177,10 +154,7 @@ pub fn decode_scan<T: DctSample>(
             .get(component.frame_index)
             .ok_or_else(|| CodecError::invalid(CODEC, "scan component outside the frame"))?;
         let quant_table = tables.quant_table(frame_component.quant_table)?;
-        let (dc_table, ac_table) = (
-            tables.dc_table(component.dc_table)?,
-            tables.ac_table(component.ac_table)?,
-        );
+        let (dc_table, ac_table) = (tables.dc_table(component.dc_table)?, tables.ac_table(component.ac_table)?);
         decoders.push(BlockDecoder {
             dc_table,
             ac_table,
@@ -203,9 +177,7 @@ pub fn decode_scan<T: DctSample>(
             if restart_interval > 0 {
                 if mcus_until_restart == 0 {
                     reader.restart()?;
-                    decoders
-                        .iter_mut()
-                        .for_each(|decoder| decoder.dc_predictor = 0);
+                    decoders.iter_mut().for_each(|decoder| decoder.dc_predictor = 0);
                     mcus_until_restart = restart_interval;
                 }
                 mcus_until_restart -= 1;
@@ -214,9 +186,9 @@ pub fn decode_scan<T: DctSample>(
                 for unit_row in 0..decoder.units_high {
                     for unit_column in 0..decoder.units_wide {
                         let ac_columns = decoder.decode_block(&mut reader, &mut block)?;
-                        let plane = planes.get_mut(decoder.plane_index).ok_or_else(|| {
-                            CodecError::invalid(CODEC, "scan component without a plane")
-                        })?;
+                        let plane = planes
+                            .get_mut(decoder.plane_index)
+                            .ok_or_else(|| CodecError::invalid(CODEC, "scan component without a plane"))?;
                         let x = (mcu_column * decoder.units_wide + unit_column) * 8;
                         let y = (mcu_row * decoder.units_high + unit_row) * 8;
                         let stride = plane.stride;
@@ -246,10 +218,7 @@ mod tests {
 
     #[test]
     fn zigzag_table_matches_figure_a6() {
-        assert_eq!(
-            &ZIGZAG_TO_NATURAL[..10],
-            &[0, 1, 8, 16, 9, 2, 3, 10, 17, 24]
-        );
+        assert_eq!(&ZIGZAG_TO_NATURAL[..10], &[0, 1, 8, 16, 9, 2, 3, 10, 17, 24]);
         assert_eq!(ZIGZAG_TO_NATURAL[63], 63);
         assert_eq!(ZIGZAG_TO_NATURAL[62], 62);
         assert_eq!(ZIGZAG_TO_NATURAL[61], 55);

@@ -28,23 +28,15 @@ impl TableSet {
             let sixteen_bit = match precision_and_destination >> 4 {
                 0 => false,
                 1 => true,
-                other => {
-                    return Err(CodecError::invalid(
-                        CODEC,
-                        format!("DQT element precision {other}"),
-                    ))
-                }
+                other => return Err(CodecError::invalid(CODEC, format!("DQT element precision {other}"))),
             };
-            let slot = self.quant.get_mut(destination).ok_or_else(|| {
-                CodecError::invalid(CODEC, format!("DQT destination {destination}"))
-            })?;
+            let slot = self
+                .quant
+                .get_mut(destination)
+                .ok_or_else(|| CodecError::invalid(CODEC, format!("DQT destination {destination}")))?;
             let mut table = [0u16; 64];
             for value in table.iter_mut() {
-                *value = if sixteen_bit {
-                    reader.u16()?
-                } else {
-                    u16::from(reader.u8()?)
-                };
+                *value = if sixteen_bit { reader.u16()? } else { u16::from(reader.u8()?) };
             }
             *slot = Some(table);
         }
@@ -65,16 +57,11 @@ impl TableSet {
             let slots = match class_and_destination >> 4 {
                 0 => &mut self.dc,
                 1 => &mut self.ac,
-                other => {
-                    return Err(CodecError::invalid(
-                        CODEC,
-                        format!("DHT table class {other}"),
-                    ))
-                }
+                other => return Err(CodecError::invalid(CODEC, format!("DHT table class {other}"))),
             };
-            let slot = slots.get_mut(destination).ok_or_else(|| {
-                CodecError::invalid(CODEC, format!("DHT destination {destination}"))
-            })?;
+            let slot = slots
+                .get_mut(destination)
+                .ok_or_else(|| CodecError::invalid(CODEC, format!("DHT destination {destination}")))?;
             *slot = Some(table);
         }
         Ok(())
@@ -85,12 +72,7 @@ impl TableSet {
         self.dc
             .get(usize::from(index))
             .and_then(|table| table.as_deref())
-            .ok_or_else(|| {
-                CodecError::invalid(
-                    CODEC,
-                    format!("scan uses undefined DC Huffman table {index}"),
-                )
-            })
+            .ok_or_else(|| CodecError::invalid(CODEC, format!("scan uses undefined DC Huffman table {index}")))
     }
 
     /// The AC table `index`, which a scan needs defined.
@@ -98,12 +80,7 @@ impl TableSet {
         self.ac
             .get(usize::from(index))
             .and_then(|table| table.as_deref())
-            .ok_or_else(|| {
-                CodecError::invalid(
-                    CODEC,
-                    format!("scan uses undefined AC Huffman table {index}"),
-                )
-            })
+            .ok_or_else(|| CodecError::invalid(CODEC, format!("scan uses undefined AC Huffman table {index}")))
     }
 
     /// The quantization table `index`, which a DCT scan needs defined.
@@ -111,8 +88,6 @@ impl TableSet {
         self.quant
             .get(usize::from(index))
             .and_then(|table| table.as_ref())
-            .ok_or_else(|| {
-                CodecError::invalid(CODEC, format!("undefined quantization table {index}"))
-            })
+            .ok_or_else(|| CodecError::invalid(CODEC, format!("undefined quantization table {index}")))
     }
 }

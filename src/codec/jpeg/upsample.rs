@@ -27,14 +27,7 @@ impl Method {
     /// The method for a component with sampling `(h, v)` in a frame with maxima `(max_h, max_v)`;
     /// `fancy_allowed` is false in lossless mode. Like libjpeg, the filter needs a component
     /// at least 3 samples wide.
-    pub fn choose(
-        h: usize,
-        v: usize,
-        max_h: usize,
-        max_v: usize,
-        component_width: usize,
-        fancy_allowed: bool,
-    ) -> Self {
+    pub fn choose(h: usize, v: usize, max_h: usize, max_v: usize, component_width: usize, fancy_allowed: bool) -> Self {
         let fancy = fancy_allowed && component_width > 2;
         match (h == max_h, v == max_v) {
             (true, true) => Method::Copy,
@@ -79,18 +72,11 @@ impl Upsampler {
                 let input_row = (y / 2).min(last_row);
                 // Even output rows lean on the row above, odd ones on the row below; the first
                 // and last rows stand in for the missing neighbours.
-                let neighbour_row = if y.is_multiple_of(2) {
-                    input_row.saturating_sub(1)
-                } else {
-                    (input_row + 1).min(last_row)
-                };
+                let neighbour_row =
+                    if y.is_multiple_of(2) { input_row.saturating_sub(1) } else { (input_row + 1).min(last_row) };
                 let (near, far) = (plane.row(input_row), plane.row(neighbour_row));
                 self.column_sums.clear();
-                self.column_sums.extend(
-                    near.iter()
-                        .zip(far)
-                        .map(|(&n, &f)| 3 * n.to_i32() + f.to_i32()),
-                );
+                self.column_sums.extend(near.iter().zip(far).map(|(&n, &f)| 3 * n.to_i32() + f.to_i32()));
                 fancy_both(&self.column_sums, output);
             }
         }
@@ -98,8 +84,7 @@ impl Upsampler {
 
     /// Nearest-sample replication for any ratio (this path also serves lossless frames).
     pub fn replicate<T: Copy>(&self, plane: &Plane<T>, y: usize, output: &mut [T]) {
-        let input_y =
-            (y * self.vertical_sampling / self.max_vertical).min(plane.height.saturating_sub(1));
+        let input_y = (y * self.vertical_sampling / self.max_vertical).min(plane.height.saturating_sub(1));
         let input = plane.row(input_y);
         if input.is_empty() {
             return;
@@ -144,17 +129,9 @@ fn fancy_horizontal<T: DctSample>(input: &[T], output: &mut [T]) {
         return;
     }
     put(output, 0, input[0].to_i32());
-    put(
-        output,
-        1,
-        (3 * input[0].to_i32() + input[1].to_i32() + 2) >> 2,
-    );
+    put(output, 1, (3 * input[0].to_i32() + input[1].to_i32() + 2) >> 2);
     for (index, window) in input.windows(3).enumerate() {
-        let (previous, current, next) = (
-            window[0].to_i32(),
-            3 * window[1].to_i32(),
-            window[2].to_i32(),
-        );
+        let (previous, current, next) = (window[0].to_i32(), 3 * window[1].to_i32(), window[2].to_i32());
         let out = 2 * (index + 1);
         if out + 1 >= output.len() {
             put(output, out, (current + previous + 1) >> 2);
@@ -164,11 +141,7 @@ fn fancy_horizontal<T: DctSample>(input: &[T], output: &mut [T]) {
         output[out + 1] = T::from_clamped((current + next + 2) >> 2);
     }
     let last = input[width - 1].to_i32();
-    put(
-        output,
-        2 * width - 2,
-        (3 * last + input[width - 2].to_i32() + 1) >> 2,
-    );
+    put(output, 2 * width - 2, (3 * last + input[width - 2].to_i32() + 1) >> 2);
     put(output, 2 * width - 1, last);
 }
 
@@ -191,11 +164,7 @@ fn fancy_both<T: DctSample>(sums: &[i32], output: &mut [T]) {
         output[out] = T::from_clamped((current + previous + 8) >> 4);
         output[out + 1] = T::from_clamped((current + next + 7) >> 4);
     }
-    put(
-        output,
-        2 * width - 2,
-        (3 * sums[width - 1] + sums[width - 2] + 8) >> 4,
-    );
+    put(output, 2 * width - 2, (3 * sums[width - 1] + sums[width - 2] + 8) >> 4);
     put(output, 2 * width - 1, (4 * sums[width - 1] + 7) >> 4);
 }
 
@@ -204,21 +173,13 @@ mod tests {
     use super::*;
 
     fn plane(width: usize, height: usize, samples: Vec<u8>) -> Plane<u8> {
-        Plane {
-            width,
-            height,
-            stride: width,
-            samples,
-        }
+        Plane { width, height, stride: width, samples }
     }
 
     #[test]
     fn method_choice_follows_ijg() {
         assert_eq!(Method::choose(2, 2, 2, 2, 100, true), Method::Copy);
-        assert_eq!(
-            Method::choose(1, 1, 2, 1, 100, true),
-            Method::FancyHorizontal
-        );
+        assert_eq!(Method::choose(1, 1, 2, 1, 100, true), Method::FancyHorizontal);
         assert_eq!(Method::choose(1, 1, 2, 2, 100, true), Method::FancyBoth);
         assert_eq!(Method::choose(1, 1, 1, 2, 100, true), Method::Replicate);
         assert_eq!(Method::choose(1, 1, 4, 1, 100, true), Method::Replicate);

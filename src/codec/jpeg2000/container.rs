@@ -41,9 +41,7 @@ fn boxes(bytes: &[u8]) -> impl Iterator<Item = Result<JpBox<'_>, CodecError>> + 
 fn split_box(bytes: &[u8]) -> Result<(JpBox<'_>, &[u8]), CodecError> {
     let truncated = || CodecError::truncated(CODEC, "JP2 box header");
     let header = bytes.get(..8).ok_or_else(truncated)?;
-    let declared = u64::from(u32::from_be_bytes([
-        header[0], header[1], header[2], header[3],
-    ]));
+    let declared = u64::from(u32::from_be_bytes([header[0], header[1], header[2], header[3]]));
     let kind = [header[4], header[5], header[6], header[7]];
     let (header_length, total_length) = match declared {
         0 => (8, bytes.len() as u64),
@@ -56,10 +54,7 @@ fn split_box(bytes: &[u8]) -> Result<(JpBox<'_>, &[u8]), CodecError> {
         length => (8, length),
     };
     if total_length < header_length {
-        return Err(CodecError::invalid(
-            CODEC,
-            format!("JP2 box length {total_length}"),
-        ));
+        return Err(CodecError::invalid(CODEC, format!("JP2 box length {total_length}")));
     }
     let end = usize::try_from(total_length)
         .ok()
@@ -90,8 +85,5 @@ pub fn codestream(bytes: &[u8]) -> Result<&[u8], CodecError> {
             return Ok(jp_box.content);
         }
     }
-    Err(CodecError::invalid(
-        CODEC,
-        "JP2 file without a codestream (jp2c) box",
-    ))
+    Err(CodecError::invalid(CODEC, "JP2 file without a codestream (jp2c) box"))
 }

@@ -48,10 +48,7 @@ struct HeaderReader<'a> {
 
 impl<'a> HeaderReader<'a> {
     fn u8(&mut self, context: &'static str) -> Result<u8, CodecError> {
-        let value = *self
-            .bytes
-            .get(self.position)
-            .ok_or(CodecError::truncated(CODEC, context))?;
+        let value = *self.bytes.get(self.position).ok_or(CodecError::truncated(CODEC, context))?;
         self.position += 1;
         Ok(value)
     }
@@ -68,16 +65,10 @@ impl<'a> HeaderReader<'a> {
     fn segment(&mut self, context: &'static str) -> Result<&'a [u8], CodecError> {
         let length = usize::from(self.u16(context)?);
         if length < 2 {
-            return Err(CodecError::invalid(
-                CODEC,
-                format!("{context}: segment length {length} < 2"),
-            ));
+            return Err(CodecError::invalid(CODEC, format!("{context}: segment length {length} < 2")));
         }
         let end = self.position + length - 2;
-        let payload = self
-            .bytes
-            .get(self.position..end)
-            .ok_or(CodecError::truncated(CODEC, context))?;
+        let payload = self.bytes.get(self.position..end).ok_or(CodecError::truncated(CODEC, context))?;
         self.position = end;
         Ok(payload)
     }
@@ -96,10 +87,7 @@ struct ImageSize {
 /// Parses and validates SIZ (T.800 A.5.1): image and tile geometry, then per-component
 /// Ssiz/XRsiz/YRsiz (Table A.11).
 fn parse_siz(payload: &[u8]) -> Result<ImageSize, CodecError> {
-    let mut reader = HeaderReader {
-        bytes: payload,
-        position: 0,
-    };
+    let mut reader = HeaderReader { bytes: payload, position: 0 };
     let context = "SIZ segment";
     let capabilities = reader.u16(context)?;
     let grid_width = reader.u32(context)?;
@@ -124,25 +112,16 @@ fn parse_siz(payload: &[u8]) -> Result<ImageSize, CodecError> {
         || u64::from(tile_x0) + u64::from(tile_width) <= u64::from(image_x0)
         || u64::from(tile_y0) + u64::from(tile_height) <= u64::from(image_y0)
     {
-        return Err(CodecError::invalid(
-            CODEC,
-            "SIZ: tile grid does not cover the image origin",
-        ));
+        return Err(CodecError::invalid(CODEC, "SIZ: tile grid does not cover the image origin"));
     }
     let tiles_across = (u64::from(grid_width - tile_x0)).div_ceil(u64::from(tile_width));
     let tiles_down = (u64::from(grid_height - tile_y0)).div_ceil(u64::from(tile_height));
     let tile_count = tiles_across * tiles_down;
     if tile_count > MAX_TILES {
-        return Err(CodecError::unsupported(
-            CODEC,
-            format!("{tile_count} tiles (limit {MAX_TILES})"),
-        ));
+        return Err(CodecError::unsupported(CODEC, format!("{tile_count} tiles (limit {MAX_TILES})")));
     }
     if component_count != 1 && component_count != 3 {
-        return Err(CodecError::unsupported(
-            CODEC,
-            format!("{component_count} components"),
-        ));
+        return Err(CodecError::unsupported(CODEC, format!("{component_count} components")));
     }
 
     let mut precision = 0u8;
@@ -154,10 +133,7 @@ fn parse_siz(payload: &[u8]) -> Result<ImageSize, CodecError> {
         let component_precision = (depth & 0x7F) + 1;
         let component_signed = depth & 0x80 != 0;
         if component_precision > 38 {
-            return Err(CodecError::invalid(
-                CODEC,
-                format!("SIZ: precision {component_precision}"),
-            ));
+            return Err(CodecError::invalid(CODEC, format!("SIZ: precision {component_precision}")));
         }
         if component_precision > MAX_PRECISION {
             return Err(CodecError::unsupported(
@@ -166,10 +142,7 @@ fn parse_siz(payload: &[u8]) -> Result<ImageSize, CodecError> {
             ));
         }
         if horizontal_step == 0 || vertical_step == 0 {
-            return Err(CodecError::invalid(
-                CODEC,
-                "SIZ: zero component subsampling",
-            ));
+            return Err(CodecError::invalid(CODEC, "SIZ: zero component subsampling"));
         }
         if horizontal_step != 1 || vertical_step != 1 {
             return Err(CodecError::unsupported(
@@ -181,10 +154,7 @@ fn parse_siz(payload: &[u8]) -> Result<ImageSize, CodecError> {
             precision = component_precision;
             signed = component_signed;
         } else if component_precision != precision || component_signed != signed {
-            return Err(CodecError::unsupported(
-                CODEC,
-                "components with different precision or signedness",
-            ));
+            return Err(CodecError::unsupported(CODEC, "components with different precision or signedness"));
         }
     }
 
@@ -202,10 +172,7 @@ fn parse_siz(payload: &[u8]) -> Result<ImageSize, CodecError> {
 /// Table A.12: Scod, then SGcod = progression order, layers, MCT) and checks the
 /// decomposition level count (SPcod, Table A.15).
 fn parse_cod(payload: &[u8]) -> Result<bool, CodecError> {
-    let mut reader = HeaderReader {
-        bytes: payload,
-        position: 0,
-    };
+    let mut reader = HeaderReader { bytes: payload, position: 0 };
     let context = "COD segment";
     let _coding_style = reader.u8(context)?;
     let _progression_order = reader.u8(context)?;
@@ -216,38 +183,23 @@ fn parse_cod(payload: &[u8]) -> Result<bool, CodecError> {
         return Err(CodecError::invalid(CODEC, "COD: zero quality layers"));
     }
     if levels > MAX_DECOMPOSITION_LEVELS {
-        return Err(CodecError::invalid(
-            CODEC,
-            format!("COD: {levels} decomposition levels"),
-        ));
+        return Err(CodecError::invalid(CODEC, format!("COD: {levels} decomposition levels")));
     }
     match transform {
         0 => Ok(false),
         1 => Ok(true),
         // T.801 (Part 2) array-based transforms: not part of the DICOM syntaxes handled here.
-        2 => Err(CodecError::unsupported(
-            CODEC,
-            "Part 2 array-based component transform",
-        )),
-        other => Err(CodecError::invalid(
-            CODEC,
-            format!("COD: component transform {other}"),
-        )),
+        2 => Err(CodecError::unsupported(CODEC, "Part 2 array-based component transform")),
+        other => Err(CodecError::invalid(CODEC, format!("COD: component transform {other}"))),
     }
 }
 
 /// Walks the main header from SOC to the first SOT (T.800 A.3, Table A.2), reading SIZ
 /// and COD, skipping every other segment, and checks the frame size limit.
 pub fn read_main_header(codestream: &[u8]) -> Result<MainHeader, CodecError> {
-    let mut reader = HeaderReader {
-        bytes: codestream,
-        position: 0,
-    };
+    let mut reader = HeaderReader { bytes: codestream, position: 0 };
     if reader.u16("SOC marker")? != SOC {
-        return Err(CodecError::invalid(
-            CODEC,
-            "codestream does not start with SOC (FF4F)",
-        ));
+        return Err(CodecError::invalid(CODEC, "codestream does not start with SOC (FF4F)"));
     }
     if reader.u16("SIZ marker")? != SIZ {
         return Err(CodecError::invalid(CODEC, "SIZ must follow SOC"));
@@ -266,18 +218,15 @@ pub fn read_main_header(codestream: &[u8]) -> Result<MainHeader, CodecError> {
             continue;
         }
         if marker < 0xFF30 {
-            return Err(CodecError::invalid(
-                CODEC,
-                format!("main header: {marker:04X} is not a marker"),
-            ));
+            return Err(CodecError::invalid(CODEC, format!("main header: {marker:04X} is not a marker")));
         }
         let payload = reader.segment("main header segment")?;
         if marker == COD {
             multiple_component_transform = Some(parse_cod(payload)?);
         }
     }
-    let multiple_component_transform = multiple_component_transform
-        .ok_or_else(|| CodecError::invalid(CODEC, "main header has no COD segment"))?;
+    let multiple_component_transform =
+        multiple_component_transform.ok_or_else(|| CodecError::invalid(CODEC, "main header has no COD segment"))?;
 
     Ok(MainHeader {
         width: size.width,

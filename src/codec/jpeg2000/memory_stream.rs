@@ -4,8 +4,8 @@
 use core::ffi::c_void;
 use core::marker::PhantomData;
 use openjp2::openjpeg::{
-    opj_stream_set_read_function, opj_stream_set_seek_function, opj_stream_set_skip_function,
-    opj_stream_set_user_data, opj_stream_t,
+    opj_stream_set_read_function, opj_stream_set_seek_function, opj_stream_set_skip_function, opj_stream_set_user_data,
+    opj_stream_t,
 };
 use openjp2::Stream;
 
@@ -100,8 +100,5 @@ pub fn open<'s>(source: &'s mut MemorySource<'_>) -> MemoryStream<'s> {
         opj_stream_set_user_data(handle, user, None);
     }
     stream.set_stream_length(length);
-    MemoryStream {
-        stream,
-        source: PhantomData,
-    }
+    MemoryStream { stream, source: PhantomData }
 }

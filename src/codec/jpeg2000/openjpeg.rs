@@ -33,9 +33,7 @@ unsafe extern "C" fn record_error(message: *const c_char, user: *mut c_void) {
         if !errors.text.is_empty() {
             errors.text.push_str("; ");
         }
-        errors
-            .text
-            .extend(message.trim().chars().take(MAX_ERROR_TEXT));
+        errors.text.extend(message.trim().chars().take(MAX_ERROR_TEXT));
     }
 }
 
@@ -54,11 +52,7 @@ fn failure(codestream: &[u8], stage: &'static str, errors: &ErrorText) -> CodecE
     if !ends_with_eoc(codestream) {
         return CodecError::truncated(CODEC, stage);
     }
-    let detail = if errors.text.is_empty() {
-        "no detail"
-    } else {
-        errors.text.as_str()
-    };
+    let detail = if errors.text.is_empty() { "no detail" } else { errors.text.as_str() };
     CodecError::invalid(CODEC, format!("openjpeg {stage} failed: {detail}"))
 }
 
@@ -71,22 +65,14 @@ pub fn decode_image(codestream: &[u8]) -> Result<Box<opj_image>, CodecError> {
 
     let mut codec = Codec::new_decoder(OPJ_CODEC_J2K)
         .ok_or_else(|| CodecError::invalid(CODEC, "openjpeg could not create a decoder"))?;
-    codec.set_error_handler(
-        Some(record_error),
-        (&mut errors as *mut ErrorText).cast::<c_void>(),
-    );
+    codec.set_error_handler(Some(record_error), (&mut errors as *mut ErrorText).cast::<c_void>());
     // Defaults: cp_reduce = 0 (full resolution), cp_layer = 0 (every quality layer).
     let mut parameters = opj_dparameters_t::default();
     if codec.setup_decoder(&mut parameters) == 0 {
-        return Err(CodecError::invalid(
-            CODEC,
-            "openjpeg rejected the decoder parameters",
-        ));
+        return Err(CodecError::invalid(CODEC, "openjpeg rejected the decoder parameters"));
     }
 
-    let mut image = codec
-        .read_header(&mut stream.stream)
-        .ok_or_else(|| failure(codestream, "header", &errors))?;
+    let mut image = codec.read_header(&mut stream.stream).ok_or_else(|| failure(codestream, "header", &errors))?;
     if codec.decode(&mut stream.stream, &mut image) == 0 {
         return Err(failure(codestream, "decode", &errors));
     }

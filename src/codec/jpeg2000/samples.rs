@@ -13,11 +13,7 @@ fn planes<'a>(image: &'a opj_image, header: &MainHeader) -> Result<Vec<&'a [i32]
     if components.len() != usize::from(header.components) {
         return Err(CodecError::invalid(
             CODEC,
-            format!(
-                "openjpeg returned {} components, SIZ declares {}",
-                components.len(),
-                header.components
-            ),
+            format!("openjpeg returned {} components, SIZ declares {}", components.len(), header.components),
         ));
     }
     components
@@ -29,25 +25,15 @@ fn planes<'a>(image: &'a opj_image, header: &MainHeader) -> Result<Vec<&'a [i32]
                 && (component.sgnd != 0) == header.signed;
             match component.data() {
                 Some(data) if same_geometry => Ok(data),
-                Some(_) => Err(CodecError::invalid(
-                    CODEC,
-                    "decoded component differs from SIZ",
-                )),
-                None => Err(CodecError::invalid(
-                    CODEC,
-                    "openjpeg returned a component without data",
-                )),
+                Some(_) => Err(CodecError::invalid(CODEC, "decoded component differs from SIZ")),
+                None => Err(CodecError::invalid(CODEC, "openjpeg returned a component without data")),
             }
         })
         .collect()
 }
 
 /// Interleaves the planes (pixel by pixel), keeping the low bits selected by `mask`.
-fn interleave<T: Copy + Default>(
-    planes: &[&[i32]],
-    count: usize,
-    narrow: impl Fn(i32) -> T,
-) -> Vec<T> {
+fn interleave<T: Copy + Default>(planes: &[&[i32]], count: usize, narrow: impl Fn(i32) -> T) -> Vec<T> {
     let mut out = vec![T::default(); count];
     match planes {
         [grey] => {
@@ -73,18 +59,10 @@ fn interleave<T: Copy + Default>(
 /// bit patterns (the pipeline sign-extends them).
 pub fn interleaved(image: &opj_image, header: &MainHeader) -> Result<Samples, CodecError> {
     let planes = planes(image, header)?;
-    let count = check_frame_size(
-        CODEC,
-        header.width,
-        header.height,
-        u32::from(header.components),
-    )?;
+    let count = check_frame_size(CODEC, header.width, header.height, u32::from(header.components))?;
     let pixels = count / usize::from(header.components);
     if planes.iter().any(|plane| plane.len() != pixels) {
-        return Err(CodecError::invalid(
-            CODEC,
-            "decoded plane size differs from SIZ",
-        ));
+        return Err(CodecError::invalid(CODEC, "decoded plane size differs from SIZ"));
     }
     let mask = ((1u32 << header.precision) - 1) as i32;
     Ok(if header.precision <= 8 {

@@ -23,10 +23,7 @@ impl Bits {
     /// Drops `count` bits (any count, including 64).
     #[inline(always)]
     fn consume(self, count: u32) -> Bits {
-        Bits {
-            cache: if count >= 64 { 0 } else { self.cache << count },
-            valid: self.valid.saturating_sub(count),
-        }
+        Bits { cache: if count >= 64 { 0 } else { self.cache << count }, valid: self.valid.saturating_sub(count) }
     }
 }
 
@@ -57,18 +54,11 @@ impl ByteSource<'_> {
         }
         // Fast path: the next eight bytes hold no 0xFF, so they are plain data bits.
         if self.position < self.fast_limit {
-            if let Some(bytes) = self
-                .data
-                .get(self.position..)
-                .and_then(|rest| rest.first_chunk::<8>())
-            {
+            if let Some(bytes) = self.data.get(self.position..).and_then(|rest| rest.first_chunk::<8>()) {
                 let word = u64::from_be_bytes(*bytes);
                 let taken = (64 - bits.valid) / 8;
                 self.position += taken as usize;
-                return Bits {
-                    cache: bits.cache | (word >> bits.valid),
-                    valid: bits.valid + taken * 8,
-                };
+                return Bits { cache: bits.cache | (word >> bits.valid), valid: bits.valid + taken * 8 };
             }
         }
         self.refill_slow(bits)
@@ -98,11 +88,7 @@ impl ByteSource<'_> {
                 self.next_ff = find_ff(self.data, self.position);
             }
         }
-        self.fast_limit = if self.after_ff {
-            0
-        } else {
-            self.next_ff.saturating_sub(7)
-        };
+        self.fast_limit = if self.after_ff { 0 } else { self.next_ff.saturating_sub(7) };
         bits
     }
 
@@ -120,24 +106,14 @@ impl ByteSource<'_> {
             return (bits, 0);
         }
         let count = count.min(32);
-        let bits = if bits.valid < count {
-            self.refill(bits)
-        } else {
-            bits
-        };
+        let bits = if bits.valid < count { self.refill(bits) } else { bits };
         ((bits.consume(count)), (bits.cache >> (64 - count)) as u32)
     }
 
     /// The rare Golomb code words: longer than the cache holds, or escaped.
     #[cold]
     #[inline(never)]
-    fn read_golomb_slow(
-        &mut self,
-        mut bits: Bits,
-        k: u32,
-        max_zeros: u32,
-        qbpp: u32,
-    ) -> (Bits, u32) {
+    fn read_golomb_slow(&mut self, mut bits: Bits, k: u32, max_zeros: u32, qbpp: u32) -> (Bits, u32) {
         let mut zeros = 0u32;
         loop {
             if bits.valid == 0 {
@@ -202,11 +178,7 @@ impl<'a> BitReader<'a> {
 
     /// A cursor for decoding; it writes the bit cache back when dropped.
     pub(super) fn cursor(&mut self) -> Cursor<'_, 'a> {
-        Cursor {
-            bits: self.bits,
-            home: &mut self.bits,
-            source: &mut self.source,
-        }
+        Cursor { bits: self.bits, home: &mut self.bits, source: &mut self.source }
     }
 }
 
@@ -263,10 +235,7 @@ impl Cursor<'_, '_> {
             // The whole code word is in the cache (zeros < max_zeros <= 62).
             let from_one = bits.cache << zeros;
             let low = ((from_one >> (63 - k)) as u32) ^ (1u32 << k);
-            self.bits = Bits {
-                cache: (from_one << 1) << k,
-                valid: bits.valid - (zeros + 1 + k),
-            };
+            self.bits = Bits { cache: (from_one << 1) << k, valid: bits.valid - (zeros + 1 + k) };
             return (zeros << k) | low;
         }
         let (bits, value) = self.source.read_golomb_slow(bits, k, max_zeros, qbpp);
@@ -287,8 +256,7 @@ pub(super) fn find_ff(data: &[u8], from: usize) -> usize {
         word.copy_from_slice(chunk);
         // A 0xFF byte is a zero byte of the complement.
         let inverted = !u64::from_le_bytes(word);
-        let has_zero =
-            inverted.wrapping_sub(0x0101_0101_0101_0101) & !inverted & 0x8080_8080_8080_8080;
+        let has_zero = inverted.wrapping_sub(0x0101_0101_0101_0101) & !inverted & 0x8080_8080_8080_8080;
         if has_zero != 0 {
             if let Some(index) = chunk.iter().position(|&b| b == 0xFF) {
                 return offset + index;
@@ -296,11 +264,7 @@ pub(super) fn find_ff(data: &[u8], from: usize) -> usize {
         }
         offset += 8;
     }
-    chunks
-        .remainder()
-        .iter()
-        .position(|&b| b == 0xFF)
-        .map_or(data.len(), |index| offset + index)
+    chunks.remainder().iter().position(|&b| b == 0xFF).map_or(data.len(), |index| offset + index)
 }
 
 #[cfg(test)]

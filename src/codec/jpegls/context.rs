@@ -5,10 +5,8 @@
 //! (≤ 65535 samples): A < 2^31. N ≥ 1 always, so the Golomb parameter search ends.
 
 /// The order of the run-length code for each RUNindex (T.87 A.2.1, J[0..31]).
-pub(super) const RUN_ORDER: [u32; 32] = [
-    0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 9, 10, 11, 12, 13,
-    14, 15,
-];
+pub(super) const RUN_ORDER: [u32; 32] =
+    [0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 9, 10, 11, 12, 13, 14, 15];
 
 /// Smallest k with N·2^k ≥ A (T.87 A.5.1 code segment A.10), capped at 31. Computed from
 /// the bit lengths: N·2^k has A's bit length for k = len(A) − len(N), so k is that or one more.
@@ -43,13 +41,7 @@ pub(super) struct RegularContext {
 impl RegularContext {
     pub(super) fn new(range: i32) -> Self {
         let a = initial_accumulated(range);
-        RegularContext {
-            a,
-            b: 0,
-            c: 0,
-            n: 1,
-            k: golomb_parameter(1, a),
-        }
+        RegularContext { a, b: 0, c: 0, n: 1, k: golomb_parameter(1, a) }
     }
 
     /// In a lossless scan: all ones when the inverse error mapping is the special one of
@@ -113,22 +105,13 @@ pub(super) struct RunContext {
 
 impl RunContext {
     pub(super) fn new(range: i32, interruption_type: i32) -> Self {
-        RunContext {
-            a: initial_accumulated(range),
-            n: 1,
-            negative: 0,
-            interruption_type,
-        }
+        RunContext { a: initial_accumulated(range), n: 1, negative: 0, interruption_type }
     }
 
     /// The Golomb parameter for a run interruption sample (T.87 A.7.2.1, TEMP).
     #[inline]
     pub(super) fn golomb_k(&self) -> u32 {
-        let temp = if self.interruption_type == 1 {
-            self.a + (self.n >> 1)
-        } else {
-            self.a
-        };
+        let temp = if self.interruption_type == 1 { self.a + (self.n >> 1) } else { self.a };
         golomb_parameter(self.n, temp)
     }
 
@@ -174,11 +157,7 @@ mod tests {
                 while (count << k) < accumulated {
                     k += 1;
                 }
-                assert_eq!(
-                    golomb_parameter(count, accumulated),
-                    k,
-                    "N={count} A={accumulated}"
-                );
+                assert_eq!(golomb_parameter(count, accumulated), k, "N={count} A={accumulated}");
             }
         }
         assert_eq!(golomb_parameter(1, 1), 0);
@@ -194,12 +173,7 @@ mod tests {
         for interruption_type in 0..2 {
             for negative in 0..4 {
                 for k in 0..3u32 {
-                    let ctx = RunContext {
-                        a: 4,
-                        n: 4,
-                        negative,
-                        interruption_type,
-                    };
+                    let ctx = RunContext { a: 4, n: 4, negative, interruption_type };
                     for error in -20i32..=20 {
                         if error == 0 && interruption_type == 1 {
                             continue;
@@ -208,11 +182,7 @@ mod tests {
                             || (error < 0 && 2 * negative >= ctx.n)
                             || (error < 0 && k != 0);
                         let mapped = 2 * error.abs() - interruption_type - i32::from(map);
-                        assert_eq!(
-                            ctx.error_value(mapped, k),
-                            error,
-                            "E={error} k={k} Nn={negative}"
-                        );
+                        assert_eq!(ctx.error_value(mapped, k), error, "E={error} k={k} Nn={negative}");
                     }
                 }
             }

@@ -123,11 +123,7 @@ fn decode_regular<const MODE: u8>(
     predicted: i32,
 ) -> i32 {
     // NEAR is 0 and the scale 1 in lossless modes, known at compile time.
-    let near_scale = if MODE == NEAR_LOSSLESS {
-        c.near_scale
-    } else {
-        1
-    };
+    let near_scale = if MODE == NEAR_LOSSLESS { c.near_scale } else { 1 };
     let sign = q >> 31;
     let index = ((q ^ sign) - sign) as usize & (REGULAR_CONTEXTS - 1);
     let context = &mut contexts[index];
@@ -138,11 +134,7 @@ fn decode_regular<const MODE: u8>(
         reader.mark_corrupt("prediction error outside RANGE");
         mapped = c.max_mapped;
     }
-    let correction = if MODE == NEAR_LOSSLESS {
-        0
-    } else {
-        context.lossless_mapping_correction()
-    };
+    let correction = if MODE == NEAR_LOSSLESS { 0 } else { context.lossless_mapping_correction() };
     let error = unmap(mapped) ^ correction;
     context.update(error, near_scale, c.reset);
     let error = (error ^ sign) - sign;
@@ -177,12 +169,7 @@ fn decode_run_length(reader: &mut Cursor, remaining: usize, run_index: &mut usiz
 
 /// Decodes the error of a run interruption sample with the context `context` (A.7.2).
 #[inline(always)]
-fn decode_interruption_error(
-    c: &Constants,
-    context: &mut RunContext,
-    reader: &mut Cursor,
-    run_index: usize,
-) -> i32 {
+fn decode_interruption_error(c: &Constants, context: &mut RunContext, reader: &mut Cursor, run_index: usize) -> i32 {
     let order = RUN_ORDER[run_index.min(31)];
     // The code word is limited to LIMIT − J[RUNindex] − 1 bits.
     let max_zeros = c.limit.saturating_sub(order + 1 + c.qbpp + 1);
@@ -225,9 +212,7 @@ impl LineDecoder {
         for (low, high, value) in params.quantizer_regions() {
             let (low, high) = (low.max(-max_value), high.min(max_value));
             if low <= high {
-                if let Some(region) =
-                    quant.get_mut((low + QUANT_OFFSET) as usize..=(high + QUANT_OFFSET) as usize)
-                {
+                if let Some(region) = quant.get_mut((low + QUANT_OFFSET) as usize..=(high + QUANT_OFFSET) as usize) {
                     region.fill(value);
                 }
             }
@@ -253,10 +238,7 @@ impl LineDecoder {
             },
             quant,
             regular: [RegularContext::new(params.range); REGULAR_CONTEXTS],
-            run: [
-                RunContext::new(params.range, 0),
-                RunContext::new(params.range, 1),
-            ],
+            run: [RunContext::new(params.range, 0), RunContext::new(params.range, 1)],
             range: params.range,
         }
     }
@@ -265,10 +247,7 @@ impl LineDecoder {
     /// each restart marker.
     pub(super) fn reset_contexts(&mut self) {
         self.regular = [RegularContext::new(self.range); REGULAR_CONTEXTS];
-        self.run = [
-            RunContext::new(self.range, 0),
-            RunContext::new(self.range, 1),
-        ];
+        self.run = [RunContext::new(self.range, 0), RunContext::new(self.range, 1)];
     }
 
     /// Decodes one line of one component (interleave modes none and line). `previous` and
@@ -282,12 +261,8 @@ impl LineDecoder {
     ) {
         let mut cursor = reader.cursor();
         match self.mode {
-            LOSSLESS_MASKED => {
-                self.decode_line_with::<LOSSLESS_MASKED>(&mut cursor, previous, current, run_index)
-            }
-            LOSSLESS => {
-                self.decode_line_with::<LOSSLESS>(&mut cursor, previous, current, run_index)
-            }
+            LOSSLESS_MASKED => self.decode_line_with::<LOSSLESS_MASKED>(&mut cursor, previous, current, run_index),
+            LOSSLESS => self.decode_line_with::<LOSSLESS>(&mut cursor, previous, current, run_index),
             _ => self.decode_line_with::<NEAR_LOSSLESS>(&mut cursor, previous, current, run_index),
         }
     }
@@ -335,14 +310,7 @@ impl LineDecoder {
                 x += count;
                 if x < width {
                     let rb_end = previous[x + 1];
-                    ra = decode_interruption::<MODE>(
-                        &c,
-                        run_contexts,
-                        reader,
-                        ra,
-                        rb_end,
-                        *run_index,
-                    );
+                    ra = decode_interruption::<MODE>(&c, run_contexts, reader, ra, rb_end, *run_index);
                     current[x + 1] = ra;
                     *run_index = run_index.saturating_sub(1);
                     x += 1;
@@ -367,21 +335,9 @@ impl LineDecoder {
     ) {
         let mut cursor = reader.cursor();
         if self.mode == NEAR_LOSSLESS {
-            self.decode_interleaved_with::<NEAR_LOSSLESS>(
-                &mut cursor,
-                previous,
-                current,
-                components,
-                run_index,
-            );
+            self.decode_interleaved_with::<NEAR_LOSSLESS>(&mut cursor, previous, current, components, run_index);
         } else {
-            self.decode_interleaved_with::<LOSSLESS>(
-                &mut cursor,
-                previous,
-                current,
-                components,
-                run_index,
-            );
+            self.decode_interleaved_with::<LOSSLESS>(&mut cursor, previous, current, components, run_index);
         }
     }
 
@@ -404,8 +360,7 @@ impl LineDecoder {
         let run_contexts = &mut self.run;
         let width = (current.len().min(previous.len()) / components).saturating_sub(2);
         let size = (width + 2) * components;
-        let (Some(previous), Some(current)) = (previous.get(..size), current.get_mut(..size))
-        else {
+        let (Some(previous), Some(current)) = (previous.get(..size), current.get_mut(..size)) else {
             return;
         };
         let mut x = 0usize;
@@ -425,8 +380,7 @@ impl LineDecoder {
                     let rc = previous[pixel - components + component];
                     let rb = previous[pixel + component];
                     // A component with flat gradients uses context 0 in regular mode here.
-                    current[pixel + component] =
-                        decode_regular::<MODE>(&c, regular, reader, q, predict(ra, rb, rc));
+                    current[pixel + component] = decode_regular::<MODE>(&c, regular, reader, q, predict(ra, rb, rc));
                 }
                 x += 1;
                 continue;
@@ -441,8 +395,7 @@ impl LineDecoder {
                 for component in 0..components {
                     let ra = current[pixel - components + component];
                     let rb = previous[end + component];
-                    let error =
-                        decode_interruption_error(&c, &mut run_contexts[0], reader, *run_index);
+                    let error = decode_interruption_error(&c, &mut run_contexts[0], reader, *run_index);
                     let error = if rb < ra { -error } else { error };
                     current[end + component] = reconstruct::<MODE>(&c, rb, error * c.near_scale);
                 }

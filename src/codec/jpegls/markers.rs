@@ -57,12 +57,7 @@ pub(super) fn next_marker(data: &[u8], mut position: usize) -> Option<Marker> {
             None => return None,
             // 0xFF00 is not a marker (stuffed byte of a T.81 stream); keep looking.
             Some(0x00) => position = code_at + 1,
-            Some(&code) => {
-                return Some(Marker {
-                    code,
-                    after: code_at + 1,
-                })
-            }
+            Some(&code) => return Some(Marker { code, after: code_at + 1 }),
         }
     }
 }
@@ -75,19 +70,12 @@ pub(super) fn is_standalone(code: u8) -> bool {
 /// The payload of the marker segment starting at `position` (its length field) and the
 /// position after it.
 pub(super) fn segment(data: &[u8], position: usize) -> Result<(&[u8], usize), CodecError> {
-    let length_bytes = data
-        .get(position..position + 2)
-        .ok_or(CodecError::truncated(CODEC, "marker segment length"))?;
+    let length_bytes = data.get(position..position + 2).ok_or(CodecError::truncated(CODEC, "marker segment length"))?;
     let length = usize::from(u16::from_be_bytes([length_bytes[0], length_bytes[1]]));
     if length < 2 {
-        return Err(CodecError::invalid(
-            CODEC,
-            format!("marker segment length {length}"),
-        ));
+        return Err(CodecError::invalid(CODEC, format!("marker segment length {length}")));
     }
-    let payload = data
-        .get(position + 2..position + length)
-        .ok_or(CodecError::truncated(CODEC, "marker segment"))?;
+    let payload = data.get(position + 2..position + length).ok_or(CodecError::truncated(CODEC, "marker segment"))?;
     Ok((payload, position + length))
 }
 
@@ -104,16 +92,10 @@ pub(super) fn parse_frame(payload: &[u8]) -> Result<FrameHeader, CodecError> {
     let width = u32::from(u16_at(payload, 3).ok_or_else(short)?);
     let count = usize::from(*payload.get(5).ok_or_else(short)?);
     if !(2..=16).contains(&precision) {
-        return Err(CodecError::invalid(
-            CODEC,
-            format!("sample precision {precision} outside 2..=16"),
-        ));
+        return Err(CodecError::invalid(CODEC, format!("sample precision {precision} outside 2..=16")));
     }
     if count == 0 || count > 4 {
-        return Err(CodecError::unsupported(
-            CODEC,
-            format!("{count} components"),
-        ));
+        return Err(CodecError::unsupported(CODEC, format!("{count} components")));
     }
     let specs = payload.get(6..6 + 3 * count).ok_or_else(short)?;
     let mut component_ids = Vec::with_capacity(count);
@@ -123,19 +105,11 @@ pub(super) fn parse_frame(payload: &[u8]) -> Result<FrameHeader, CodecError> {
             return Err(CodecError::unsupported(CODEC, "subsampled components"));
         }
         if component_ids.contains(&spec[0]) {
-            return Err(CodecError::invalid(
-                CODEC,
-                format!("component id {} repeated", spec[0]),
-            ));
+            return Err(CodecError::invalid(CODEC, format!("component id {} repeated", spec[0])));
         }
         component_ids.push(spec[0]);
     }
-    Ok(FrameHeader {
-        precision,
-        height,
-        width,
-        component_ids,
-    })
+    Ok(FrameHeader { precision, height, width, component_ids })
 }
 
 /// Parses SOS (T.87 C.2.3): Ns, then Csj and Tmj per component, NEAR, ILV, and Al|Ah
@@ -144,10 +118,7 @@ pub(super) fn parse_scan(payload: &[u8], frame: &FrameHeader) -> Result<ScanHead
     let short = || CodecError::truncated(CODEC, "scan header");
     let count = usize::from(*payload.first().ok_or_else(short)?);
     if count == 0 || count > frame.component_ids.len() {
-        return Err(CodecError::invalid(
-            CODEC,
-            format!("scan with {count} components"),
-        ));
+        return Err(CodecError::invalid(CODEC, format!("scan with {count} components")));
     }
     let specs = payload.get(1..1 + 2 * count).ok_or_else(short)?;
     let mut components = Vec::with_capacity(count);
@@ -156,9 +127,7 @@ pub(super) fn parse_scan(payload: &[u8], frame: &FrameHeader) -> Result<ScanHead
             .component_ids
             .iter()
             .position(|&id| id == spec[0])
-            .ok_or_else(|| {
-                CodecError::invalid(CODEC, format!("scan names unknown component {}", spec[0]))
-            })?;
+            .ok_or_else(|| CodecError::invalid(CODEC, format!("scan names unknown component {}", spec[0])))?;
         if components.contains(&index) {
             return Err(CodecError::invalid(CODEC, "scan names a component twice"));
         }
@@ -167,41 +136,23 @@ pub(super) fn parse_scan(payload: &[u8], frame: &FrameHeader) -> Result<ScanHead
         }
         components.push(index);
     }
-    let tail = payload
-        .get(1 + 2 * count..1 + 2 * count + 3)
-        .ok_or_else(short)?;
+    let tail = payload.get(1 + 2 * count..1 + 2 * count + 3).ok_or_else(short)?;
     let near = tail[0];
     let interleave = match tail[1] {
         0 => InterleaveMode::None,
         1 => InterleaveMode::Line,
         2 => InterleaveMode::Sample,
-        other => {
-            return Err(CodecError::invalid(
-                CODEC,
-                format!("interleave mode {other}"),
-            ))
-        }
+        other => return Err(CodecError::invalid(CODEC, format!("interleave mode {other}"))),
     };
     if tail[2] & 0x0F != 0 {
         return Err(CodecError::unsupported(CODEC, "point transform"));
     }
     if count > 1 && interleave == InterleaveMode::None {
-        return Err(CodecError::invalid(
-            CODEC,
-            "several components in a non-interleaved scan",
-        ));
+        return Err(CodecError::invalid(CODEC, "several components in a non-interleaved scan"));
     }
     // A single-component scan is coded the same whatever ILV says.
-    let interleave = if count == 1 {
-        InterleaveMode::None
-    } else {
-        interleave
-    };
-    Ok(ScanHeader {
-        components,
-        near,
-        interleave,
-    })
+    let interleave = if count == 1 { InterleaveMode::None } else { interleave };
+    Ok(ScanHeader { components, near, interleave })
 }
 
 /// What an LSE segment carries (T.87 C.2.4).
@@ -233,40 +184,24 @@ pub(super) fn parse_preset(payload: &[u8]) -> Result<PresetSegment, CodecError> 
         4 => {
             let size = usize::from(*payload.get(1).ok_or_else(short)?);
             if !(2..=4).contains(&size) {
-                return Err(CodecError::invalid(
-                    CODEC,
-                    format!("LSE oversize field width {size}"),
-                ));
+                return Err(CodecError::invalid(CODEC, format!("LSE oversize field width {size}")));
             }
             let read = |offset: usize| -> Result<u32, CodecError> {
                 let bytes = payload.get(offset..offset + size).ok_or_else(short)?;
-                Ok(bytes
-                    .iter()
-                    .fold(0u32, |value, &b| (value << 8) | u32::from(b)))
+                Ok(bytes.iter().fold(0u32, |value, &b| (value << 8) | u32::from(b)))
             };
-            Ok(PresetSegment::Oversize {
-                height: read(2)?,
-                width: read(2 + size)?,
-            })
+            Ok(PresetSegment::Oversize { height: read(2)?, width: read(2 + size)? })
         }
-        other => Err(CodecError::unsupported(
-            CODEC,
-            format!("LSE segment ID {other}"),
-        )),
+        other => Err(CodecError::unsupported(CODEC, format!("LSE segment ID {other}"))),
     }
 }
 
 /// Parses DRI (T.87 C.2.5): the restart interval in lines, on 1 to 4 bytes.
 pub(super) fn parse_restart_interval(payload: &[u8]) -> Result<u32, CodecError> {
     if payload.is_empty() || payload.len() > 4 {
-        return Err(CodecError::invalid(
-            CODEC,
-            format!("DRI segment of {} bytes", payload.len()),
-        ));
+        return Err(CodecError::invalid(CODEC, format!("DRI segment of {} bytes", payload.len())));
     }
-    Ok(payload
-        .iter()
-        .fold(0u32, |value, &b| (value << 8) | u32::from(b)))
+    Ok(payload.iter().fold(0u32, |value, &b| (value << 8) | u32::from(b)))
 }
 
 /// The HP colour transform of an APP8 "mrfx" segment (CharLS / HP extension), if present.
@@ -284,40 +219,19 @@ mod tests {
     #[test]
     fn finds_markers_after_fill_bytes() {
         let data = [0x12, 0xFF, 0x00, 0xFF, 0xFF, 0xD9];
-        assert_eq!(
-            next_marker(&data, 0),
-            Some(Marker {
-                code: EOI,
-                after: 6
-            })
-        );
+        assert_eq!(next_marker(&data, 0), Some(Marker { code: EOI, after: 6 }));
         assert_eq!(next_marker(&data[..5], 0), None);
     }
 
     #[test]
     fn parses_preset_restart_and_colour_segments() {
         let preset = parse_preset(&[1, 0x0F, 0xFF, 0, 5, 0, 9, 0, 30, 0, 100]).unwrap();
-        let expected = PresetParameters {
-            max_value: 4095,
-            threshold1: 5,
-            threshold2: 9,
-            threshold3: 30,
-            reset: 100,
-        };
+        let expected = PresetParameters { max_value: 4095, threshold1: 5, threshold2: 9, threshold3: 30, reset: 100 };
         assert_eq!(preset, PresetSegment::Parameters(expected));
         assert!(parse_preset(&[1, 0x0F]).is_err());
         let oversize = parse_preset(&[4, 3, 0x01, 0x00, 0x00, 0x00, 0x02, 0x00]).unwrap();
-        assert_eq!(
-            oversize,
-            PresetSegment::Oversize {
-                height: 65536,
-                width: 512
-            }
-        );
-        assert_eq!(
-            parse_preset(&[2, 1, 2, 3]).unwrap(),
-            PresetSegment::MappingTable
-        );
+        assert_eq!(oversize, PresetSegment::Oversize { height: 65536, width: 512 });
+        assert_eq!(parse_preset(&[2, 1, 2, 3]).unwrap(), PresetSegment::MappingTable);
         assert_eq!(parse_restart_interval(&[0x01, 0x00]).unwrap(), 256);
         assert!(parse_restart_interval(&[]).is_err());
         assert_eq!(parse_colour_transform(b"mrfx\x01"), Some(1));
@@ -326,21 +240,9 @@ mod tests {
 
     #[test]
     fn parses_scan_header() {
-        let frame = FrameHeader {
-            precision: 8,
-            height: 2,
-            width: 2,
-            component_ids: vec![1, 2, 3],
-        };
+        let frame = FrameHeader { precision: 8, height: 2, width: 2, component_ids: vec![1, 2, 3] };
         let scan = parse_scan(&[3, 1, 0, 2, 0, 3, 0, 2, 1, 0], &frame).unwrap();
-        assert_eq!(
-            scan,
-            ScanHeader {
-                components: vec![0, 1, 2],
-                near: 2,
-                interleave: InterleaveMode::Line
-            }
-        );
+        assert_eq!(scan, ScanHeader { components: vec![0, 1, 2], near: 2, interleave: InterleaveMode::Line });
         assert!(parse_scan(&[1, 9, 0, 0, 0, 0], &frame).is_err());
         assert!(parse_scan(&[2, 1, 0, 2, 0, 0, 0, 0], &frame).is_err());
     }

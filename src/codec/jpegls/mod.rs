@@ -124,25 +124,16 @@ fn next_scan(
             markers::APP8 => {
                 if let Some(transform) = markers::parse_colour_transform(payload) {
                     if transform != 0 {
-                        return Err(CodecError::unsupported(
-                            CODEC,
-                            format!("HP colour transform {transform}"),
-                        ));
+                        return Err(CodecError::unsupported(CODEC, format!("HP colour transform {transform}")));
                     }
                 }
             }
             markers::SOS => {
-                let frame = state
-                    .frame
-                    .as_ref()
-                    .ok_or(CodecError::invalid(CODEC, "scan before frame header"))?;
+                let frame = state.frame.as_ref().ok_or(CodecError::invalid(CODEC, "scan before frame header"))?;
                 return Ok(Some((markers::parse_scan(payload, frame)?, next)));
             }
             0xC0..=0xCF => {
-                return Err(CodecError::unsupported(
-                    CODEC,
-                    format!("marker 0xFF{code:02X} (not a JPEG-LS stream)"),
-                ))
+                return Err(CodecError::unsupported(CODEC, format!("marker 0xFF{code:02X} (not a JPEG-LS stream)")))
             }
             _ => {} // APPn, COM and others: skipped.
         }
@@ -163,12 +154,9 @@ fn after_start_of_image(data: &[u8]) -> Result<usize, CodecError> {
 pub fn read_header(codestream: &[u8]) -> Result<JpegLsHeader, CodecError> {
     let mut state = StreamState::default();
     let position = after_start_of_image(codestream)?;
-    let (scan, _) = next_scan(codestream, position, &mut state)?
-        .ok_or(CodecError::truncated(CODEC, "no scan header"))?;
-    let frame = state
-        .frame
-        .as_ref()
-        .ok_or(CodecError::invalid(CODEC, "no frame header"))?;
+    let (scan, _) =
+        next_scan(codestream, position, &mut state)?.ok_or(CodecError::truncated(CODEC, "no scan header"))?;
+    let frame = state.frame.as_ref().ok_or(CodecError::invalid(CODEC, "no frame header"))?;
     let (width, height) = state.dimensions(frame)?;
     Ok(JpegLsHeader {
         width,
@@ -197,27 +185,12 @@ fn decode_scans<S: OutputSample>(
     let mut decoded = [false; 4];
     while let Some((scan, start)) = next_scan(data, position, state)? {
         // Each component is coded in exactly one scan; a repeat would only redo work.
-        if scan
-            .components
-            .iter()
-            .any(|&component| decoded.get(component).copied().unwrap_or(true))
-        {
-            return Err(CodecError::invalid(
-                CODEC,
-                "a component is coded in two scans",
-            ));
+        if scan.components.iter().any(|&component| decoded.get(component).copied().unwrap_or(true)) {
+            return Err(CodecError::invalid(CODEC, "a component is coded in two scans"));
         }
-        let frame = state
-            .frame
-            .as_ref()
-            .ok_or(CodecError::invalid(CODEC, "no frame header"))?;
+        let frame = state.frame.as_ref().ok_or(CodecError::invalid(CODEC, "no frame header"))?;
         let (width, height) = state.dimensions(frame)?;
-        let params = CodingParameters::new(
-            frame.precision,
-            scan.near,
-            &state.presets,
-            state.threshold_defaults,
-        )?;
+        let params = CodingParameters::new(frame.precision, scan.near, &state.presets, state.threshold_defaults)?;
         let layout = ScanLayout {
             width: width as usize,
             height: height as usize,
@@ -225,29 +198,16 @@ fn decode_scans<S: OutputSample>(
             scan_components: &scan.components,
             interleave: scan.interleave,
         };
-        position = decode_scan(
-            data,
-            start,
-            &layout,
-            &params,
-            state.restart_interval,
-            output,
-        )?;
+        position = decode_scan(data, start, &layout, &params, state.restart_interval, output)?;
         for &component in &scan.components {
             if let Some(flag) = decoded.get_mut(component) {
                 *flag = true;
             }
         }
     }
-    let components = state
-        .frame
-        .as_ref()
-        .map_or(0, |frame| frame.component_ids.len());
+    let components = state.frame.as_ref().map_or(0, |frame| frame.component_ids.len());
     if components == 0 || decoded.iter().take(components).any(|&done| !done) {
-        return Err(CodecError::truncated(
-            CODEC,
-            "stream ended before every component was decoded",
-        ));
+        return Err(CodecError::truncated(CODEC, "stream ended before every component was decoded"));
     }
     Ok(())
 }
@@ -273,17 +233,9 @@ fn decode_with(
     header: &JpegLsHeader,
     threshold_defaults: ThresholdDefaults,
 ) -> Result<DecodedImage, CodecError> {
-    let mut state = StreamState {
-        threshold_defaults,
-        ..StreamState::default()
-    };
+    let mut state = StreamState { threshold_defaults, ..StreamState::default() };
     let start = after_start_of_image(codestream)?;
-    let size = check_frame_size(
-        CODEC,
-        header.width,
-        header.height,
-        u32::from(header.components),
-    )?;
+    let size = check_frame_size(CODEC, header.width, header.height, u32::from(header.components))?;
     let samples = if header.precision <= 8 {
         let mut output = vec![0u8; size];
         decode_scans(codestream, start, &mut state, &mut output)?;

@@ -95,10 +95,7 @@ impl CodingParameters {
         defaults: ThresholdDefaults,
     ) -> Result<Self, CodecError> {
         if !(2..=16).contains(&precision) {
-            return Err(CodecError::invalid(
-                CODEC,
-                format!("sample precision {precision} outside 2..=16"),
-            ));
+            return Err(CodecError::invalid(CODEC, format!("sample precision {precision} outside 2..=16")));
         }
         let full_scale = (1i32 << precision) - 1;
         let max_value = match i32::from(presets.max_value) {
@@ -113,10 +110,7 @@ impl CodingParameters {
         };
         let near = i32::from(near);
         if near > (max_value / 2).min(255) {
-            return Err(CodecError::invalid(
-                CODEC,
-                format!("NEAR {near} too large for MAXVAL {max_value}"),
-            ));
+            return Err(CodecError::invalid(CODEC, format!("NEAR {near} too large for MAXVAL {max_value}")));
         }
         let (default1, default2, default3) = default_thresholds(max_value, near, defaults);
         let pick = |value: u16, default: i32| {
@@ -130,8 +124,7 @@ impl CodingParameters {
         let threshold2 = pick(presets.threshold2, default2);
         let threshold3 = pick(presets.threshold3, default3);
         let reset = pick(presets.reset, 64);
-        let thresholds_valid =
-            near < threshold1 && threshold1 <= threshold2 && threshold2 <= threshold3;
+        let thresholds_valid = near < threshold1 && threshold1 <= threshold2 && threshold2 <= threshold3;
         if !thresholds_valid {
             return Err(CodecError::invalid(
                 CODEC,
@@ -139,26 +132,13 @@ impl CodingParameters {
             ));
         }
         if reset < 3 || reset > max_value.max(255) {
-            return Err(CodecError::invalid(
-                CODEC,
-                format!("RESET {reset} outside 3..=max(255, MAXVAL)"),
-            ));
+            return Err(CodecError::invalid(CODEC, format!("RESET {reset} outside 3..=max(255, MAXVAL)")));
         }
         let range = (max_value + 2 * near) / (2 * near + 1) + 1;
         let qbpp = ceil_log2(range as u32);
         let bpp = ceil_log2(max_value as u32 + 1).max(2);
         let limit = 2 * (bpp + bpp.max(8));
-        Ok(CodingParameters {
-            max_value,
-            near,
-            threshold1,
-            threshold2,
-            threshold3,
-            reset,
-            range,
-            qbpp,
-            limit,
-        })
+        Ok(CodingParameters { max_value, near, threshold1, threshold2, threshold3, reset, range, qbpp, limit })
     }
 
     /// The gradient quantizer Q(D) of T.87 A.3.3 as inclusive ranges of D and their values.
@@ -210,99 +190,36 @@ mod tests {
     #[test]
     fn defaults_match_t87_examples() {
         // 8-bit lossless: 3, 7, 21 (T.87 Table C.3).
-        let p = CodingParameters::new(
-            8,
-            0,
-            &PresetParameters::default(),
-            ThresholdDefaults::Standard,
-        )
-        .unwrap();
-        assert_eq!(
-            (p.threshold1, p.threshold2, p.threshold3, p.reset),
-            (3, 7, 21, 64)
-        );
+        let p = CodingParameters::new(8, 0, &PresetParameters::default(), ThresholdDefaults::Standard).unwrap();
+        assert_eq!((p.threshold1, p.threshold2, p.threshold3, p.reset), (3, 7, 21, 64));
         assert_eq!((p.range, p.qbpp, p.limit), (256, 8, 32));
         // 16-bit: the values CharLS writes into WG04 LSE segments.
-        let p = CodingParameters::new(
-            16,
-            0,
-            &PresetParameters::default(),
-            ThresholdDefaults::Standard,
-        )
-        .unwrap();
+        let p = CodingParameters::new(16, 0, &PresetParameters::default(), ThresholdDefaults::Standard).unwrap();
         assert_eq!((p.threshold1, p.threshold2, p.threshold3), (18, 67, 276));
-        let p = CodingParameters::new(
-            16,
-            4,
-            &PresetParameters::default(),
-            ThresholdDefaults::Standard,
-        )
-        .unwrap();
+        let p = CodingParameters::new(16, 4, &PresetParameters::default(), ThresholdDefaults::Standard).unwrap();
         assert_eq!((p.threshold1, p.threshold2, p.threshold3), (30, 87, 304));
-        let p = CodingParameters::new(
-            10,
-            4,
-            &PresetParameters::default(),
-            ThresholdDefaults::Standard,
-        )
-        .unwrap();
+        let p = CodingParameters::new(10, 4, &PresetParameters::default(), ThresholdDefaults::Standard).unwrap();
         assert_eq!((p.threshold1, p.threshold2, p.threshold3), (18, 39, 100));
         // Low bit depth.
-        let p = CodingParameters::new(
-            4,
-            0,
-            &PresetParameters::default(),
-            ThresholdDefaults::Standard,
-        )
-        .unwrap();
-        assert_eq!(
-            (p.threshold1, p.threshold2, p.threshold3, p.limit),
-            (2, 3, 4, 24)
-        );
-        let p = CodingParameters::new(
-            6,
-            0,
-            &PresetParameters::default(),
-            ThresholdDefaults::Standard,
-        )
-        .unwrap();
+        let p = CodingParameters::new(4, 0, &PresetParameters::default(), ThresholdDefaults::Standard).unwrap();
+        assert_eq!((p.threshold1, p.threshold2, p.threshold3, p.limit), (2, 3, 4, 24));
+        let p = CodingParameters::new(6, 0, &PresetParameters::default(), ThresholdDefaults::Standard).unwrap();
         assert_eq!((p.threshold1, p.threshold2, p.threshold3), (2, 3, 5));
-        let p = CodingParameters::new(
-            7,
-            0,
-            &PresetParameters::default(),
-            ThresholdDefaults::LegacyCharLs,
-        )
-        .unwrap();
+        let p = CodingParameters::new(7, 0, &PresetParameters::default(), ThresholdDefaults::LegacyCharLs).unwrap();
         assert_eq!((p.threshold1, p.threshold2, p.threshold3), (2, 3, 4));
-        let p = CodingParameters::new(
-            8,
-            0,
-            &PresetParameters::default(),
-            ThresholdDefaults::LegacyCharLs,
-        )
-        .unwrap();
+        let p = CodingParameters::new(8, 0, &PresetParameters::default(), ThresholdDefaults::LegacyCharLs).unwrap();
         assert_eq!((p.threshold1, p.threshold2, p.threshold3), (3, 7, 21));
     }
 
     #[test]
     fn quantizer_regions_match_quantize() {
         for (precision, near) in [(8u8, 0u8), (8, 3), (12, 0), (16, 4), (2, 0), (5, 1)] {
-            let p = CodingParameters::new(
-                precision,
-                near,
-                &PresetParameters::default(),
-                ThresholdDefaults::Standard,
-            )
-            .unwrap();
+            let p = CodingParameters::new(precision, near, &PresetParameters::default(), ThresholdDefaults::Standard)
+                .unwrap();
             for d in -p.max_value..=p.max_value {
                 let expected = p.quantize(d);
-                let found: Vec<i8> = p
-                    .quantizer_regions()
-                    .iter()
-                    .filter(|(l, h, _)| *l <= d && d <= *h)
-                    .map(|r| r.2)
-                    .collect();
+                let found: Vec<i8> =
+                    p.quantizer_regions().iter().filter(|(l, h, _)| *l <= d && d <= *h).map(|r| r.2).collect();
                 assert_eq!(found, vec![expected], "P={precision} NEAR={near} D={d}");
             }
         }
@@ -310,22 +227,10 @@ mod tests {
 
     #[test]
     fn rejects_bad_presets() {
-        let bad_reset = PresetParameters {
-            reset: 2,
-            ..Default::default()
-        };
+        let bad_reset = PresetParameters { reset: 2, ..Default::default() };
         assert!(CodingParameters::new(8, 0, &bad_reset, ThresholdDefaults::Standard).is_err());
-        let bad_max = PresetParameters {
-            max_value: 300,
-            ..Default::default()
-        };
+        let bad_max = PresetParameters { max_value: 300, ..Default::default() };
         assert!(CodingParameters::new(8, 0, &bad_max, ThresholdDefaults::Standard).is_err());
-        assert!(CodingParameters::new(
-            8,
-            200,
-            &PresetParameters::default(),
-            ThresholdDefaults::Standard
-        )
-        .is_err());
+        assert!(CodingParameters::new(8, 200, &PresetParameters::default(), ThresholdDefaults::Standard).is_err());
     }
 }

@@ -75,10 +75,7 @@ impl LineBuffers {
 
     /// Back to the state at the start of a scan: the line above the first is all zeros.
     fn clear(&mut self) {
-        self.previous
-            .iter_mut()
-            .chain(self.current.iter_mut())
-            .for_each(|line| line.fill(0));
+        self.previous.iter_mut().chain(self.current.iter_mut()).for_each(|line| line.fill(0));
         self.run_index.fill(0);
     }
 
@@ -86,9 +83,7 @@ impl LineBuffers {
     /// sample right of the previous line repeats its last one, and the sample left of the new
     /// line (Ra of its first sample) is the first sample of the previous line.
     fn advance(&mut self, group: usize, stride: usize) {
-        let (Some(previous), Some(current)) =
-            (self.previous.get_mut(group), self.current.get_mut(group))
-        else {
+        let (Some(previous), Some(current)) = (self.previous.get_mut(group), self.current.get_mut(group)) else {
             return;
         };
         std::mem::swap(previous, current);
@@ -114,9 +109,7 @@ fn write_row<S: OutputSample>(
 ) {
     let values = line.iter().skip(stride + component).step_by(stride);
     if frame_components == 1 {
-        row.iter_mut()
-            .zip(values)
-            .for_each(|(out, &value)| *out = S::from_sample(value));
+        row.iter_mut().zip(values).for_each(|(out, &value)| *out = S::from_sample(value));
     } else {
         row.iter_mut()
             .skip(target)
@@ -143,15 +136,10 @@ pub(super) fn decode_scan<S: OutputSample>(
         InterleaveMode::Sample => (1, scan_components),
     };
     if stride > MAX_INTERLEAVED {
-        return Err(CodecError::unsupported(
-            CODEC,
-            format!("{stride} sample-interleaved components"),
-        ));
+        return Err(CodecError::unsupported(CODEC, format!("{stride} sample-interleaved components")));
     }
     let row_length = width.saturating_mul(layout.frame_components);
-    let fits = row_length
-        .checked_mul(layout.height)
-        .is_some_and(|size| size <= output.len());
+    let fits = row_length.checked_mul(layout.height).is_some_and(|size| size <= output.len());
     if !fits || width == 0 || scan_components == 0 {
         return Err(CodecError::invalid(CODEC, "scan does not fit the frame"));
     }
@@ -176,11 +164,9 @@ pub(super) fn decode_scan<S: OutputSample>(
                 .ok_or(CodecError::invalid(CODEC, "scan does not fit the frame"))?;
             for group in 0..groups {
                 buffers.advance(group, stride);
-                let (Some(previous), Some(current), Some(run_index)) = (
-                    buffers.previous.get(group),
-                    buffers.current.get_mut(group),
-                    buffers.run_index.get_mut(group),
-                ) else {
+                let (Some(previous), Some(current), Some(run_index)) =
+                    (buffers.previous.get(group), buffers.current.get_mut(group), buffers.run_index.get_mut(group))
+                else {
                     return Err(CodecError::invalid(CODEC, "line buffers"));
                 };
                 if stride == 1 {
@@ -188,22 +174,9 @@ pub(super) fn decode_scan<S: OutputSample>(
                     let target = layout.scan_components[group];
                     write_row(row, current, 1, 0, layout.frame_components, target);
                 } else {
-                    decoder.decode_line_interleaved(
-                        &mut reader,
-                        previous,
-                        current,
-                        stride,
-                        run_index,
-                    );
+                    decoder.decode_line_interleaved(&mut reader, previous, current, stride, run_index);
                     for (component, &target) in layout.scan_components.iter().enumerate() {
-                        write_row(
-                            row,
-                            current,
-                            stride,
-                            component,
-                            layout.frame_components,
-                            target,
-                        );
+                        write_row(row, current, stride, component, layout.frame_components, target);
                     }
                 }
             }
@@ -211,10 +184,7 @@ pub(super) fn decode_scan<S: OutputSample>(
                 return Err(CodecError::invalid(CODEC, reason));
             }
             if reader.overran() {
-                return Err(CodecError::truncated(
-                    CODEC,
-                    "entropy-coded data ended inside the image",
-                ));
+                return Err(CodecError::truncated(CODEC, "entropy-coded data ended inside the image"));
             }
             line += 1;
         }
@@ -225,12 +195,7 @@ pub(super) fn decode_scan<S: OutputSample>(
         match next_marker(data, segment_end) {
             Some(marker) if (RST0..=RST7).contains(&marker.code) => segment_start = marker.after,
             Some(_) => return Err(CodecError::invalid(CODEC, "restart marker missing")),
-            None => {
-                return Err(CodecError::truncated(
-                    CODEC,
-                    "stream ended before a restart marker",
-                ))
-            }
+            None => return Err(CodecError::truncated(CODEC, "stream ended before a restart marker")),
         }
     }
 }

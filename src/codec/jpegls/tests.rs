@@ -10,12 +10,8 @@ use super::{decode, read_header, InterleaveMode};
 use crate::codec::test_support::{first_frame, native_pixels, native_u16, wg04};
 use crate::codec::{DecodedImage, Samples};
 
-const LOSSLESS_IDS: [&str; 11] = [
-    "CT1", "CT2", "MR1", "MR2", "MR3", "MR4", "NM1", "RG2", "RG3", "SC1", "XA1",
-];
-const NEAR_IDS: [&str; 12] = [
-    "CT1", "CT2", "MR1", "MR2", "MR3", "MR4", "NM1", "RG1", "RG2", "RG3", "SC1", "XA1",
-];
+const LOSSLESS_IDS: [&str; 11] = ["CT1", "CT2", "MR1", "MR2", "MR3", "MR4", "NM1", "RG2", "RG3", "SC1", "XA1"];
+const NEAR_IDS: [&str; 12] = ["CT1", "CT2", "MR1", "MR2", "MR3", "MR4", "NM1", "RG1", "RG2", "RG3", "SC1", "XA1"];
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -32,26 +28,16 @@ fn values(image: &DecodedImage) -> Vec<u32> {
 fn native_values(file: &[u8], bits_allocated: u32, bits: u8) -> Vec<u32> {
     let mask = (1u32 << bits) - 1;
     if bits_allocated <= 8 {
-        native_pixels(file)
-            .iter()
-            .map(|&s| u32::from(s) & mask)
-            .collect()
+        native_pixels(file).iter().map(|&s| u32::from(s) & mask).collect()
     } else {
-        native_u16(file)
-            .iter()
-            .map(|&s| u32::from(s) & mask)
-            .collect()
+        native_u16(file).iter().map(|&s| u32::from(s) & mask).collect()
     }
 }
 
 /// Largest |a − b|, panicking on a length mismatch.
 fn max_error(a: &[u32], b: &[u32]) -> u32 {
     assert_eq!(a.len(), b.len(), "sample counts differ");
-    a.iter()
-        .zip(b)
-        .map(|(&x, &y)| x.abs_diff(y))
-        .max()
-        .unwrap_or(0)
+    a.iter().zip(b).map(|(&x, &y)| x.abs_diff(y)).max().unwrap_or(0)
 }
 
 /// Deterministic xorshift generator.
@@ -77,10 +63,7 @@ fn synthetic(width: usize, height: usize, components: usize, bits: u8, seed: u64
         for x in 0..width {
             for c in 0..components {
                 let value = match (y / 16 + c) % 4 {
-                    0 => {
-                        ((x * 7 + y * 3 + c * 50) as u32 * max / (width as u32 * 10 + 1))
-                            + rng.below(3) as u32
-                    }
+                    0 => ((x * 7 + y * 3 + c * 50) as u32 * max / (width as u32 * 10 + 1)) + rng.below(3) as u32,
                     1 => {
                         if (x / 9) % 2 == 0 {
                             max / 3
@@ -105,13 +88,7 @@ fn synthetic(width: usize, height: usize, components: usize, bits: u8, seed: u64
 }
 
 fn dcmtk_available() -> bool {
-    let ok = |tool: &str| {
-        Command::new(tool)
-            .arg("--version")
-            .output()
-            .map(|o| o.status.success())
-            .unwrap_or(false)
-    };
+    let ok = |tool: &str| Command::new(tool).arg("--version").output().map(|o| o.status.success()).unwrap_or(false);
     ok("dcmcjpls") && ok("dcmdjpls")
 }
 
@@ -140,22 +117,11 @@ fn run(tool: &str, args: &[&str], input: &Path, output: &Path) {
         .arg(output)
         .output()
         .unwrap_or_else(|e| panic!("cannot run {tool}: {e}"));
-    assert!(
-        status.status.success(),
-        "{tool} {args:?} failed: {}",
-        String::from_utf8_lossy(&status.stderr)
-    );
+    assert!(status.status.success(), "{tool} {args:?} failed: {}", String::from_utf8_lossy(&status.stderr));
 }
 
 /// Writes a minimal explicit-VR-little-endian Secondary Capture file holding `pixels`.
-fn write_dicom(
-    path: &Path,
-    width: usize,
-    height: usize,
-    components: usize,
-    bits: u8,
-    pixels: &[u16],
-) {
+fn write_dicom(path: &Path, width: usize, height: usize, components: usize, bits: u8, pixels: &[u16]) {
     fn element(out: &mut Vec<u8>, group: u16, elem: u16, vr: &[u8; 2], value: &[u8]) {
         out.extend_from_slice(&group.to_le_bytes());
         out.extend_from_slice(&elem.to_le_bytes());
@@ -182,31 +148,15 @@ fn write_dicom(
     element(&mut meta, 0x0002, 0x0001, b"OB", &[0, 1]);
     element(&mut meta, 0x0002, 0x0002, b"UI", &text(sop_class, 0));
     element(&mut meta, 0x0002, 0x0003, b"UI", &text(instance, 0));
-    element(
-        &mut meta,
-        0x0002,
-        0x0010,
-        b"UI",
-        &text("1.2.840.10008.1.2.1", 0),
-    );
+    element(&mut meta, 0x0002, 0x0010, b"UI", &text("1.2.840.10008.1.2.1", 0));
     let mut file = vec![0u8; 128];
     file.extend_from_slice(b"DICM");
-    element(
-        &mut file,
-        0x0002,
-        0x0000,
-        b"UL",
-        &(meta.len() as u32).to_le_bytes(),
-    );
+    element(&mut file, 0x0002, 0x0000, b"UL", &(meta.len() as u32).to_le_bytes());
     file.extend_from_slice(&meta);
     element(&mut file, 0x0008, 0x0016, b"UI", &text(sop_class, 0));
     element(&mut file, 0x0008, 0x0018, b"UI", &text(instance, 0));
     element(&mut file, 0x0028, 0x0002, b"US", &us(components as u16));
-    let photometric = if components == 3 {
-        "RGB"
-    } else {
-        "MONOCHROME2"
-    };
+    let photometric = if components == 3 { "RGB" } else { "MONOCHROME2" };
     element(&mut file, 0x0028, 0x0004, b"CS", &text(photometric, b' '));
     if components == 3 {
         element(&mut file, 0x0028, 0x0006, b"US", &us(0));
@@ -226,13 +176,7 @@ fn write_dicom(
     if data.len() % 2 == 1 {
         data.push(0);
     }
-    element(
-        &mut file,
-        0x7FE0,
-        0x0010,
-        if allocated == 8 { b"OB" } else { b"OW" },
-        &data,
-    );
+    element(&mut file, 0x7FE0, 0x0010, if allocated == 8 { b"OB" } else { b"OW" }, &data);
     std::fs::write(path, file).expect("write DICOM");
 }
 
@@ -255,28 +199,18 @@ fn check_dcmtk_case(
     let header = read_header(&stream).unwrap();
     let image = decode(&stream).unwrap_or_else(|e| panic!("{args:?}: {e}"));
     assert_eq!(image.precision, header.precision);
-    let ours: Vec<u32> = values(&image)
-        .iter()
-        .map(|&v| v & ((1 << bits) - 1))
-        .collect();
+    let ours: Vec<u32> = values(&image).iter().map(|&v| v & ((1 << bits) - 1)).collect();
     assert_eq!(ours.len(), reference.len(), "{args:?}: sample count");
-    let oracle = Command::new("dcmdjpls")
-        .arg("+px")
-        .arg(&encoded)
-        .arg(&decoded)
-        .output()
-        .unwrap();
+    let oracle = Command::new("dcmdjpls").arg("+px").arg(&encoded).arg(&decoded).output().unwrap();
     if oracle.status.success() {
         let mut theirs = native_values(&std::fs::read(&decoded).unwrap(), bits_allocated, bits);
         theirs.truncate(reference.len()); // an odd 8-bit pixel data value is padded
-        assert!(
-            ours == theirs,
-            "{args:?}: differs from dcmdjpls (max error {})",
-            max_error(&ours, &theirs)
-        );
+        assert!(ours == theirs, "{args:?}: differs from dcmdjpls (max error {})", max_error(&ours, &theirs));
         let oracle_error = max_error(&theirs, reference);
         if oracle_error > u32::from(header.near) {
-            println!("NOTE {args:?}: dcmcjpls wrote a wrong stream (dcmdjpls error {oracle_error}); ours equals dcmdjpls");
+            println!(
+                "NOTE {args:?}: dcmcjpls wrote a wrong stream (dcmdjpls error {oracle_error}); ours equals dcmdjpls"
+            );
             return (header.near, header.interleave, oracle_error);
         }
     } else {
@@ -286,11 +220,7 @@ fn check_dcmtk_case(
         );
     }
     let error = max_error(&ours, reference);
-    assert!(
-        error <= u32::from(header.near),
-        "{args:?}: error {error} > NEAR {}",
-        header.near
-    );
+    assert!(error <= u32::from(header.near), "{args:?}: error {error} > NEAR {}", header.near);
     (header.near, header.interleave, error)
 }
 
@@ -302,10 +232,8 @@ fn check_dcmtk_case(
 fn wg04_lossless_matches_reference_exactly() {
     let mut tested = 0;
     for id in LOSSLESS_IDS {
-        let (Some(file), Some(reference)) = (
-            wg04("JLSL", &format!("{id}_JLSL")),
-            wg04("REF", &format!("{id}_UNC")),
-        ) else {
+        let (Some(file), Some(reference)) = (wg04("JLSL", &format!("{id}_JLSL")), wg04("REF", &format!("{id}_UNC")))
+        else {
             println!("{id}: absent, skipped");
             continue;
         };
@@ -337,20 +265,14 @@ fn wg04_near_lossless_within_near() {
         let near = super::near(&stream).unwrap();
         let image = decode(&stream).unwrap_or_else(|e| panic!("{id}: {e}"));
         let Some(reference) = wg04("REF", &format!("{id}_UNC")) else {
-            println!(
-                "{id}_JLSN: decoded {}x{} (no reference to compare)",
-                image.width, image.height
-            );
+            println!("{id}_JLSN: decoded {}x{} (no reference to compare)", image.width, image.height);
             continue;
         };
         let ours = values(&image);
         let expected = native_values(&reference, 16, image.precision);
         let error = max_error(&ours, &expected);
         println!("{id}_JLSN: NEAR={near} max error {error}");
-        assert!(
-            error <= u32::from(near),
-            "{id}: error {error} exceeds NEAR {near}"
-        );
+        assert!(error <= u32::from(near), "{id}: error {error} exceeds NEAR {near}");
         tested += 1;
     }
     assert!(tested >= 11, "only {tested} JLSN files compared");
@@ -377,9 +299,7 @@ fn dcmtk_colour_every_interleave_mode() {
         // dcmcjpls 3.6.7 crashes with a custom RESET in sample interleaving.
         &["+t1", "5", "+t2", "11", "+t3", "40", "+is"],
         &["+t1", "4", "+t2", "9", "+t3", "30", "+rs", "100", "+il"],
-        &[
-            "+en", "+md", "1", "+t1", "6", "+t2", "12", "+t3", "25", "+rs", "200", "+in",
-        ],
+        &["+en", "+md", "1", "+t1", "6", "+t2", "12", "+t3", "25", "+rs", "200", "+in"],
         &["+t1", "4", "+t2", "6", "+t3", "9", "+rs", "12", "+in"],
         &["+pz", "+il"],
         &["+iv"],
@@ -406,18 +326,13 @@ fn dcmtk_colour_every_interleave_mode() {
 }
 
 fn corpus_file(set: &str, name: &str) -> PathBuf {
-    crate::codec::test_support::corpus_dir()
-        .join("wg04")
-        .join(set)
-        .join(name)
+    crate::codec::test_support::corpus_dir().join("wg04").join(set).join(name)
 }
 
 #[test]
 fn dcmtk_grey_lossless_near_and_custom_presets() {
     if !dcmtk_available() {
-        println!(
-            "SKIP dcmtk_grey_lossless_near_and_custom_presets: dcmcjpls/dcmdjpls not installed"
-        );
+        println!("SKIP dcmtk_grey_lossless_near_and_custom_presets: dcmcjpls/dcmdjpls not installed");
         return;
     }
     let dir = TempDir::new("grey");
@@ -426,19 +341,12 @@ fn dcmtk_grey_lossless_near_and_custom_presets() {
         &["+en", "+md", "1"],
         &["+en", "+md", "6"],
         &["+t1", "5", "+t2", "9", "+t3", "30", "+rs", "100"],
-        &[
-            "+en", "+md", "3", "+t1", "20", "+t2", "50", "+t3", "300", "+rs", "255",
-        ],
+        &["+en", "+md", "3", "+t1", "20", "+t2", "50", "+t3", "300", "+rs", "255"],
         &["+pz"],
     ];
     let mut tested = 0;
     // dcmcjpls refuses near-lossless for signed images (CT, MR1): lossless cases only there.
-    for (id, bits, signed) in [
-        ("MR1", 16u8, true),
-        ("CT2", 16, true),
-        ("MR4", 12, false),
-        ("RG3", 10, false),
-    ] {
+    for (id, bits, signed) in [("MR1", 16u8, true), ("CT2", 16, true), ("MR4", 12, false), ("RG3", 10, false)] {
         let Some(reference) = wg04("REF", &format!("{id}_UNC")) else {
             println!("{id}: absent, skipped");
             continue;
@@ -468,22 +376,12 @@ fn dcmtk_synthetic_bit_depths() {
     for bits in 2u8..=16 {
         for components in [1usize, 3] {
             let (width, height) = (67, 45);
-            let pixels = synthetic(
-                width,
-                height,
-                components,
-                bits,
-                u64::from(bits) * 31 + components as u64,
-            );
+            let pixels = synthetic(width, height, components, bits, u64::from(bits) * 31 + components as u64);
             let input = dir.path(&format!("in{bits}_{components}.dcm"));
             write_dicom(&input, width, height, components, bits, &pixels);
             let expected: Vec<u32> = pixels.iter().map(|&p| u32::from(p)).collect();
             let allocated = if bits <= 8 { 8 } else { 16 };
-            let modes: &[&str] = if components == 3 {
-                &["+in", "+il", "+is"]
-            } else {
-                &["+in"]
-            };
+            let modes: &[&str] = if components == 3 { &["+in", "+il", "+is"] } else { &["+in"] };
             for mode in modes {
                 for near in ["0", "1", "2"] {
                     // "+pc" (cooked) codes P = Bits Stored; dcmcjpls only accepts that for 6..=16
@@ -493,49 +391,30 @@ fn dcmtk_synthetic_bit_depths() {
                     // before each scan, which dcmdjpls itself cannot read back).
                     let raw_only = components == 3 && *mode == "+in" && bits != 8;
                     if raw_only && near != "0" {
-                        println!(
-                            "bits {bits} x3 +in NEAR={near}: dcmcjpls writes empty scans, skipped"
-                        );
+                        println!("bits {bits} x3 +in NEAR={near}: dcmcjpls writes empty scans, skipped");
                         continue;
                     }
-                    let mut args: Vec<&str> = if raw_only {
-                        vec![mode]
-                    } else {
-                        vec!["+pc", mode]
-                    };
+                    let mut args: Vec<&str> = if raw_only { vec![mode] } else { vec!["+pc", mode] };
                     if near != "0" {
                         args.extend(["+en", "+md", near]);
                     }
                     let accepted = |args: &[&str]| {
                         let probe = dir.path("probe.dcm");
-                        Command::new("dcmcjpls")
-                            .args(args)
-                            .arg(&input)
-                            .arg(&probe)
-                            .output()
-                            .unwrap()
-                            .status
-                            .success()
+                        Command::new("dcmcjpls").args(args).arg(&input).arg(&probe).output().unwrap().status.success()
                     };
                     if !accepted(&args) {
                         if !raw_only {
                             args.remove(0);
                         }
                         if raw_only || !accepted(&args) {
-                            println!(
-                                "bits {bits} x{components} {args:?}: dcmcjpls refuses, skipped"
-                            );
+                            println!("bits {bits} x{components} {args:?}: dcmcjpls refuses, skipped");
                             continue;
                         }
                     }
-                    let (n, mode_seen, error) =
-                        check_dcmtk_case(&dir, &input, &args, &expected, allocated, bits);
+                    let (n, mode_seen, error) = check_dcmtk_case(&dir, &input, &args, &expected, allocated, bits);
                     let stream = first_frame(
-                        &std::fs::read(dir.path(&format!(
-                            "enc{}.dcm",
-                            args.join("").replace(['+', ' '], "_")
-                        )))
-                        .unwrap(),
+                        &std::fs::read(dir.path(&format!("enc{}.dcm", args.join("").replace(['+', ' '], "_"))))
+                            .unwrap(),
                     );
                     let precision = read_header(&stream).unwrap().precision;
                     if args[0] == "+pc" {
@@ -573,13 +452,7 @@ fn pure_jpegls_every_precision() {
                 continue;
             }
             let (width, height) = (53, 37);
-            let pixels = synthetic(
-                width,
-                height,
-                1,
-                bits,
-                u64::from(bits) * 7 + u64::from(near),
-            );
+            let pixels = synthetic(width, height, 1, bits, u64::from(bits) * 7 + u64::from(near));
             let stream = pure_encode(&pixels, width, height, bits, near);
             let image = decode(&stream).unwrap_or_else(|e| panic!("P={bits} NEAR={near}: {e}"));
             assert_eq!(image.precision, bits);
@@ -587,16 +460,10 @@ fn pure_jpegls_every_precision() {
             let ours = values(&image);
             let (oracle, _, _) = pure_jpegls::decode(&stream, width as u32, height as u32).unwrap();
             let oracle: Vec<u32> = oracle.iter().map(|&v| u32::from(v)).collect();
-            assert!(
-                ours == oracle,
-                "P={bits} NEAR={near}: differs from pure_jpegls"
-            );
+            assert!(ours == oracle, "P={bits} NEAR={near}: differs from pure_jpegls");
             let source: Vec<u32> = pixels.iter().map(|&v| u32::from(v)).collect();
             let error = max_error(&ours, &source);
-            assert!(
-                error <= u32::from(near),
-                "P={bits} NEAR={near}: error {error}"
-            );
+            assert!(error <= u32::from(near), "P={bits} NEAR={near}: error {error}");
             tested += 1;
         }
     }
@@ -625,17 +492,11 @@ fn split_scans(stream: &[u8]) -> (Vec<u8>, Vec<ScanParts>) {
         if code == 0xD9 {
             break;
         }
-        let length = usize::from(u16::from_be_bytes([
-            stream[position + 2],
-            stream[position + 3],
-        ]));
+        let length = usize::from(u16::from_be_bytes([stream[position + 2], stream[position + 3]]));
         let segment = stream[position..position + 2 + length].to_vec();
         position += 2 + length;
         if code != 0xDA {
-            assert!(
-                scans.is_empty(),
-                "segments between scans are not expected here"
-            );
+            assert!(scans.is_empty(), "segments between scans are not expected here");
             header.extend_from_slice(&segment);
             continue;
         }
@@ -657,10 +518,7 @@ fn splice_restarts(strips: &[Vec<u8>], height: usize, interval: usize) -> Vec<u8
     let mut header = header.clone();
     // Patch the SOF55 height (the frame header is the first segment written by both encoders
     // or follows an APPn; find it).
-    let sof = header
-        .windows(2)
-        .position(|w| w == [0xFF, 0xF7])
-        .expect("SOF55");
+    let sof = header.windows(2).position(|w| w == [0xFF, 0xF7]).expect("SOF55");
     header[sof + 5..sof + 7].copy_from_slice(&(height as u16).to_be_bytes());
     out.extend_from_slice(&header);
     for (scan_index, (sos, _)) in first_scans.iter().enumerate() {
@@ -679,13 +537,7 @@ fn splice_restarts(strips: &[Vec<u8>], height: usize, interval: usize) -> Vec<u8
 #[test]
 fn restart_intervals_grey_spliced_from_pure_jpegls() {
     let mut tested = 0;
-    for (bits, near, interval) in [
-        (8u8, 0u8, 5usize),
-        (12, 0, 1),
-        (16, 2, 7),
-        (4, 1, 3),
-        (10, 0, 16),
-    ] {
+    for (bits, near, interval) in [(8u8, 0u8, 5usize), (12, 0, 1), (16, 2, 7), (4, 1, 3), (10, 0, 16)] {
         let (width, height) = (41, 33);
         let pixels = synthetic(width, height, 1, bits, 99 + u64::from(bits));
         let strips: Vec<Vec<u8>> = pixels
@@ -700,23 +552,15 @@ fn restart_intervals_grey_spliced_from_pure_jpegls() {
             .iter()
             .zip(pixels.chunks(width * interval))
             .flat_map(|(strip, chunk)| {
-                pure_jpegls::decode(strip, width as u32, (chunk.len() / width) as u32)
-                    .expect("pure_jpegls decode")
-                    .0
+                pure_jpegls::decode(strip, width as u32, (chunk.len() / width) as u32).expect("pure_jpegls decode").0
             })
             .map(u32::from)
             .collect();
         let ours = values(&image);
-        assert!(
-            ours == expected,
-            "P={bits}: differs from the strips decoded by pure_jpegls"
-        );
+        assert!(ours == expected, "P={bits}: differs from the strips decoded by pure_jpegls");
         let source: Vec<u32> = pixels.iter().map(|&v| u32::from(v)).collect();
         let error = max_error(&ours, &source);
-        assert!(
-            error <= u32::from(near),
-            "P={bits} NEAR={near} interval {interval}: error {error}"
-        );
+        assert!(error <= u32::from(near), "P={bits} NEAR={near} interval {interval}: error {error}");
         println!("restart interval {interval}, P={bits}, NEAR={near}: max error {error}");
         tested += 1;
     }
@@ -733,13 +577,7 @@ fn restart_intervals_colour_spliced_from_dcmtk() {
     let (width, height, interval) = (37, 29, 4);
     let pixels = synthetic(width, height, 3, 8, 1234);
     let mut tested = 0;
-    for args in [
-        &["+in"][..],
-        &["+il"],
-        &["+is"],
-        &["+en", "+md", "2", "+is"],
-        &["+en", "+md", "1", "+il"],
-    ] {
+    for args in [&["+in"][..], &["+il"], &["+is"], &["+en", "+md", "2", "+is"], &["+en", "+md", "1", "+il"]] {
         let strips: Vec<Vec<u8>> = pixels
             .chunks(width * 3 * interval)
             .enumerate()
@@ -753,14 +591,8 @@ fn restart_intervals_colour_spliced_from_dcmtk() {
             .collect();
         let stream = splice_restarts(&strips, height, interval);
         let image = decode(&stream).unwrap_or_else(|e| panic!("{args:?}: {e}"));
-        let expected: Vec<u32> = strips
-            .iter()
-            .flat_map(|s| values(&decode(s).unwrap()))
-            .collect();
-        assert!(
-            values(&image) == expected,
-            "{args:?}: restart stream differs from its strips"
-        );
+        let expected: Vec<u32> = strips.iter().flat_map(|s| values(&decode(s).unwrap())).collect();
+        assert!(values(&image) == expected, "{args:?}: restart stream differs from its strips");
         let source: Vec<u32> = pixels.iter().map(|&v| u32::from(v)).collect();
         let error = max_error(&values(&image), &source);
         let near = read_header(&stream).unwrap().near;
@@ -805,10 +637,7 @@ fn rejects_colour_transform_and_garbage() {
     let stream = first_frame(&file);
     let app8 = [0xFF, 0xE8, 0x00, 0x07, b'm', b'r', b'f', b'x', 1];
     let with_transform = [&stream[..2], &app8[..], &stream[2..]].concat();
-    assert!(matches!(
-        decode(&with_transform),
-        Err(crate::codec::CodecError::Unsupported { .. })
-    ));
+    assert!(matches!(decode(&with_transform), Err(crate::codec::CodecError::Unsupported { .. })));
     let mut no_transform = with_transform.clone();
     no_transform[8] = 0;
     assert!(decode(&no_transform).is_ok());
@@ -848,12 +677,7 @@ fn decode_all_safely(label: &str, streams: Vec<Vec<u8>>) -> (usize, usize) {
 
 fn robustness_streams() -> Vec<(String, Vec<u8>)> {
     let mut streams = Vec::new();
-    for (set, name) in [
-        ("JLSL", "NM1_JLSL"),
-        ("JLSL", "MR4_JLSL"),
-        ("JLSN", "CT2_JLSN"),
-        ("JLSL", "MR3_JLSL"),
-    ] {
+    for (set, name) in [("JLSL", "NM1_JLSL"), ("JLSL", "MR4_JLSL"), ("JLSN", "CT2_JLSN"), ("JLSL", "MR3_JLSL")] {
         if let Some(file) = wg04(set, name) {
             streams.push((name.to_string(), first_frame(&file)));
         }
@@ -864,18 +688,10 @@ fn robustness_streams() -> Vec<(String, Vec<u8>)> {
         let pixels = synthetic(64, 48, 3, 8, 5);
         let input = dir.path("in.dcm");
         write_dicom(&input, 64, 48, 3, 8, &pixels);
-        for args in [
-            &["+in"][..],
-            &["+il"],
-            &["+is"],
-            &["+en", "+md", "2", "+is"],
-        ] {
+        for args in [&["+in"][..], &["+il"], &["+is"], &["+en", "+md", "2", "+is"]] {
             let output = dir.path("out.dcm");
             run("dcmcjpls", args, &input, &output);
-            streams.push((
-                format!("synthetic {args:?}"),
-                first_frame(&std::fs::read(&output).unwrap()),
-            ));
+            streams.push((format!("synthetic {args:?}"), first_frame(&std::fs::read(&output).unwrap())));
         }
     }
     streams
@@ -884,17 +700,11 @@ fn robustness_streams() -> Vec<(String, Vec<u8>)> {
 #[test]
 fn truncated_streams_fail_cleanly() {
     let streams = robustness_streams();
-    assert!(
-        streams.len() >= 4,
-        "too few streams for the robustness test"
-    );
+    assert!(streams.len() >= 4, "too few streams for the robustness test");
     for (name, stream) in streams {
         let mut cuts: Vec<usize> = (0..40).map(|i| stream.len() * i / 40).collect();
         cuts.extend(0..64.min(stream.len()));
-        cuts.extend([
-            stream.len().saturating_sub(3),
-            stream.len().saturating_sub(1),
-        ]);
+        cuts.extend([stream.len().saturating_sub(3), stream.len().saturating_sub(1)]);
         let variants: Vec<Vec<u8>> = cuts.iter().map(|&cut| stream[..cut].to_vec()).collect();
         let (ok, failed) = decode_all_safely(&name, variants);
         println!("{name}: truncations {ok} decoded, {failed} errors");
@@ -904,10 +714,7 @@ fn truncated_streams_fail_cleanly() {
 #[test]
 fn corrupted_streams_fail_cleanly() {
     let streams = robustness_streams();
-    assert!(
-        streams.len() >= 4,
-        "too few streams for the robustness test"
-    );
+    assert!(streams.len() >= 4, "too few streams for the robustness test");
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     for (name, stream) in streams {
         let mut variants = Vec::new();
@@ -916,11 +723,7 @@ fn corrupted_streams_fail_cleanly() {
             let flips = 1 + (round % 4);
             for _ in 0..flips {
                 // Half the flips land in the headers, the rest anywhere.
-                let limit = if round % 2 == 0 {
-                    64.min(corrupted.len())
-                } else {
-                    corrupted.len()
-                };
+                let limit = if round % 2 == 0 { 64.min(corrupted.len()) } else { corrupted.len() };
                 let at = rng.below(limit as u64) as usize;
                 corrupted[at] ^= 1 << rng.below(8);
                 if round % 5 == 0 {
@@ -940,25 +743,15 @@ fn corrupted_streams_fail_cleanly() {
 
 /// CPU time of this thread in nanoseconds (Linux), to time decodes on a shared machine.
 fn thread_cpu_ns() -> Option<u64> {
-    std::fs::read_to_string("/proc/thread-self/schedstat")
-        .ok()?
-        .split_whitespace()
-        .next()?
-        .parse()
-        .ok()
+    std::fs::read_to_string("/proc/thread-self/schedstat").ok()?.split_whitespace().next()?.parse().ok()
 }
 
 #[test]
 #[ignore = "timing; run with --release --ignored --nocapture"]
 fn native_speed() {
-    for (set, id) in [
-        ("JLSL", "CT1"),
-        ("JLSL", "MR1"),
-        ("JLSL", "MR2"),
-        ("JLSL", "RG2"),
-        ("JLSL", "SC1"),
-        ("JLSN", "CT1"),
-    ] {
+    for (set, id) in
+        [("JLSL", "CT1"), ("JLSL", "MR1"), ("JLSL", "MR2"), ("JLSL", "RG2"), ("JLSL", "SC1"), ("JLSN", "CT1")]
+    {
         let Some(file) = wg04(set, &format!("{id}_{set}")) else {
             continue;
         };
@@ -974,10 +767,7 @@ fn native_speed() {
             best_wall = best_wall.min(start.elapsed().as_secs_f64());
         }
         let cpu = match (cpu_start, thread_cpu_ns()) {
-            (Some(a), Some(b)) => format!(
-                "{:.1} MP/s CPU time",
-                pixels / ((b - a) as f64 / 1e9 / rounds as f64) / 1e6
-            ),
+            (Some(a), Some(b)) => format!("{:.1} MP/s CPU time", pixels / ((b - a) as f64 / 1e9 / rounds as f64) / 1e6),
             _ => "CPU time unavailable".to_string(),
         };
         println!(

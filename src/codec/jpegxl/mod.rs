@@ -25,8 +25,7 @@ const TRACKED_BYTES_BASE: usize = 64 << 20;
 /// Maps a jxl-oxide error: an early end of data is `Truncated`, anything else `Invalid`.
 fn decode_error(context: &'static str, error: impl std::fmt::Display) -> CodecError {
     let text = error.to_string();
-    if text.contains("unexpected end of") || text.contains("UnexpectedEof") || text.contains("EOF")
-    {
+    if text.contains("unexpected end of") || text.contains("UnexpectedEof") || text.contains("EOF") {
         CodecError::truncated(CODEC, context)
     } else {
         CodecError::invalid(CODEC, format!("{context}: {text}"))
@@ -36,37 +35,23 @@ fn decode_error(context: &'static str, error: impl std::fmt::Display) -> CodecEr
 /// Feeds the whole codestream to jxl-oxide and parses its headers (ISO/IEC 18181-1 A.1–A.6);
 /// frames are only located here, decoding happens when rendering.
 fn load(codestream: &[u8], tracker: &AllocTracker) -> Result<JxlImage, CodecError> {
-    let mut loader = JxlImage::builder()
-        .pool(JxlThreadPool::none())
-        .alloc_tracker(tracker.clone())
-        .build_uninit();
+    let mut loader = JxlImage::builder().pool(JxlThreadPool::none()).alloc_tracker(tracker.clone()).build_uninit();
     let mut rest = codestream;
     while !rest.is_empty() {
-        let consumed = loader
-            .feed_bytes(rest)
-            .map_err(|e| decode_error("container", e))?;
+        let consumed = loader.feed_bytes(rest).map_err(|e| decode_error("container", e))?;
         if consumed == 0 {
             break;
         }
         rest = rest.get(consumed..).unwrap_or(&[]);
     }
-    let mut image = match loader
-        .try_init()
-        .map_err(|e| decode_error("image header", e))?
-    {
+    let mut image = match loader.try_init().map_err(|e| decode_error("image header", e))? {
         InitializeResult::Initialized(image) => image,
-        InitializeResult::NeedMoreData(_) => {
-            return Err(CodecError::truncated(CODEC, "image header"))
-        }
+        InitializeResult::NeedMoreData(_) => return Err(CodecError::truncated(CODEC, "image header")),
     };
     if !rest.is_empty() {
-        image
-            .feed_bytes(rest)
-            .map_err(|e| decode_error("frame data", e))?;
+        image.feed_bytes(rest).map_err(|e| decode_error("frame data", e))?;
     }
-    image
-        .finalize()
-        .map_err(|e| decode_error("end of stream", e))?;
+    image.finalize().map_err(|e| decode_error("end of stream", e))?;
     Ok(image)
 }
 
@@ -80,28 +65,16 @@ pub fn decode(codestream: &[u8]) -> Result<DecodedImage, CodecError> {
     let components: u16 = match image.pixel_format() {
         PixelFormat::Gray => 1,
         PixelFormat::Rgb => 3,
-        other => {
-            return Err(CodecError::unsupported(
-                CODEC,
-                format!("pixel format {other:?}"),
-            ))
-        }
+        other => return Err(CodecError::unsupported(CODEC, format!("pixel format {other:?}"))),
     };
     let precision = match image.image_header().metadata.bit_depth {
-        BitDepth::IntegerSample { bits_per_sample }
-            if (1..=MAX_PRECISION).contains(&bits_per_sample) =>
-        {
+        BitDepth::IntegerSample { bits_per_sample } if (1..=MAX_PRECISION).contains(&bits_per_sample) => {
             bits_per_sample as u8
         }
         BitDepth::IntegerSample { bits_per_sample } => {
-            return Err(CodecError::unsupported(
-                CODEC,
-                format!("{bits_per_sample}-bit samples"),
-            ))
+            return Err(CodecError::unsupported(CODEC, format!("{bits_per_sample}-bit samples")))
         }
-        BitDepth::FloatSample { .. } => {
-            return Err(CodecError::unsupported(CODEC, "floating-point samples"))
-        }
+        BitDepth::FloatSample { .. } => return Err(CodecError::unsupported(CODEC, "floating-point samples")),
     };
     let (width, height) = (image.width(), image.height());
     // Extra channels (alpha, spot colours) are decoded too: budget for them as samples.
@@ -113,9 +86,7 @@ pub fn decode(codestream: &[u8]) -> Result<DecodedImage, CodecError> {
         return Err(CodecError::truncated(CODEC, "no complete frame"));
     }
 
-    let render = image
-        .render_frame(0)
-        .map_err(|e| decode_error("rendering frame 0", e))?;
+    let render = image.render_frame(0).map_err(|e| decode_error("rendering frame 0", e))?;
     let samples = samples::interleaved(&render, width, height, components, precision)?;
     Ok(DecodedImage {
         width,

@@ -37,16 +37,11 @@ pub fn interleaved(
     let mut planes = render.image_planar();
     planes.truncate(usize::from(components));
     let complete = planes.len() == usize::from(components)
-        && planes.iter().all(|plane| {
-            plane.width() == width as usize
-                && plane.height() == height as usize
-                && plane.channels() == 1
-        });
+        && planes
+            .iter()
+            .all(|plane| plane.width() == width as usize && plane.height() == height as usize && plane.channels() == 1);
     if !complete {
-        return Err(CodecError::invalid(
-            CODEC,
-            "rendered frame does not match the image size",
-        ));
+        return Err(CodecError::invalid(CODEC, "rendered frame does not match the image size"));
     }
     let maximum = ((1u32 << precision) - 1) as f32;
     Ok(if precision <= 8 {

@@ -17,39 +17,20 @@ fn wg04_lossless_matches_reference_exactly() {
         };
         let image = decode(&frame).unwrap_or_else(|error| panic!("{id}: {error}"));
         let bits = bits_stored(&reference_file);
-        let mask = if bits >= 16 {
-            u16::MAX
-        } else {
-            (1u16 << bits) - 1
-        };
+        let mask = if bits >= 16 { u16::MAX } else { (1u16 << bits) - 1 };
         let reference = native_samples(&reference_file);
         let decoded = samples_u16(&image);
-        let frame_samples =
-            image.width as usize * image.height as usize * usize::from(image.components);
+        let frame_samples = image.width as usize * image.height as usize * usize::from(image.components);
         assert_eq!(decoded.len(), frame_samples, "{id}: sample count");
-        assert!(
-            reference.len() >= frame_samples,
-            "{id}: reference shorter than one frame"
-        );
-        let mismatches = decoded
-            .iter()
-            .zip(&reference)
-            .filter(|(&a, &b)| a & mask != b & mask)
-            .count();
+        assert!(reference.len() >= frame_samples, "{id}: reference shorter than one frame");
+        let mismatches = decoded.iter().zip(&reference).filter(|(&a, &b)| a & mask != b & mask).count();
         println!(
             "{id}: {}x{}x{} P={} bits stored {bits}: {mismatches} mismatches",
             image.width, image.height, image.components, image.precision
         );
-        assert_eq!(
-            mismatches, 0,
-            "{id}: decoded samples differ from the reference"
-        );
+        assert_eq!(mismatches, 0, "{id}: decoded samples differ from the reference");
         tested.push(id);
     }
     println!("exact: {tested:?}");
-    assert!(
-        tested.len() >= 11,
-        "only {} JPLL files tested",
-        tested.len()
-    );
+    assert!(tested.len() >= 11, "only {} JPLL files tested", tested.len());
 }

@@ -4,8 +4,7 @@
 //! `jpeg-decoder` crate and the reference give further, looser comparisons (printed).
 
 use super::support::{
-    corpus_path, max_difference, native_samples, psnr, run, samples_u16, tool, us_attribute,
-    Scratch,
+    corpus_path, max_difference, native_samples, psnr, run, samples_u16, tool, us_attribute, Scratch,
 };
 use crate::codec::jpeg::decode;
 use crate::codec::test_support::first_frame;
@@ -111,9 +110,7 @@ const VARIANTS: [Variant; 12] = [
 /// Interleaves colour-by-plane samples (Planar Configuration 1).
 fn interleave_planes(samples: &[u16], components: usize) -> Vec<u16> {
     let plane = samples.len() / components;
-    (0..samples.len())
-        .map(|i| samples[(i % components) * plane + i / components])
-        .collect()
+    (0..samples.len()).map(|i| samples[(i % components) * plane + i / components]).collect()
 }
 
 /// What the jpeg-decoder crate makes of an 8-bit stream (widened to u16).
@@ -130,10 +127,7 @@ fn dcmcjpeg_baseline_streams_match_dcmdjpeg() {
     };
     let scratch = Scratch::new("baseline-");
     let mut compared = 0;
-    println!(
-        "{:<22} {:>9} {:>12} {:>14} {:>10}",
-        "variant", "vs REF dB", "vs dcmdjpeg", "vs jpeg-decoder", "jd PSNR"
-    );
+    println!("{:<22} {:>9} {:>12} {:>14} {:>10}", "variant", "vs REF dB", "vs dcmdjpeg", "vs jpeg-decoder", "jd PSNR");
     for (index, variant) in VARIANTS.iter().enumerate() {
         let reference_path = corpus_path("REF", &format!("{}_UNC", variant.reference));
         let Ok(reference_file) = std::fs::read(&reference_path) else {
@@ -146,10 +140,7 @@ fn dcmcjpeg_baseline_streams_match_dcmdjpeg() {
         arguments.push(encoded.to_str().unwrap());
         run(&dcmcjpeg, &arguments);
         let mut decode_arguments = variant.decode_options.to_vec();
-        decode_arguments.extend([
-            encoded.to_str().unwrap(),
-            decoded_by_dcmtk.to_str().unwrap(),
-        ]);
+        decode_arguments.extend([encoded.to_str().unwrap(), decoded_by_dcmtk.to_str().unwrap()]);
         run(&dcmdjpeg, &decode_arguments);
 
         let stream = first_frame(&std::fs::read(&encoded).unwrap());
@@ -176,21 +167,16 @@ fn dcmcjpeg_baseline_streams_match_dcmdjpeg() {
             "-".to_string()
         };
         let (crate_max, crate_psnr) = match (image.precision, jpeg_decoder_crate(&stream)) {
-            (8, Some(theirs)) if theirs.len() == ours.len() => (
-                max_difference(&ours, &theirs).0.to_string(),
-                format!("{:.2}", psnr(&ours, &theirs, 8)),
-            ),
+            (8, Some(theirs)) if theirs.len() == ours.len() => {
+                (max_difference(&ours, &theirs).0.to_string(), format!("{:.2}", psnr(&ours, &theirs, 8)))
+            }
             _ => ("-".to_string(), "-".to_string()),
         };
         println!(
             "{:<22} {:>9} {:>5} ({:>5}) {:>14} {:>10}",
             variant.label, reference_psnr, oracle_max, oracle_count, crate_max, crate_psnr
         );
-        assert!(
-            oracle_max <= 1,
-            "{}: differs from dcmdjpeg by up to {oracle_max}",
-            variant.label
-        );
+        assert!(oracle_max <= 1, "{}: differs from dcmdjpeg by up to {oracle_max}", variant.label);
         compared += 1;
     }
     assert_eq!(compared, VARIANTS.len(), "some references were missing");

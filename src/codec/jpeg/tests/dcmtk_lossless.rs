@@ -35,66 +35,33 @@ fn every_predictor_is_exact() {
     let scratch = Scratch::new("lossless-sv-");
     let mut exact = 0;
     for reference in REFERENCES {
-        let Ok(reference_file) = std::fs::read(corpus_path("REF", &format!("{reference}_UNC")))
-        else {
+        let Ok(reference_file) = std::fs::read(corpus_path("REF", &format!("{reference}_UNC"))) else {
             continue;
         };
         let bits = bits_stored(&reference_file);
-        let mask = if bits >= 16 {
-            u16::MAX
-        } else {
-            (1u16 << bits) - 1
-        };
-        let expected: Vec<u16> = native_samples(&reference_file)
-            .iter()
-            .map(|&s| s & mask)
-            .collect();
+        let mask = if bits >= 16 { u16::MAX } else { (1u16 << bits) - 1 };
+        let expected: Vec<u16> = native_samples(&reference_file).iter().map(|&s| s & mask).collect();
         for selection in 1..=7 {
             let selection_text = selection.to_string();
             let name = format!("lossless-{reference}-sv{selection}.dcm");
-            let Some(file) = encode(
-                &scratch,
-                &dcmcjpeg,
-                reference,
-                &["+el", "+sv", &selection_text],
-                &name,
-            ) else {
+            let Some(file) = encode(&scratch, &dcmcjpeg, reference, &["+el", "+sv", &selection_text], &name) else {
                 continue;
             };
             let stream = first_frame(&file);
-            let image = decode(&stream)
-                .unwrap_or_else(|error| panic!("{reference} SV{selection}: {error}"));
+            let image = decode(&stream).unwrap_or_else(|error| panic!("{reference} SV{selection}: {error}"));
             let decoded: Vec<u16> = samples_u16(&image).iter().map(|&s| s & mask).collect();
-            let mismatches = decoded
-                .iter()
-                .zip(&expected)
-                .filter(|(a, b)| a != b)
-                .count();
-            assert_eq!(
-                decoded.len(),
-                expected.len(),
-                "{reference} SV{selection}: sample count"
-            );
-            assert_eq!(
-                mismatches, 0,
-                "{reference} SV{selection}: {mismatches} samples differ"
-            );
+            let mismatches = decoded.iter().zip(&expected).filter(|(a, b)| a != b).count();
+            assert_eq!(decoded.len(), expected.len(), "{reference} SV{selection}: sample count");
+            assert_eq!(mismatches, 0, "{reference} SV{selection}: {mismatches} samples differ");
             // The jpeg-decoder crate as a second opinion (it handles 8- and 16-bit lossless).
             let crate_note = match jpeg_decoder::Decoder::new(stream.as_slice()).decode() {
                 Ok(pixels) => {
                     let theirs: Vec<u16> = if image.precision <= 8 {
                         pixels.into_iter().map(u16::from).collect()
                     } else {
-                        pixels
-                            .chunks_exact(2)
-                            .map(|c| u16::from_ne_bytes([c[0], c[1]]))
-                            .collect()
+                        pixels.chunks_exact(2).map(|c| u16::from_ne_bytes([c[0], c[1]])).collect()
                     };
-                    let differ = theirs
-                        .iter()
-                        .zip(samples_u16(&image))
-                        .filter(|(a, b)| **a != *b)
-                        .count();
+                    let differ = theirs.iter().zip(samples_u16(&image)).filter(|(a, b)| **a != *b).count();
                     format!("jpeg-decoder differs in {differ} samples")
                 }
                 Err(error) => format!("jpeg-decoder failed: {error}"),
@@ -106,11 +73,7 @@ fn every_predictor_is_exact() {
             exact += 1;
         }
     }
-    assert_eq!(
-        exact,
-        REFERENCES.len() * 7,
-        "not every reference/predictor pair was tested"
-    );
+    assert_eq!(exact, REFERENCES.len() * 7, "not every reference/predictor pair was tested");
 }
 
 #[test]
@@ -120,17 +83,11 @@ fn point_transform_matches_dcmdjpeg_and_reference() {
     };
     let scratch = Scratch::new("lossless-pt-");
     let mut tested = 0;
-    for (reference, selection, point_transform) in
-        [("MR2", "4", "2"), ("XA1", "6", "3"), ("US1", "7", "1")]
-    {
+    for (reference, selection, point_transform) in [("MR2", "4", "2"), ("XA1", "6", "3"), ("US1", "7", "1")] {
         let name = format!("lossless-{reference}-sv{selection}-pt{point_transform}.dcm");
-        let Some(file) = encode(
-            &scratch,
-            &dcmcjpeg,
-            reference,
-            &["+el", "+sv", selection, "+pt", point_transform],
-            &name,
-        ) else {
+        let Some(file) =
+            encode(&scratch, &dcmcjpeg, reference, &["+el", "+sv", selection, "+pt", point_transform], &name)
+        else {
             continue;
         };
         let stream = first_frame(&file);
@@ -139,32 +96,15 @@ fn point_transform_matches_dcmdjpeg_and_reference() {
 
         let oracle_path = scratch.path(&format!("{name}.dcmdjpeg"));
         let encoded_path = scratch.path(&name);
-        run(
-            &dcmdjpeg,
-            &[
-                encoded_path.to_str().unwrap(),
-                oracle_path.to_str().unwrap(),
-            ],
-        );
+        run(&dcmdjpeg, &[encoded_path.to_str().unwrap(), oracle_path.to_str().unwrap()]);
         let oracle = native_samples(&std::fs::read(&oracle_path).unwrap());
         assert_eq!(ours, oracle[..ours.len()], "{name}: differs from dcmdjpeg");
 
-        let reference_file =
-            std::fs::read(corpus_path("REF", &format!("{reference}_UNC"))).unwrap();
+        let reference_file = std::fs::read(corpus_path("REF", &format!("{reference}_UNC"))).unwrap();
         let shift: u32 = point_transform.parse().unwrap();
-        let expected: Vec<u16> = native_samples(&reference_file)
-            .iter()
-            .map(|&s| (s >> shift) << shift)
-            .collect();
-        assert_eq!(
-            ours,
-            expected[..ours.len()],
-            "{name}: not the reference with its low bits cleared"
-        );
-        println!(
-            "{name}: P={} Pt={point_transform} exact (dcmdjpeg and reference)",
-            image.precision
-        );
+        let expected: Vec<u16> = native_samples(&reference_file).iter().map(|&s| (s >> shift) << shift).collect();
+        assert_eq!(ours, expected[..ours.len()], "{name}: not the reference with its low bits cleared");
+        println!("{name}: P={} Pt={point_transform} exact (dcmdjpeg and reference)", image.precision);
         tested += 1;
     }
     assert_eq!(tested, 3);

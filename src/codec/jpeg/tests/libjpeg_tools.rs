@@ -5,9 +5,7 @@
 
 use std::path::Path;
 
-use super::support::{
-    corpus_path, max_difference, native_samples, run, samples_u16, tool, Scratch,
-};
+use super::support::{corpus_path, max_difference, native_samples, run, samples_u16, tool, Scratch};
 use crate::codec::jpeg::decode;
 use crate::codec::CodecError;
 
@@ -43,11 +41,7 @@ fn vl1_crop(width: usize, height: usize) -> Option<Vec<u8>> {
     let full_width = 756;
     let mut crop = Vec::with_capacity(width * height * 3);
     for y in 0..height {
-        crop.extend(
-            samples[y * full_width * 3..(y * full_width + width) * 3]
-                .iter()
-                .map(|&s| s as u8),
-        );
+        crop.extend(samples[y * full_width * 3..(y * full_width + width) * 3].iter().map(|&s| s as u8));
     }
     Some(crop)
 }
@@ -103,14 +97,7 @@ const CASES: [Case; 11] = [
         djpeg: &[],
         scans: Some("0;\n1 2;\n"),
     },
-    Case {
-        label: "4:1:1 (4x1)",
-        size: (756, 486),
-        grey: false,
-        cjpeg: &["-sample", "4x1"],
-        djpeg: &[],
-        scans: None,
-    },
+    Case { label: "4:1:1 (4x1)", size: (756, 486), grey: false, cjpeg: &["-sample", "4x1"], djpeg: &[], scans: None },
     Case {
         label: "4:4:0 (1x2) replicated",
         size: (756, 486),
@@ -143,14 +130,7 @@ const CASES: [Case; 11] = [
         djpeg: &[],
         scans: None,
     },
-    Case {
-        label: "grey 1x1 image",
-        size: (1, 1),
-        grey: true,
-        cjpeg: &["-grayscale"],
-        djpeg: &[],
-        scans: None,
-    },
+    Case { label: "grey 1x1 image", size: (1, 1), grey: true, cjpeg: &["-grayscale"], djpeg: &[], scans: None },
 ];
 
 #[test]
@@ -179,40 +159,19 @@ fn cjpeg_streams_match_djpeg() {
             encoded.to_str().unwrap().to_string(),
             input.to_str().unwrap().to_string(),
         ]);
-        run(
-            &cjpeg,
-            &arguments.iter().map(String::as_str).collect::<Vec<_>>(),
-        );
+        run(&cjpeg, &arguments.iter().map(String::as_str).collect::<Vec<_>>());
         let oracle_path = scratch.path(&format!("{index}.pnm"));
         let mut djpeg_arguments: Vec<&str> = case.djpeg.to_vec();
-        djpeg_arguments.extend([
-            "-pnm",
-            "-outfile",
-            oracle_path.to_str().unwrap(),
-            encoded.to_str().unwrap(),
-        ]);
+        djpeg_arguments.extend(["-pnm", "-outfile", oracle_path.to_str().unwrap(), encoded.to_str().unwrap()]);
         run(&djpeg, &djpeg_arguments);
 
         let stream = std::fs::read(&encoded).unwrap();
         let image = decode(&stream).unwrap_or_else(|error| panic!("{}: {error}", case.label));
-        assert_eq!(
-            (image.width as usize, image.height as usize),
-            case.size,
-            "{}",
-            case.label
-        );
-        assert_eq!(
-            image.components,
-            if case.grey { 1 } else { 3 },
-            "{}",
-            case.label
-        );
+        assert_eq!((image.width as usize, image.height as usize), case.size, "{}", case.label);
+        assert_eq!(image.components, if case.grey { 1 } else { 3 }, "{}", case.label);
         assert_eq!(image.colour_transformed, !case.grey, "{}", case.label);
         let (max, count) = max_difference(&samples_u16(&image), &read_pnm(&oracle_path));
-        println!(
-            "{:<30} {width}x{height}: max difference to djpeg {max} ({count} samples)",
-            case.label
-        );
+        println!("{:<30} {width}x{height}: max difference to djpeg {max} ({count} samples)", case.label);
         assert_eq!(max, 0, "{}: differs from djpeg", case.label);
         compared += 1;
     }
@@ -226,25 +185,11 @@ fn progressive_and_arithmetic_are_refused() {
     let scratch = Scratch::new("refused-");
     let input = scratch.path("input.ppm");
     write_pnm(&input, 64, 48, 3, &rgb);
-    for (label, option) in [
-        ("progressive", "-progressive"),
-        ("arithmetic", "-arithmetic"),
-    ] {
+    for (label, option) in [("progressive", "-progressive"), ("arithmetic", "-arithmetic")] {
         let encoded = scratch.path(&format!("{label}.jpg"));
-        run(
-            &cjpeg,
-            &[
-                option,
-                "-outfile",
-                encoded.to_str().unwrap(),
-                input.to_str().unwrap(),
-            ],
-        );
+        run(&cjpeg, &[option, "-outfile", encoded.to_str().unwrap(), input.to_str().unwrap()]);
         let result = decode(&std::fs::read(&encoded).unwrap());
         println!("{label}: {result:?}");
-        assert!(
-            matches!(result, Err(CodecError::Unsupported { .. })),
-            "{label}: {result:?}"
-        );
+        assert!(matches!(result, Err(CodecError::Unsupported { .. })), "{label}: {result:?}");
     }
 }

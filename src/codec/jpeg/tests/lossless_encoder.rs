@@ -60,21 +60,13 @@ const CODE_BITS: u32 = 5;
 fn encode_difference(writer: &mut BitWriter, difference: i32) {
     // Differences are taken modulo 2^16 into -32767..=32768 (H.1.2.2).
     let wrapped = difference.rem_euclid(65536);
-    let difference = if wrapped > 32768 {
-        wrapped - 65536
-    } else {
-        wrapped
-    };
+    let difference = if wrapped > 32768 { wrapped - 65536 } else { wrapped };
     let category = 32 - difference.unsigned_abs().leading_zeros();
     writer.put(category, CODE_BITS);
     if category == 16 || category == 0 {
         return;
     }
-    let bits = if difference < 0 {
-        difference - 1
-    } else {
-        difference
-    };
+    let bits = if difference < 0 { difference - 1 } else { difference };
     writer.put(bits as u32 & ((1 << category) - 1), category);
 }
 
@@ -99,11 +91,7 @@ fn segment(out: &mut Vec<u8>, marker: u8, payload: &[u8]) {
 /// The stream for `components` under `settings`.
 pub fn encode(settings: &Settings, components: &[Component]) -> Vec<u8> {
     for component in components {
-        assert_eq!(
-            component.samples.len(),
-            component.width * component.height,
-            "component size"
-        );
+        assert_eq!(component.samples.len(), component.width * component.height, "component size");
     }
     let mut out = vec![0xFF, 0xD8];
     let mut frame = vec![settings.precision];
@@ -111,11 +99,7 @@ pub fn encode(settings: &Settings, components: &[Component]) -> Vec<u8> {
     frame.extend_from_slice(&settings.width.to_be_bytes());
     frame.push(components.len() as u8);
     for (index, component) in components.iter().enumerate() {
-        frame.extend_from_slice(&[
-            index as u8 + 1,
-            (component.horizontal << 4 | component.vertical) as u8,
-            0,
-        ]);
+        frame.extend_from_slice(&[index as u8 + 1, (component.horizontal << 4 | component.vertical) as u8, 0]);
     }
     segment(&mut out, 0xC3, &frame);
     let mut table = vec![0x00];
@@ -143,39 +127,27 @@ pub fn encode(settings: &Settings, components: &[Component]) -> Vec<u8> {
         segment(&mut out, 0xDA, &header);
 
         // The MCU grid: one sample per MCU alone, Hi×Vi samples per MCU interleaved.
-        let (mcus_wide, mcus_high, units): (usize, usize, Vec<(usize, usize)>) =
-            if let [only] = scan.as_slice() {
-                let c = &components[*only];
-                let width = (usize::from(settings.width) * c.horizontal).div_ceil(max_h);
-                let height = (usize::from(settings.height) * c.vertical).div_ceil(max_v);
-                (width, height, vec![(1, 1)])
-            } else {
-                (
-                    usize::from(settings.width).div_ceil(max_h),
-                    usize::from(settings.height).div_ceil(max_v),
-                    scan.iter()
-                        .map(|&i| (components[i].horizontal, components[i].vertical))
-                        .collect(),
-                )
-            };
-        let initial = 1i32 << (settings.precision - settings.point_transform - 1);
-        let mut writer = BitWriter {
-            bytes: Vec::new(),
-            accumulator: 0,
-            count: 0,
+        let (mcus_wide, mcus_high, units): (usize, usize, Vec<(usize, usize)>) = if let [only] = scan.as_slice() {
+            let c = &components[*only];
+            let width = (usize::from(settings.width) * c.horizontal).div_ceil(max_h);
+            let height = (usize::from(settings.height) * c.vertical).div_ceil(max_v);
+            (width, height, vec![(1, 1)])
+        } else {
+            (
+                usize::from(settings.width).div_ceil(max_h),
+                usize::from(settings.height).div_ceil(max_v),
+                scan.iter().map(|&i| (components[i].horizontal, components[i].vertical)).collect(),
+            )
         };
+        let initial = 1i32 << (settings.precision - settings.point_transform - 1);
+        let mut writer = BitWriter { bytes: Vec::new(), accumulator: 0, count: 0 };
         let mut interval_first_row = 0;
         let mut restart_number = 0u8;
         for mcu in 0..mcus_wide * mcus_high {
             let (mcu_row, mcu_column) = (mcu / mcus_wide, mcu % mcus_wide);
-            if settings.restart_interval > 0
-                && mcu > 0
-                && mcu % usize::from(settings.restart_interval) == 0
-            {
+            if settings.restart_interval > 0 && mcu > 0 && mcu % usize::from(settings.restart_interval) == 0 {
                 writer.flush();
-                writer
-                    .bytes
-                    .extend_from_slice(&[0xFF, 0xD0 + restart_number]);
+                writer.bytes.extend_from_slice(&[0xFF, 0xD0 + restart_number]);
                 restart_number = (restart_number + 1) % 8;
                 interval_first_row = mcu_row;
             }
@@ -183,10 +155,7 @@ pub fn encode(settings: &Settings, components: &[Component]) -> Vec<u8> {
                 let c = &components[index];
                 for unit_row in 0..units_high {
                     for unit_column in 0..units_wide {
-                        let (x, y) = (
-                            mcu_column * units_wide + unit_column,
-                            mcu_row * units_high + unit_row,
-                        );
+                        let (x, y) = (mcu_column * units_wide + unit_column, mcu_row * units_high + unit_row);
                         let at = |x: usize, y: usize| i32::from(c.samples[y * c.width + x]);
                         let prediction = if y == interval_first_row * units_high {
                             if x == 0 {
@@ -197,12 +166,7 @@ pub fn encode(settings: &Settings, components: &[Component]) -> Vec<u8> {
                         } else if x == 0 {
                             at(x, y - 1)
                         } else {
-                            predict(
-                                settings.predictor,
-                                at(x - 1, y),
-                                at(x, y - 1),
-                                at(x - 1, y - 1),
-                            )
+                            predict(settings.predictor, at(x - 1, y), at(x, y - 1), at(x - 1, y - 1))
                         };
                         encode_difference(&mut writer, at(x, y) - prediction);
                     }

@@ -47,10 +47,8 @@ fn decode_watched(label: &str, data: Vec<u8>, limit: Duration) -> Result<(), Cod
 /// The streams mutated: small WG04 members (both processes) and synthetic restart streams.
 fn streams() -> Vec<(String, Vec<u8>)> {
     let mut streams = Vec::new();
-    for (set, names) in [
-        ("JPLL", ["CT1_JPLL", "MR4_JPLL", "NM1_JPLL"]),
-        ("JPLY", ["MR1_JPLY", "MR4_JPLY", "NM1_JPLY"]),
-    ] {
+    for (set, names) in [("JPLL", ["CT1_JPLL", "MR4_JPLL", "NM1_JPLL"]), ("JPLY", ["MR1_JPLY", "MR4_JPLY", "NM1_JPLY"])]
+    {
         for name in names {
             if let Some(frame) = wg04_frame(set, name) {
                 streams.push((name.to_string(), frame));
@@ -73,18 +71,13 @@ fn streams() -> Vec<(String, Vec<u8>)> {
         let components: Vec<Component> = sampling
             .iter()
             .map(|&(h, v)| {
-                let (width, height) = (
-                    45usize.div_ceil(sampling[0].0) * h,
-                    31usize.div_ceil(sampling[0].1) * v,
-                );
+                let (width, height) = (45usize.div_ceil(sampling[0].0) * h, 31usize.div_ceil(sampling[0].1) * v);
                 Component {
                     horizontal: h,
                     vertical: v,
                     width,
                     height,
-                    samples: (0..width * height)
-                        .map(|i| (i * 37 % 4096) as u16)
-                        .collect(),
+                    samples: (0..width * height).map(|i| (i * 37 % 4096) as u16).collect(),
                 }
             })
             .collect();
@@ -93,10 +86,7 @@ fn streams() -> Vec<(String, Vec<u8>)> {
     // 8-bit colour paths (upsampling, colour conversion, restarts, one scan per component).
     for (label, options) in [
         ("cjpeg 4:2:0 RST", &["-sample", "2x2", "-restart", "2B"][..]),
-        (
-            "cjpeg 4:2:2 per-component scans",
-            &["-sample", "2x1", "-scans"][..],
-        ),
+        ("cjpeg 4:2:2 per-component scans", &["-sample", "2x1", "-scans"][..]),
     ] {
         if let Some(stream) = cjpeg_stream(label, options) {
             streams.push((label.to_string(), stream));
@@ -112,11 +102,7 @@ fn cjpeg_stream(label: &str, options: &[&str]) -> Option<Vec<u8>> {
     let samples = native_samples(&file);
     let mut pnm = b"P6\n96 64\n255\n".to_vec();
     for y in 0..64 {
-        pnm.extend(
-            samples[y * 756 * 3..(y * 756 + 96) * 3]
-                .iter()
-                .map(|&s| s as u8),
-        );
+        pnm.extend(samples[y * 756 * 3..(y * 756 + 96) * 3].iter().map(|&s| s as u8));
     }
     let scratch = Scratch::new("fuzz-");
     let stem = label.replace([' ', ':'], "-");
@@ -140,38 +126,22 @@ fn cjpeg_stream(label: &str, options: &[&str]) -> Option<Vec<u8>> {
 fn truncations_and_byte_changes_never_panic() {
     // JPEG_FUZZ_FLIPS raises the count for a longer run.
     let default_flips = if cfg!(debug_assertions) { 80 } else { 400 };
-    let flips_per_stream = std::env::var("JPEG_FUZZ_FLIPS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default_flips);
+    let flips_per_stream = std::env::var("JPEG_FUZZ_FLIPS").ok().and_then(|v| v.parse().ok()).unwrap_or(default_flips);
     let truncations_per_stream = 60;
     let limit = Duration::from_secs(if cfg!(debug_assertions) { 60 } else { 10 });
     let streams = streams();
-    assert!(
-        streams.len() >= 7,
-        "only {} streams to mutate",
-        streams.len()
-    );
+    assert!(streams.len() >= 7, "only {} streams to mutate", streams.len());
     println!("mutating {} streams", streams.len());
     let started = Instant::now();
     let (mut decodes, mut errors) = (0, 0);
     for (stream_index, (name, stream)) in streams.iter().enumerate() {
         // Truncations: every length up to 700 bytes in steps (headers), then spread points.
         let mut lengths: Vec<usize> = (0..stream.len().min(700)).step_by(7).collect();
-        lengths.extend(
-            (1..=truncations_per_stream).map(|i| stream.len() * i / (truncations_per_stream + 1)),
-        );
+        lengths.extend((1..=truncations_per_stream).map(|i| stream.len() * i / (truncations_per_stream + 1)));
         lengths.push(stream.len() - 1);
         for length in lengths {
-            let result = decode_watched(
-                &format!("{name} cut to {length}"),
-                stream[..length].to_vec(),
-                limit,
-            );
-            assert!(
-                result.is_err() || length + 2 >= stream.len(),
-                "{name} cut to {length} decoded without error"
-            );
+            let result = decode_watched(&format!("{name} cut to {length}"), stream[..length].to_vec(), limit);
+            assert!(result.is_err() || length + 2 >= stream.len(), "{name} cut to {length} decoded without error");
             decodes += 1;
             errors += usize::from(result.is_err());
         }
@@ -181,11 +151,7 @@ fn truncations_and_byte_changes_never_panic() {
             let mut random = Random(seed | 1);
             let mut mutated = stream.clone();
             for _ in 0..1 + random.below(4) {
-                let span = if flip % 2 == 0 {
-                    mutated.len().min(1000)
-                } else {
-                    mutated.len()
-                };
+                let span = if flip % 2 == 0 { mutated.len().min(1000) } else { mutated.len() };
                 let position = random.below(span);
                 mutated[position] = random.next() as u8;
             }
@@ -194,26 +160,14 @@ fn truncations_and_byte_changes_never_panic() {
             errors += usize::from(result.is_err());
         }
     }
-    println!(
-        "{decodes} corrupted decodes ({errors} errors, the rest garbage images) in {:?}",
-        started.elapsed()
-    );
+    println!("{decodes} corrupted decodes ({errors} errors, the rest garbage images) in {:?}", started.elapsed());
 }
 
 #[test]
 fn empty_and_tiny_inputs_are_truncated() {
-    for input in [
-        &[][..],
-        &[0xFF],
-        &[0xFF, 0xD8],
-        &[0xFF, 0xD8, 0xFF],
-        &[0xFF, 0xD8, 0xFF, 0xC0, 0x00],
-    ] {
+    for input in [&[][..], &[0xFF], &[0xFF, 0xD8], &[0xFF, 0xD8, 0xFF], &[0xFF, 0xD8, 0xFF, 0xC0, 0x00]] {
         let result = decode(input);
-        assert!(
-            matches!(result, Err(CodecError::Truncated { .. })),
-            "{input:?}: {result:?}"
-        );
+        assert!(matches!(result, Err(CodecError::Truncated { .. })), "{input:?}: {result:?}");
     }
 }
 
@@ -231,20 +185,12 @@ fn missing_eoi_fill_bytes_and_trailing_garbage_are_accepted() {
 
     let mut fill = stream[..end].to_vec();
     fill.extend_from_slice(&[0xFF, 0xFF, 0xFF, 0xD9, 0x00, 0x12, 0xFF]);
-    assert_eq!(
-        decode(&fill).unwrap(),
-        expected,
-        "fill bytes before EOI and bytes after it"
-    );
+    assert_eq!(decode(&fill).unwrap(), expected, "fill bytes before EOI and bytes after it");
 
     // Fill bytes before the first table marker too (T.81 B.1.1.2).
     let mut early_fill = vec![0xFF, 0xD8, 0xFF, 0xFF];
     early_fill.extend_from_slice(&stream[2..]);
-    assert_eq!(
-        decode(&early_fill).unwrap(),
-        expected,
-        "fill bytes after SOI"
-    );
+    assert_eq!(decode(&early_fill).unwrap(), expected, "fill bytes after SOI");
 }
 
 #[test]
@@ -253,17 +199,11 @@ fn truncated_entropy_data_is_reported() {
         return;
     };
     let cut = &stream[..stream.len() / 2];
-    assert!(
-        matches!(decode(cut), Err(CodecError::Truncated { .. })),
-        "half a lossless stream"
-    );
+    assert!(matches!(decode(cut), Err(CodecError::Truncated { .. })), "half a lossless stream");
     let Some(stream) = wg04_frame("JPLY", "MR1_JPLY") else {
         return;
     };
     let mut cut = stream[..stream.len() * 3 / 4].to_vec();
     cut.extend_from_slice(&[0xFF, 0xD9]);
-    assert!(
-        matches!(decode(&cut), Err(CodecError::Truncated { .. })),
-        "3/4 of a DCT stream with EOI"
-    );
+    assert!(matches!(decode(&cut), Err(CodecError::Truncated { .. })), "3/4 of a DCT stream with EOI");
 }

@@ -11,9 +11,7 @@ pub fn us_attribute(file: &[u8], element: u16) -> Option<u16> {
     let mut pattern = vec![0x28, 0x00];
     pattern.extend_from_slice(&element.to_le_bytes());
     pattern.extend_from_slice(b"US\x02\x00");
-    let at = file
-        .windows(pattern.len())
-        .position(|window| window == pattern.as_slice())?;
+    let at = file.windows(pattern.len()).position(|window| window == pattern.as_slice())?;
     let value = file.get(at + 8..at + 10)?;
     Some(u16::from_le_bytes([value[0], value[1]]))
 }
@@ -40,21 +38,14 @@ pub fn native_samples(file: &[u8]) -> Vec<u16> {
     let bytes = native_pixels(file);
     match us_attribute(file, 0x0100) {
         Some(8) => bytes.iter().map(|&b| u16::from(b)).collect(),
-        _ => bytes
-            .chunks_exact(2)
-            .map(|c| u16::from_le_bytes([c[0], c[1]]))
-            .collect(),
+        _ => bytes.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect(),
     }
 }
 
 /// Peak signal-to-noise ratio in dB for samples of `bits` bits.
 pub fn psnr(decoded: &[u16], reference: &[u16], bits: u32) -> f64 {
     assert_eq!(decoded.len(), reference.len());
-    let squared: f64 = decoded
-        .iter()
-        .zip(reference)
-        .map(|(&a, &b)| (f64::from(a) - f64::from(b)).powi(2))
-        .sum();
+    let squared: f64 = decoded.iter().zip(reference).map(|(&a, &b)| (f64::from(a) - f64::from(b)).powi(2)).sum();
     let mse = squared / decoded.len() as f64;
     let peak = f64::from((1u32 << bits) - 1);
     if mse == 0.0 {
@@ -76,9 +67,7 @@ pub fn max_difference(a: &[u16], b: &[u16]) -> (u32, usize) {
 /// A dcmtk (or other) tool on PATH, or None with a printed note so the skip is visible.
 pub fn tool(name: &str) -> Option<PathBuf> {
     let paths = std::env::var_os("PATH")?;
-    let found = std::env::split_paths(&paths)
-        .map(|dir| dir.join(name))
-        .find(|path| path.is_file());
+    let found = std::env::split_paths(&paths).map(|dir| dir.join(name)).find(|path| path.is_file());
     if found.is_none() {
         println!("NOTE: {name} not installed; skipping the checks that need it");
     }
@@ -87,10 +76,7 @@ pub fn tool(name: &str) -> Option<PathBuf> {
 
 /// Runs a tool and panics with its output when it fails.
 pub fn run(program: &Path, arguments: &[&str]) {
-    let output = Command::new(program)
-        .args(arguments)
-        .output()
-        .expect("run tool");
+    let output = Command::new(program).args(arguments).output().expect("run tool");
     assert!(
         output.status.success(),
         "{} {:?} failed: {}",
@@ -138,16 +124,11 @@ impl Drop for Scratch {
 }
 
 pub fn corpus_path(set: &str, name: &str) -> PathBuf {
-    crate::codec::test_support::corpus_dir()
-        .join("wg04")
-        .join(set)
-        .join(name)
+    crate::codec::test_support::corpus_dir().join("wg04").join(set).join(name)
 }
 
 /// The names present in the WG04 JPLL/JPLY sets (IDs without suffix).
-pub const IDS: [&str; 11] = [
-    "CT1", "CT2", "MG1", "MR1", "MR2", "MR3", "MR4", "NM1", "RG1", "RG2", "RG3",
-];
+pub const IDS: [&str; 11] = ["CT1", "CT2", "MG1", "MR1", "MR2", "MR3", "MR4", "NM1", "RG1", "RG2", "RG3"];
 pub const MORE_IDS: [&str; 2] = ["SC1", "XA1"];
 
 pub fn all_ids() -> impl Iterator<Item = &'static str> {

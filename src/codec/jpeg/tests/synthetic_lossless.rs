@@ -24,24 +24,12 @@ fn pattern(width: usize, height: usize, bits: u8, seed: u32) -> Vec<u16> {
         .collect()
 }
 
-fn component(
-    horizontal: usize,
-    vertical: usize,
-    settings: &Settings,
-    max: (usize, usize),
-    seed: u32,
-) -> Component {
+fn component(horizontal: usize, vertical: usize, settings: &Settings, max: (usize, usize), seed: u32) -> Component {
     // Padded to whole interleaved MCUs so either scan layout finds its samples.
     let width = usize::from(settings.width).div_ceil(max.0) * horizontal;
     let height = usize::from(settings.height).div_ceil(max.1) * vertical;
     let bits = settings.precision - settings.point_transform;
-    Component {
-        horizontal,
-        vertical,
-        width,
-        height,
-        samples: pattern(width, height, bits, seed),
-    }
+    Component { horizontal, vertical, width, height, samples: pattern(width, height, bits, seed) }
 }
 
 /// The frame the decoder should produce: components replicated to full size, shifted by Pt.
@@ -52,8 +40,7 @@ fn expected(settings: &Settings, components: &[Component]) -> Vec<u16> {
     for y in 0..usize::from(settings.height) {
         for x in 0..usize::from(settings.width) {
             for c in components {
-                let sample =
-                    c.samples[(y * c.vertical / max_v) * c.width + x * c.horizontal / max_h];
+                let sample = c.samples[(y * c.vertical / max_v) * c.width + x * c.horizontal / max_h];
                 out.push(sample << settings.point_transform);
             }
         }
@@ -62,36 +49,17 @@ fn expected(settings: &Settings, components: &[Component]) -> Vec<u16> {
 }
 
 fn round_trip(label: &str, settings: &Settings, sampling: &[(usize, usize)]) {
-    let max = (
-        sampling.iter().map(|s| s.0).max().unwrap(),
-        sampling.iter().map(|s| s.1).max().unwrap(),
-    );
+    let max = (sampling.iter().map(|s| s.0).max().unwrap(), sampling.iter().map(|s| s.1).max().unwrap());
     let components: Vec<Component> = sampling
         .iter()
         .enumerate()
-        .map(|(index, &(h, v))| {
-            component(
-                h,
-                v,
-                settings,
-                max,
-                index as u32 + u32::from(settings.precision),
-            )
-        })
+        .map(|(index, &(h, v))| component(h, v, settings, max, index as u32 + u32::from(settings.precision)))
         .collect();
     let stream = encode(settings, &components);
     let image = decode(&stream).unwrap_or_else(|error| panic!("{label}: {error}"));
     assert_eq!(image.precision, settings.precision, "{label}");
-    assert_eq!(
-        matches!(image.samples, Samples::U8(_)),
-        settings.precision <= 8,
-        "{label}: sample type"
-    );
-    assert_eq!(
-        samples_u16(&image),
-        expected(settings, &components),
-        "{label}: samples differ"
-    );
+    assert_eq!(matches!(image.samples, Samples::U8(_)), settings.precision <= 8, "{label}: sample type");
+    assert_eq!(samples_u16(&image), expected(settings, &components), "{label}: samples differ");
 }
 
 #[test]
@@ -109,11 +77,7 @@ fn every_precision_predictor_and_point_transform() {
                 restart_interval: if predictor % 2 == 0 { 37 * 2 } else { 0 },
                 interleaved: true,
             };
-            round_trip(
-                &format!("P={precision} SV{predictor} Pt={point_transform}"),
-                &settings,
-                &[(1, 1)],
-            );
+            round_trip(&format!("P={precision} SV{predictor} Pt={point_transform}"), &settings, &[(1, 1)]);
             cases += 1;
         }
     }
@@ -171,11 +135,7 @@ fn one_scan_per_component_with_restarts() {
             restart_interval,
             interleaved: false,
         };
-        round_trip(
-            &format!("non-interleaved 1x2 SV{predictor}"),
-            &settings,
-            &[(1, 2), (1, 1), (1, 1)],
-        );
+        round_trip(&format!("non-interleaved 1x2 SV{predictor}"), &settings, &[(1, 2), (1, 1), (1, 1)]);
     }
     // Restart every row of the full-size component only works when each component's row
     // length divides it; use equal sampling so all three have 33 samples per row.
@@ -188,11 +148,7 @@ fn one_scan_per_component_with_restarts() {
         restart_interval: 66,
         interleaved: false,
     };
-    round_trip(
-        "non-interleaved 4:4:4 RI66",
-        &settings,
-        &[(1, 1), (1, 1), (1, 1)],
-    );
+    round_trip("non-interleaved 4:4:4 RI66", &settings, &[(1, 1), (1, 1), (1, 1)]);
 }
 
 #[test]
@@ -207,13 +163,7 @@ fn difference_32768_round_trips() {
         interleaved: true,
     };
     let samples = [0, 32768, 0, 65535, 32767, 65535, 0, 1].repeat(4);
-    let components = [Component {
-        horizontal: 1,
-        vertical: 1,
-        width: 8,
-        height: 4,
-        samples: samples.clone(),
-    }];
+    let components = [Component { horizontal: 1, vertical: 1, width: 8, height: 4, samples: samples.clone() }];
     let image = decode(&encode(&settings, &components)).unwrap();
     assert_eq!(samples_u16(&image), samples);
 }
@@ -229,16 +179,7 @@ fn restart_interval_inside_a_row_is_refused() {
         restart_interval: 7,
         interleaved: true,
     };
-    let components = [Component {
-        horizontal: 1,
-        vertical: 1,
-        width: 10,
-        height: 4,
-        samples: vec![9; 40],
-    }];
+    let components = [Component { horizontal: 1, vertical: 1, width: 10, height: 4, samples: vec![9; 40] }];
     let result = decode(&encode(&settings, &components));
-    assert!(
-        matches!(result, Err(CodecError::Unsupported { .. })),
-        "{result:?}"
-    );
+    assert!(matches!(result, Err(CodecError::Unsupported { .. })), "{result:?}");
 }

@@ -33,9 +33,7 @@ fn report(label: &str, stream: &[u8]) {
             let _ = jpeg_decoder::Decoder::new(stream).decode();
         })
     });
-    let theirs_text = theirs.map_or("-".to_string(), |time| {
-        format!("{:.1}", megapixels / time.as_secs_f64())
-    });
+    let theirs_text = theirs.map_or("-".to_string(), |time| format!("{:.1}", megapixels / time.as_secs_f64()));
     println!(
         "{label:<18} {:>5}x{:<5} P={:<2} {:>8.2} ms {:>7.1} MP/s   jpeg-decoder {theirs_text:>6} MP/s",
         image.width,
@@ -49,17 +47,12 @@ fn report(label: &str, stream: &[u8]) {
 #[test]
 #[ignore = "timing; run in release with --ignored --nocapture"]
 fn timing() {
-    for name in [
-        "CT1_JPLL", "CT2_JPLL", "MR1_JPLL", "MR2_JPLL", "MR3_JPLL", "MR4_JPLL", "RG2_JPLL",
-        "SC1_JPLL",
-    ] {
+    for name in ["CT1_JPLL", "CT2_JPLL", "MR1_JPLL", "MR2_JPLL", "MR3_JPLL", "MR4_JPLL", "RG2_JPLL", "SC1_JPLL"] {
         if let Some(stream) = wg04_frame("JPLL", name) {
             report(name, &stream);
         }
     }
-    for name in [
-        "MR1_JPLY", "MR2_JPLY", "MR3_JPLY", "MR4_JPLY", "RG2_JPLY", "SC1_JPLY", "MG1_JPLY",
-    ] {
+    for name in ["MR1_JPLY", "MR2_JPLY", "MR3_JPLY", "MR4_JPLY", "RG2_JPLY", "SC1_JPLY", "MG1_JPLY"] {
         if let Some(stream) = wg04_frame("JPLY", name) {
             report(name, &stream);
         }

@@ -20,9 +20,7 @@ fn synth_dir() -> Option<PathBuf> {
     let candidates = [
         std::env::var_os("HTJ2K_SYNTH_DIR").map(PathBuf::from),
         Some(corpus_dir().join("../tools/peer-bench/synth/SYN-HTJ2K")),
-        Some(PathBuf::from(
-            "/work/scratch/j2k/peer-bench/synth/SYN-HTJ2K",
-        )),
+        Some(PathBuf::from("/work/scratch/j2k/peer-bench/synth/SYN-HTJ2K")),
     ];
     candidates.into_iter().flatten().find(|dir| dir.is_dir())
 }
@@ -35,19 +33,15 @@ fn htj2k_lossless_matches_reference_exactly() {
     };
     let mut tested = 0;
     for id in REF_IDS {
-        let (Ok(file), Some(reference_file)) = (
-            std::fs::read(dir.join(format!("{id}_HTJ2K"))),
-            wg04("REF", &format!("{id}_UNC")),
-        ) else {
+        let (Ok(file), Some(reference_file)) =
+            (std::fs::read(dir.join(format!("{id}_HTJ2K"))), wg04("REF", &format!("{id}_UNC")))
+        else {
             println!("{id}: HTJ2K or REF file absent, skipped");
             continue;
         };
         let codestream = first_frame(&file);
         let main_header = header::read_main_header(&codestream).expect("HTJ2K main header");
-        assert!(
-            main_header.high_throughput,
-            "{id}: Rsiz does not announce HT block coding"
-        );
+        assert!(main_header.high_throughput, "{id}: Rsiz does not announce HT block coding");
         let reference = Reference::from_file(&reference_file);
         let image = decode(&codestream).unwrap_or_else(|e| panic!("{id}: {e}"));
         reference.assert_geometry(&image, id);
@@ -56,11 +50,7 @@ fn htj2k_lossless_matches_reference_exactly() {
             continue;
         }
         let decoded = reference.normalise(&image);
-        let mismatches = decoded
-            .iter()
-            .zip(&reference.values)
-            .filter(|(a, b)| a != b)
-            .count();
+        let mismatches = decoded.iter().zip(&reference.values).filter(|(a, b)| a != b).count();
         println!(
             "{id}: {}x{}x{} precision {} colour_transformed {}: {mismatches} mismatches",
             image.width, image.height, image.components, image.precision, image.colour_transformed

@@ -56,24 +56,11 @@ fn encode(reference: &Reference, raw: &Path, out: &Path, extra: &[&str]) -> Vec<
         if reference.signed { "s" } else { "u" }
     );
     let result = Command::new(ENCODER)
-        .args([
-            "-i",
-            raw.to_str().unwrap(),
-            "-F",
-            &format,
-            "-M",
-            "64",
-            "-o",
-            out.to_str().unwrap(),
-        ])
+        .args(["-i", raw.to_str().unwrap(), "-F", &format, "-M", "64", "-o", out.to_str().unwrap()])
         .args(extra)
         .output()
         .expect("run grk_compress");
-    assert!(
-        result.status.success(),
-        "grk_compress failed: {}",
-        String::from_utf8_lossy(&result.stderr)
-    );
+    assert!(result.status.success(), "grk_compress failed: {}", String::from_utf8_lossy(&result.stderr));
     std::fs::read(out).expect("read grk_compress output")
 }
 
@@ -98,29 +85,17 @@ fn htj2k_grok_streams_decode_exactly() {
         if colour {
             variants.push(("lossless RCT", vec!["-Y", "1"]));
         }
-        variants.push((
-            "lossless RPCL",
-            vec!["-p", "RPCL", "-Y", if colour { "1" } else { "0" }],
-        ));
-        variants.push((
-            "irreversible",
-            vec!["-I", "-Y", if colour { "1" } else { "0" }],
-        ));
+        variants.push(("lossless RPCL", vec!["-p", "RPCL", "-Y", if colour { "1" } else { "0" }]));
+        variants.push(("irreversible", vec!["-I", "-Y", if colour { "1" } else { "0" }]));
         for (label, options) in variants {
             let out = dir.0.join(format!("{id}-{}.j2k", label.replace(' ', "_")));
             let codestream = encode(&reference, &raw, &out, &options);
             let main_header = header::read_main_header(&codestream).expect("main header");
-            assert!(
-                main_header.high_throughput,
-                "{id} {label}: not an HTJ2K stream"
-            );
+            assert!(main_header.high_throughput, "{id} {label}: not an HTJ2K stream");
             let image = decode(&codestream).unwrap_or_else(|e| panic!("{id} {label}: {e}"));
             reference.assert_geometry(&image, id);
             let transformed = colour && options.contains(&"1");
-            assert_eq!(
-                image.colour_transformed, transformed,
-                "{id} {label}: colour_transformed"
-            );
+            assert_eq!(image.colour_transformed, transformed, "{id} {label}: colour_transformed");
             let decoded = reference.normalise(&image);
             if label == "irreversible" {
                 let db = psnr(&reference.values, &decoded, reference.bits_stored);
@@ -128,11 +103,7 @@ fn htj2k_grok_streams_decode_exactly() {
                 assert!(db >= 45.0, "{id} {label}: PSNR {db:.2} dB");
                 lossy += 1;
             } else {
-                let mismatches = decoded
-                    .iter()
-                    .zip(&reference.values)
-                    .filter(|(a, b)| a != b)
-                    .count();
+                let mismatches = decoded.iter().zip(&reference.values).filter(|(a, b)| a != b).count();
                 println!("{id} {label}: {mismatches} mismatches");
                 assert_eq!(mismatches, 0, "{id} {label}: HTJ2K decode differs from REF");
                 exact += 1;
@@ -140,12 +111,6 @@ fn htj2k_grok_streams_decode_exactly() {
         }
     }
     println!("{exact} lossless HTJ2K streams exact, {lossy} irreversible within PSNR floor");
-    assert!(
-        exact >= 16 * 2 + 5,
-        "only {exact} lossless HTJ2K streams tested"
-    );
-    assert!(
-        lossy >= 16,
-        "only {lossy} irreversible HTJ2K streams tested"
-    );
+    assert!(exact >= 16 * 2 + 5, "only {exact} lossless HTJ2K streams tested");
+    assert!(lossy >= 16, "only {lossy} irreversible HTJ2K streams tested");
 }

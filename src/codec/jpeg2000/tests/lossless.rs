@@ -8,10 +8,9 @@ use crate::codec::test_support::{first_frame, wg04};
 fn j2kr_matches_reference_exactly() {
     let mut tested = 0;
     for id in REF_IDS {
-        let (Some(file), Some(reference_file)) = (
-            wg04("J2KR", &format!("{id}_J2KR")),
-            wg04("REF", &format!("{id}_UNC")),
-        ) else {
+        let (Some(file), Some(reference_file)) =
+            (wg04("J2KR", &format!("{id}_J2KR")), wg04("REF", &format!("{id}_UNC")))
+        else {
             println!("{id}: J2KR or REF file absent, skipped");
             continue;
         };
@@ -20,17 +19,9 @@ fn j2kr_matches_reference_exactly() {
         reference.assert_geometry(&image, id);
         let photometric = cs_element(&file, 0x0028, 0x0004).unwrap_or_default();
         // YBR_RCT frames carry the RCT in the codestream: openjpeg undoes it, giving RGB.
-        assert_eq!(
-            image.colour_transformed,
-            photometric == "YBR_RCT",
-            "{id}: colour_transformed"
-        );
+        assert_eq!(image.colour_transformed, photometric == "YBR_RCT", "{id}: colour_transformed");
         let decoded = reference.normalise(&image);
-        let mismatches = decoded
-            .iter()
-            .zip(&reference.values)
-            .filter(|(a, b)| a != b)
-            .count();
+        let mismatches = decoded.iter().zip(&reference.values).filter(|(a, b)| a != b).count();
         println!(
             "{id}: {}x{}x{} precision {} {photometric}: {mismatches} mismatches",
             image.width, image.height, image.components, image.precision

@@ -20,17 +20,9 @@ pub fn cs_element(bytes: &[u8], group: u16, element: u16) -> Option<String> {
     let [e0, e1] = element.to_le_bytes();
     let pattern = [g0, g1, e0, e1, b'C', b'S'];
     let at = bytes.windows(6).position(|window| window == pattern)?;
-    let length = usize::from(u16::from_le_bytes([
-        *bytes.get(at + 6)?,
-        *bytes.get(at + 7)?,
-    ]));
+    let length = usize::from(u16::from_le_bytes([*bytes.get(at + 6)?, *bytes.get(at + 7)?]));
     let value = bytes.get(at + 8..at + 8 + length)?;
-    Some(
-        String::from_utf8_lossy(value)
-            .trim()
-            .trim_end_matches('\0')
-            .to_string(),
-    )
+    Some(String::from_utf8_lossy(value).trim().trim_end_matches('\0').to_string())
 }
 
 /// A REF image: geometry and its samples as signed values (sign-extended from Bits Stored
@@ -63,34 +55,17 @@ impl Reference {
         let allocated = us_element(bytes, 0x0028, 0x0100).expect("Bits Allocated");
         let bits_stored = us_element(bytes, 0x0028, 0x0101).expect("Bits Stored") as u8;
         let signed = us_element(bytes, 0x0028, 0x0103).expect("Pixel Representation") == 1;
-        assert_eq!(
-            us_element(bytes, 0x0028, 0x0006).unwrap_or(0),
-            0,
-            "planar REF not handled"
-        );
+        assert_eq!(us_element(bytes, 0x0028, 0x0006).unwrap_or(0), 0, "planar REF not handled");
         let raw = native_pixels(bytes);
         let patterns: Vec<u32> = match allocated {
             8 => raw.iter().map(|&b| u32::from(b)).collect(),
-            16 => raw
-                .chunks_exact(2)
-                .map(|c| u32::from(u16::from_le_bytes([c[0], c[1]])))
-                .collect(),
+            16 => raw.chunks_exact(2).map(|c| u32::from(u16::from_le_bytes([c[0], c[1]]))).collect(),
             other => panic!("Bits Allocated {other}"),
         };
         let count = usize::from(rows) * usize::from(columns) * usize::from(components);
         assert!(patterns.len() >= count, "REF pixel data too short");
-        let values = patterns[..count]
-            .iter()
-            .map(|&p| stored_value(p, bits_stored, signed))
-            .collect();
-        Reference {
-            width: u32::from(columns),
-            height: u32::from(rows),
-            components,
-            bits_stored,
-            signed,
-            values,
-        }
+        let values = patterns[..count].iter().map(|&p| stored_value(p, bits_stored, signed)).collect();
+        Reference { width: u32::from(columns), height: u32::from(rows), components, bits_stored, signed, values }
     }
 
     /// The decoded frame's samples as the pipeline would see them: sign-extended from the
@@ -112,11 +87,7 @@ impl Reference {
             (self.width, self.height, self.components),
             "{name}: geometry"
         );
-        assert_eq!(
-            image.samples.len(),
-            self.values.len(),
-            "{name}: sample count"
-        );
+        assert_eq!(image.samples.len(), self.values.len(), "{name}: sample count");
     }
 }
 
@@ -140,7 +111,5 @@ pub fn psnr(expected: &[i32], actual: &[i32], bits: u8) -> f64 {
 }
 
 /// The IDs with a `wg04/REF/<ID>_UNC` file.
-pub const REF_IDS: [&str; 16] = [
-    "CT1", "CT2", "MR1", "MR2", "MR3", "MR4", "NM1", "RG2", "RG3", "SC1", "US1", "VL1", "VL2",
-    "VL3", "VL6", "XA1",
-];
+pub const REF_IDS: [&str; 16] =
+    ["CT1", "CT2", "MR1", "MR2", "MR3", "MR4", "NM1", "RG2", "RG3", "SC1", "US1", "VL1", "VL2", "VL3", "VL6", "XA1"];

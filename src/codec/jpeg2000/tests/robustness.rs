@@ -66,11 +66,7 @@ fn truncated_and_flipped_streams_never_panic() {
         for round in 0..FLIPS_PER_FILE {
             let mut mutated = stream.clone();
             // Half the rounds hit the headers (first 300 bytes), half anywhere.
-            let span = if round % 2 == 0 {
-                mutated.len().min(300)
-            } else {
-                mutated.len()
-            };
+            let span = if round % 2 == 0 { mutated.len().min(300) } else { mutated.len() };
             for _ in 0..1 + random.below(4) {
                 let at = random.below(span);
                 mutated[at] ^= 1 << random.below(8);
@@ -85,10 +81,7 @@ fn truncated_and_flipped_streams_never_panic() {
         }
     }
     std::panic::set_hook(previous_hook);
-    println!(
-        "{cases} corrupted streams from {files} files, {} panics",
-        failures.len()
-    );
+    println!("{cases} corrupted streams from {files} files, {} panics", failures.len());
     assert!(files >= 6, "only {files} files mutated");
     assert!(failures.is_empty(), "decode panicked on: {failures:#?}");
 }

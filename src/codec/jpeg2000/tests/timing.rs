@@ -22,11 +22,7 @@ fn timing_megapixels_per_second() {
             }
             let seconds = start.elapsed().as_secs_f64() / f64::from(runs);
             let megapixels = f64::from(image.width) * f64::from(image.height) / 1e6;
-            println!(
-                "{set} {id}: {:.1} ms, {:.1} MP/s",
-                seconds * 1e3,
-                megapixels / seconds
-            );
+            println!("{set} {id}: {:.1} ms, {:.1} MP/s", seconds * 1e3, megapixels / seconds);
         }
     }
 }

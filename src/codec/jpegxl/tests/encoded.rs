@@ -41,21 +41,9 @@ fn patterns(reference: &Reference) -> Vec<u32> {
 /// else 65535 (big endian) with the values shifted left by `shift`. (Debian's cjxl 0.7 does
 /// not code other maxvals such as 4095 losslessly: its own djxl does not return the input.)
 fn write_pnm(reference: &Reference, path: &Path, shift: u8) {
-    let magic = if reference.components == 3 {
-        "P6"
-    } else {
-        "P5"
-    };
-    let maximum = if reference.bits_stored <= 8 {
-        255
-    } else {
-        65535
-    };
-    let mut bytes = format!(
-        "{magic}\n{} {}\n{maximum}\n",
-        reference.width, reference.height
-    )
-    .into_bytes();
+    let magic = if reference.components == 3 { "P6" } else { "P5" };
+    let maximum = if reference.bits_stored <= 8 { 255 } else { 65535 };
+    let mut bytes = format!("{magic}\n{} {}\n{maximum}\n", reference.width, reference.height).into_bytes();
     for value in patterns(reference) {
         let value = value << shift;
         if maximum > 255 {
@@ -68,17 +56,8 @@ fn write_pnm(reference: &Reference, path: &Path, shift: u8) {
 }
 
 fn cjxl(input: &Path, output: &Path, options: &[&str]) -> Vec<u8> {
-    let result = Command::new("cjxl")
-        .arg(input)
-        .arg(output)
-        .args(options)
-        .output()
-        .expect("run cjxl");
-    assert!(
-        result.status.success(),
-        "cjxl failed: {}",
-        String::from_utf8_lossy(&result.stderr)
-    );
+    let result = Command::new("cjxl").arg(input).arg(output).args(options).output().expect("run cjxl");
+    assert!(result.status.success(), "cjxl failed: {}", String::from_utf8_lossy(&result.stderr));
     std::fs::read(output).expect("read cjxl output")
 }
 
@@ -91,9 +70,7 @@ fn decoded_values(samples: &Samples) -> Vec<u32> {
 
 /// Whether the PNM the stream was made from (same stem, `.pnm`) is a PPM.
 fn is_colour(stream: &Path) -> bool {
-    std::fs::read(stream.with_extension("pnm"))
-        .map(|b| b.starts_with(b"P6"))
-        .unwrap_or(false)
+    std::fs::read(stream.with_extension("pnm")).map(|b| b.starts_with(b"P6")).unwrap_or(false)
 }
 
 /// Largest difference and count of differing samples between `samples` and libjxl's `djxl`
@@ -101,16 +78,8 @@ fn is_colour(stream: &Path) -> bool {
 fn djxl_difference(stream: &Path, samples: &Samples) -> Option<(u32, usize)> {
     let extension = if is_colour(stream) { "ppm" } else { "pgm" };
     let output = stream.with_extension(extension);
-    let status = Command::new("djxl")
-        .arg(stream)
-        .arg(&output)
-        .output()
-        .ok()?;
-    assert!(
-        status.status.success(),
-        "djxl failed: {}",
-        String::from_utf8_lossy(&status.stderr)
-    );
+    let status = Command::new("djxl").arg(stream).arg(&output).output().ok()?;
+    assert!(status.status.success(), "djxl failed: {}", String::from_utf8_lossy(&status.stderr));
     let bytes = std::fs::read(&output).expect("read djxl output");
     // Binary PNM: magic, width, height, maxval separated by whitespace, then one whitespace.
     let mut fields = 0;
@@ -132,19 +101,14 @@ fn djxl_difference(stream: &Path, samples: &Samples) -> Option<(u32, usize)> {
     }
     let pixels = &bytes[start..];
     let theirs: Vec<u32> = if pixels.len() >= samples.len() * 2 {
-        pixels
-            .chunks_exact(2)
-            .map(|c| u32::from(u16::from_be_bytes([c[0], c[1]])))
-            .collect()
+        pixels.chunks_exact(2).map(|c| u32::from(u16::from_be_bytes([c[0], c[1]]))).collect()
     } else {
         pixels.iter().map(|&b| u32::from(b)).collect()
     };
     let ours = decoded_values(samples);
     assert_eq!(theirs.len(), ours.len(), "djxl sample count");
     let differences = ours.iter().zip(&theirs).map(|(&a, &b)| a.abs_diff(b));
-    Some(differences.fold((0, 0), |(max, count), d| {
-        (max.max(d), count + usize::from(d != 0))
-    }))
+    Some(differences.fold((0, 0), |(max, count), d| (max.max(d), count + usize::from(d != 0))))
 }
 
 #[test]
@@ -162,39 +126,23 @@ fn cjxl_lossless_matches_reference_exactly() {
         let reference = Reference::from_file(&reference_file);
         let pnm = dir.0.join(format!("{id}.pnm"));
         write_pnm(&reference, &pnm, 0);
-        let stream = cjxl(
-            &pnm,
-            &dir.0.join(format!("{id}.jxl")),
-            &["-d", "0", "-e", "2"],
-        );
+        let stream = cjxl(&pnm, &dir.0.join(format!("{id}.jxl")), &["-d", "0", "-e", "2"]);
         let image = decode(&stream).unwrap_or_else(|e| panic!("{id}: {e}"));
         let container_bits = if reference.bits_stored <= 8 { 8 } else { 16 };
         assert_eq!(
             (image.width, image.height, image.components, image.precision),
-            (
-                reference.width,
-                reference.height,
-                reference.components,
-                container_bits
-            ),
+            (reference.width, reference.height, reference.components, container_bits),
             "{id}: geometry / precision"
         );
         let expected = patterns(&reference);
         let decoded = decoded_values(&image.samples);
-        let mismatches = decoded
-            .iter()
-            .zip(&expected)
-            .filter(|(a, b)| a != b)
-            .count();
+        let mismatches = decoded.iter().zip(&expected).filter(|(a, b)| a != b).count();
         println!("{id}: {} bytes, {mismatches} mismatches", stream.len());
         assert_eq!(decoded.len(), expected.len(), "{id}: sample count");
         assert_eq!(mismatches, 0, "{id}: lossless JPEG XL differs from REF");
         tested += 1;
     }
-    assert!(
-        tested >= 16,
-        "only {tested} JPEG XL lossless streams tested"
-    );
+    assert!(tested >= 16, "only {tested} JPEG XL lossless streams tested");
 }
 
 #[test]
@@ -211,44 +159,23 @@ fn cjxl_lossy_close_to_reference() {
         };
         let reference = Reference::from_file(&reference_file);
         // Lossy coding works on the nominal range: fill 16 bits so the image spans it.
-        let shift = if reference.bits_stored <= 8 {
-            0
-        } else {
-            16 - reference.bits_stored
-        };
+        let shift = if reference.bits_stored <= 8 { 0 } else { 16 - reference.bits_stored };
         let pnm = dir.0.join(format!("{id}.pnm"));
         write_pnm(&reference, &pnm, shift);
-        let stream = cjxl(
-            &pnm,
-            &dir.0.join(format!("{id}.jxl")),
-            &["-d", "1", "-e", "3"],
-        );
+        let stream = cjxl(&pnm, &dir.0.join(format!("{id}.jxl")), &["-d", "1", "-e", "3"]);
         let image = decode(&stream).unwrap_or_else(|e| panic!("{id}: {e}"));
         let expected: Vec<i32> = patterns(&reference).iter().map(|&v| v as i32).collect();
         let half = (1u32 << shift) >> 1;
-        let decoded: Vec<i32> = decoded_values(&image.samples)
-            .iter()
-            .map(|&v| ((v + half) >> shift) as i32)
-            .collect();
+        let decoded: Vec<i32> = decoded_values(&image.samples).iter().map(|&v| ((v + half) >> shift) as i32).collect();
         let db = psnr(&expected, &decoded, reference.bits_stored);
-        let floor = if reference.components == 3 {
-            32.0
-        } else {
-            40.0
-        };
+        let floor = if reference.components == 3 { 32.0 } else { 40.0 };
         let oracle = djxl_difference(&dir.0.join(format!("{id}.jxl")), &image.samples);
-        println!(
-            "{id}: {} bytes, PSNR {db:.2} dB, vs djxl {oracle:?}",
-            stream.len()
-        );
+        println!("{id}: {} bytes, PSNR {db:.2} dB, vs djxl {oracle:?}", stream.len());
         assert!(db >= floor, "{id}: PSNR {db:.2} dB");
         if let Some((max_difference, _)) = oracle {
             // Both decoders render in floating point; allow 1/4096 of the range (1 at 8 bits).
             let tolerance = ((1u32 << image.precision) >> 12).max(1);
-            assert!(
-                max_difference <= tolerance,
-                "{id}: differs from djxl by up to {max_difference}"
-            );
+            assert!(max_difference <= tolerance, "{id}: differs from djxl by up to {max_difference}");
         }
         tested += 1;
     }
@@ -278,23 +205,12 @@ fn cjxl_jpeg_recompression_close_to_reference() {
             .expect("run dcmcjpeg");
         assert!(status.success(), "dcmcjpeg failed for {id}");
         let jpeg = dir.0.join(format!("{id}.jpg"));
-        std::fs::write(
-            &jpeg,
-            first_frame(&std::fs::read(&dicom_jpeg).expect("read")),
-        )
-        .expect("write");
-        let stream = cjxl(
-            &jpeg,
-            &dir.0.join(format!("{id}.jxl")),
-            &["--lossless_jpeg=1"],
-        );
+        std::fs::write(&jpeg, first_frame(&std::fs::read(&dicom_jpeg).expect("read"))).expect("write");
+        let stream = cjxl(&jpeg, &dir.0.join(format!("{id}.jxl")), &["--lossless_jpeg=1"]);
         let image = decode(&stream).unwrap_or_else(|e| panic!("{id}: {e}"));
         assert!(image.colour_transformed, "{id}: JPEG XL renders RGB");
         let expected: Vec<i32> = patterns(&reference).iter().map(|&v| v as i32).collect();
-        let decoded: Vec<i32> = decoded_values(&image.samples)
-            .iter()
-            .map(|&v| v as i32)
-            .collect();
+        let decoded: Vec<i32> = decoded_values(&image.samples).iter().map(|&v| v as i32).collect();
         let db = psnr(&expected, &decoded, reference.bits_stored);
         println!(
             "{id}: JPEG {} bytes -> JPEG XL {} bytes, PSNR {db:.2} dB",

@@ -16,26 +16,14 @@ fn truncated_and_flipped_streams_never_panic() {
     let dir = std::env::temp_dir().join(format!("jpegxl-robust-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let mut streams = Vec::new();
-    for (id, options) in [
-        ("MR4", ["-d", "0"]),
-        ("US1", ["-d", "0"]),
-        ("VL1", ["-d", "1"]),
-    ] {
+    for (id, options) in [("MR4", ["-d", "0"]), ("US1", ["-d", "0"]), ("VL1", ["-d", "1"])] {
         let Some(file) = wg04("REF", &format!("{id}_UNC")) else {
             continue;
         };
         let reference = Reference::from_file(&file);
-        let magic = if reference.components == 3 {
-            "P6"
-        } else {
-            "P5"
-        };
+        let magic = if reference.components == 3 { "P6" } else { "P5" };
         let maximum = (1u32 << reference.bits_stored) - 1;
-        let mut pnm = format!(
-            "{magic}\n{} {}\n{maximum}\n",
-            reference.width, reference.height
-        )
-        .into_bytes();
+        let mut pnm = format!("{magic}\n{} {}\n{maximum}\n", reference.width, reference.height).into_bytes();
         for &v in &reference.values {
             let v = v as u32 & maximum;
             if maximum > 255 {
@@ -46,12 +34,7 @@ fn truncated_and_flipped_streams_never_panic() {
         }
         let (input, output) = (dir.join(format!("{id}.pnm")), dir.join(format!("{id}.jxl")));
         std::fs::write(&input, pnm).expect("write");
-        let ok = Command::new("cjxl")
-            .arg(&input)
-            .arg(&output)
-            .args(options)
-            .output()
-            .expect("cjxl");
+        let ok = Command::new("cjxl").arg(&input).arg(&output).args(options).output().expect("cjxl");
         assert!(ok.status.success());
         streams.push((id, std::fs::read(&output).expect("read")));
     }
@@ -82,11 +65,7 @@ fn truncated_and_flipped_streams_never_panic() {
         }
         for round in 0..150 {
             let mut mutated = stream.clone();
-            let span = if round % 2 == 0 {
-                mutated.len().min(100)
-            } else {
-                mutated.len()
-            };
+            let span = if round % 2 == 0 { mutated.len().min(100) } else { mutated.len() };
             for _ in 0..1 + random() % 3 {
                 let at = (random() % span as u64) as usize;
                 mutated[at] ^= 1 << (random() % 8);
@@ -102,11 +81,7 @@ fn truncated_and_flipped_streams_never_panic() {
         }
     }
     std::panic::set_hook(previous_hook);
-    println!(
-        "{cases} corrupted JPEG XL streams from {} files, {} panics",
-        streams.len(),
-        failures.len()
-    );
+    println!("{cases} corrupted JPEG XL streams from {} files, {} panics", streams.len(), failures.len());
     assert!(streams.len() >= 3);
     assert!(failures.is_empty(), "decode panicked on: {failures:#?}");
 }

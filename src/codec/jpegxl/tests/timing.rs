@@ -29,21 +29,9 @@ fn timing_megapixels_per_second() {
             continue;
         };
         let reference = Reference::from_file(&file);
-        let magic = if reference.components == 3 {
-            "P6"
-        } else {
-            "P5"
-        };
-        let maximum: u32 = if reference.bits_stored <= 8 {
-            255
-        } else {
-            65535
-        };
-        let mut pnm = format!(
-            "{magic}\n{} {}\n{maximum}\n",
-            reference.width, reference.height
-        )
-        .into_bytes();
+        let magic = if reference.components == 3 { "P6" } else { "P5" };
+        let maximum: u32 = if reference.bits_stored <= 8 { 255 } else { 65535 };
+        let mut pnm = format!("{magic}\n{} {}\n{maximum}\n", reference.width, reference.height).into_bytes();
         let mask = (1u32 << reference.bits_stored) - 1;
         for &v in &reference.values {
             let v = v as u32 & mask;
@@ -55,12 +43,7 @@ fn timing_megapixels_per_second() {
         }
         let (input, output) = (dir.join(format!("{id}.pnm")), dir.join(format!("{id}.jxl")));
         std::fs::write(&input, pnm).expect("write");
-        let status = Command::new("cjxl")
-            .arg(&input)
-            .arg(&output)
-            .args(options)
-            .output()
-            .expect("cjxl");
+        let status = Command::new("cjxl").arg(&input).arg(&output).args(options).output().expect("cjxl");
         assert!(status.status.success());
         let stream = std::fs::read(&output).expect("read");
         let image = decode(&stream).expect("decode");
@@ -71,11 +54,7 @@ fn timing_megapixels_per_second() {
         }
         let seconds = start.elapsed().as_secs_f64() / f64::from(runs);
         let megapixels = f64::from(image.width) * f64::from(image.height) / 1e6;
-        println!(
-            "JXL {label} {id}: {:.1} ms, {:.1} MP/s",
-            seconds * 1e3,
-            megapixels / seconds
-        );
+        println!("JXL {label} {id}: {:.1} ms, {:.1} MP/s", seconds * 1e3, megapixels / seconds);
     }
     let _ = std::fs::remove_dir_all(&dir);
 }

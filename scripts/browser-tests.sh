@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Browser tests. Builds the page with Trunk (release, offline), serves dist/ and the corpus
+# (../shared/dicom, with CORS) on free loopback ports, starts chromedriver, then runs
+#   tests/browser_digests_native.rs  native digests equal tests/fixtures/digests.json
+#   tests/e2e_page.rs                the page in Chromium: canvas == wasmBindings.render_frame
+#   tests/browser_decode.rs          wasm-bindgen-test in headless Chromium: same digests
+# Stops exactly the processes it started; exits non-zero if anything failed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+CORPUS=${DICOM_CORPUS:-$ROOT/../shared/dicom}
+[ -d "$CORPUS" ] || { echo "browser-tests: corpus $CORPUS is missing" >&2; exit 1; }
+export PATH="$ROOT/.tools/bin:$HOME/.cargo/bin:$PATH" TRUNK_SKIP_VERSION_CHECK=true
+CHROMEDRIVER=${CHROMEDRIVER:-$(command -v chromedriver || echo /usr/bin/chromedriver)}
+
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+wait_port() {
+  for _ in $(seq 200); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+    sleep 0.05
+  done
+  echo "browser-tests: nothing listens on port $1" >&2
+  return 1
+}
+
+echo "== trunk build --release" >&2
+trunk build --release
+
+APP_PORT=$(free_port); CORPUS_PORT=$(free_port); DRIVER_PORT=$(free_port)
+python3 scripts/serve_static.py dist "$APP_PORT" & pids+=($!)
+python3 scripts/serve_static.py "$CORPUS" "$CORPUS_PORT" & pids+=($!)
+"$CHROMEDRIVER" --port="$DRIVER_PORT" --log-level=SEVERE >/dev/null 2>&1 & pids+=($!)
+for port in "$APP_PORT" "$CORPUS_PORT" "$DRIVER_PORT"; do wait_port "$port"; done
+
+export APP_URL="http://127.0.0.1:$APP_PORT/" WEBDRIVER_URL="http://127.0.0.1:$DRIVER_PORT"
+export CORPUS_URL="http://127.0.0.1:$CORPUS_PORT/"
+failed=()
+echo "== native digests" >&2
+cargo test --test browser_digests_native || failed+=(browser_digests_native)
+echo "== end-to-end page test ($APP_URL)" >&2
+cargo test --test e2e_page || failed+=(e2e_page)
+echo "== wasm-bindgen tests in headless Chromium" >&2
+CHROMEDRIVER="$CHROMEDRIVER" WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-600} \
+  cargo test --target wasm32-unknown-unknown --test browser_decode || failed+=(browser_decode)
+
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "browser-tests: FAILED: ${failed[*]}" >&2
+  exit 1
+fi
+echo "browser-tests: all passed" >&2

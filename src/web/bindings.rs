@@ -1,0 +1,87 @@
+//! The JavaScript entry points (`window.wasmBindings` on the Trunk-built page): the same
+//! decode and render paths the viewer uses, for scripts and the browser tests.
+
+use js_sys::{Object, Reflect};
+use wasm_bindgen::prelude::*;
+
+use crate::api::{self, RenderOptions};
+use crate::dicom::DicomImage;
+use crate::pipeline::{PixelValues, Voi};
+
+fn set(object: &Object, key: &str, value: impl Into<JsValue>) {
+    // Reflect::set on a fresh plain object cannot fail.
+    let _ = Reflect::set(object, &JsValue::from_str(key), &value.into());
+}
+
+/// Stored values as the typed array of their own width.
+pub fn pixels_to_js(pixels: &PixelValues) -> JsValue {
+    match pixels {
+        PixelValues::U8(v) => js_sys::Uint8Array::from(v.as_slice()).into(),
+        PixelValues::U16(v) => js_sys::Uint16Array::from(v.as_slice()).into(),
+        PixelValues::I16(v) => js_sys::Int16Array::from(v.as_slice()).into(),
+        PixelValues::U32(v) => js_sys::Uint32Array::from(v.as_slice()).into(),
+        PixelValues::I32(v) => js_sys::Int32Array::from(v.as_slice()).into(),
+        PixelValues::F32(v) => js_sys::Float32Array::from(v.as_slice()).into(),
+        PixelValues::F64(v) => js_sys::Float64Array::from(v.as_slice()).into(),
+    }
+}
+
+/// Decodes frame `frame` (0-based) of a DICOM file. Returns `{rows, columns, samples_per_pixel,
+/// bits_allocated, bits_stored, pixel_representation, photometric_interpretation (after
+/// decoding: "RGB" for colour), transfer_syntax (UID), number_of_frames, pixels}` where
+/// `pixels` holds the stored values, samples interleaved, in a typed array of their width.
+/// Throws an Error whose message says what is wrong with the file.
+#[wasm_bindgen]
+pub fn decode_frame(bytes: &[u8], frame: u32) -> Result<JsValue, JsError> {
+    let (image, decoded) = api::decode_frame(bytes, frame).map_err(|e| JsError::new(&e.to_string()))?;
+    let out = Object::new();
+    set(&out, "rows", decoded.rows);
+    set(&out, "columns", decoded.columns);
+    set(&out, "samples_per_pixel", decoded.samples_per_pixel);
+    set(&out, "bits_allocated", decoded.bits_allocated);
+    set(&out, "bits_stored", decoded.bits_stored);
+    set(&out, "pixel_representation", decoded.pixel_representation);
+    set(&out, "photometric_interpretation", decoded.photometric.as_str());
+    set(&out, "transfer_syntax", image.transfer_syntax.uid.as_str());
+    set(&out, "number_of_frames", image.info.number_of_frames);
+    set(&out, "pixels", pixels_to_js(&decoded.pixels));
+    Ok(out.into())
+}
+
+/// The explicit window for a center and/or width; a missing half comes from the default window.
+fn explicit_window(
+    image: &DicomImage,
+    frame: u32,
+    decoded: &crate::dicom::Frame,
+    center: Option<f64>,
+    width: Option<f64>,
+) -> Result<Option<(f64, f64)>, JsError> {
+    match (center, width) {
+        (None, None) => Ok(None),
+        (Some(c), Some(w)) => Ok(Some((c, w))),
+        (c, w) => match image.voi(frame, decoded, &RenderOptions::default()) {
+            Voi::Window(d) => Ok(Some((c.unwrap_or(d.center), w.unwrap_or(d.width)))),
+            Voi::Table(_) => Err(JsError::new("give both window_center and window_width: the default VOI is a table")),
+        },
+    }
+}
+
+/// Renders frame `frame` exactly as the viewer shows it: `{rows, columns, rgba}` with `rgba` a
+/// Uint8ClampedArray ready for `new ImageData(rgba, columns, rows)`. Without a window the file's
+/// default VOI is used.
+#[wasm_bindgen]
+pub fn render_frame(
+    bytes: &[u8],
+    frame: u32,
+    window_center: Option<f64>,
+    window_width: Option<f64>,
+) -> Result<JsValue, JsError> {
+    let (image, decoded) = api::decode_frame(bytes, frame).map_err(|e| JsError::new(&e.to_string()))?;
+    let window = explicit_window(&image, frame, &decoded, window_center, window_width)?;
+    let rendered = image.render(frame, &decoded, &RenderOptions { window, ..RenderOptions::default() });
+    let out = Object::new();
+    set(&out, "rows", rendered.rows);
+    set(&out, "columns", rendered.columns);
+    set(&out, "rgba", js_sys::Uint8ClampedArray::from(rendered.rgba.as_slice()));
+    Ok(out.into())
+}

@@ -1,0 +1,14 @@
+//! The browser layer (wasm32 only): JavaScript bindings and the page.
+
+mod app;
+pub mod bindings;
+mod canvas;
+mod files;
+mod view_state;
+mod viewport;
+
+/// Mounts the page on `<body>`.
+pub fn start() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(app::App);
+}
