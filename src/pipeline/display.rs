@@ -38,12 +38,13 @@ mod tests {
             voi: Voi::Window(WindowLevel { center: -600.0, width: 1500.0, function: VoiLutFunction::Linear }),
             presentation: PresentationShape::Identity,
         };
-        assert_eq!(pipeline.display(0.0), 0); // -1024 HU, below the window
+        assert_eq!(pipeline.display(1024.0 - 1400.0), 0); // -1400 HU, below the window
+        assert_eq!(pipeline.display(0.0), 55); // -1024 HU: ((-1024 + 600.5) / 1499 + 0.5) × 255
         assert_eq!(pipeline.display(1024.0 + 150.0), 255); // +150 HU, above
         let mid = pipeline.display(1024.0 - 600.0);
         assert!((127..=128).contains(&mid), "{mid}");
         let inverted = GreyPipeline { presentation: PresentationShape::Inverse, ..pipeline.clone() };
-        assert_eq!(inverted.display(0.0), 255);
+        assert_eq!(inverted.display(1024.0 - 1400.0), 255);
         assert_eq!(pipeline.table(0, 2).len(), 3);
     }
 }
