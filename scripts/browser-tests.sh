@@ -2,7 +2,7 @@
 # Browser tests. Builds the page with Trunk (release, offline), serves dist/ and the corpus
 # (../shared/dicom, with CORS) on free loopback ports, starts chromedriver, then runs
 #   tests/browser_digests_native.rs  native digests equal tests/fixtures/digests.json
-#   tests/e2e_page.rs                the page in Chromium: canvas == wasmBindings.render_frame
+#   tests/e2e_viewer.rs              the page in Chromium: canvas == wasmBindings.render_frame
 #   tests/browser_decode.rs          wasm-bindgen-test in headless Chromium: same digests
 # Stops exactly the processes it started; exits non-zero if anything failed.
 set -euo pipefail
@@ -45,7 +45,7 @@ failed=()
 echo "== native digests" >&2
 cargo test --test browser_digests_native || failed+=(browser_digests_native)
 echo "== end-to-end page test ($APP_URL)" >&2
-cargo test --test e2e_page || failed+=(e2e_page)
+cargo test --test e2e_viewer || failed+=(e2e_viewer)
 echo "== wasm-bindgen tests in headless Chromium" >&2
 CHROMEDRIVER="$CHROMEDRIVER" WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-600} \
   cargo test --target wasm32-unknown-unknown --test browser_decode || failed+=(browser_decode)

@@ -1,115 +1,272 @@
-//! The page: a file picker and drop target, one viewport per opened image, one message per file
-//! that could not be opened.
+//! The page: toolbar, series panel, viewport grid, tag browser, status bar and help; with no data
+//! yet, a start screen offering files, folders and the built-in sample studies.
 
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
-use web_sys::{DragEvent, Event, File, HtmlInputElement};
 
-use super::files;
-use super::view_state::ViewState;
-use super::viewport::Viewport;
+use super::context::{use_app, AppContext, Layout};
+use super::help::Help;
+use super::opening::{self, list_samples, open_sample, FilePicker, FolderPicker};
+use super::pane::{Pane, Tool};
+use super::series_panel::SeriesPanel;
+use super::session::{Session, DEFAULT_BUDGET_BYTES};
+use super::toolbar::Toolbar;
+use super::viewport::ViewportPane;
+use super::{keyboard, tag_browser::TagBrowser};
+use crate::tags::tag_tree;
 
-#[derive(Clone)]
-enum Opened {
-    Image(StoredValue<ViewState, LocalStorage>),
-    Failed(String),
+const BUDGET_KEY: &str = "dicomViewer.memoryBudget";
+const BUDGETS_MB: [u64; 5] = [256, 512, 1024, 2048, 3072];
+
+fn stored_budget() -> u64 {
+    web_sys::window()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .and_then(|s| s.get_item(BUDGET_KEY).ok().flatten())
+        .and_then(|v| v.parse::<u64>().ok())
+        .filter(|mb| BUDGETS_MB.contains(mb))
+        .map(|mb| mb << 20)
+        .unwrap_or(DEFAULT_BUDGET_BYTES)
 }
 
-#[derive(Clone)]
-struct Entry {
-    id: usize,
-    name: String,
-    opened: Opened,
+fn megabytes(bytes: u64) -> String {
+    if bytes >= 1 << 30 {
+        format!("{:.1} GB", bytes as f64 / f64::from(1u32 << 30))
+    } else {
+        format!("{} MB", bytes >> 20)
+    }
+}
+
+#[component]
+fn StartScreen() -> impl IntoView {
+    let app = use_app();
+    let samples = LocalResource::new(list_samples);
+    view! {
+        <section class="start" aria-labelledby="start-title">
+            <h2 id="start-title">"Open DICOM images"</h2>
+            <p>"Choose files, a folder, a ZIP or a DICOMDIR, or drop them anywhere on this page. \
+                Nothing is uploaded: everything is read and decoded in this browser."</p>
+            <div class="start-actions">
+                <FilePicker />
+                <FolderPicker />
+            </div>
+            <h2>"Or try a sample"</h2>
+            <Suspense fallback=|| view! { <p>"Looking for sample studies…"</p> }>
+                {move || samples.get().map(|result| match result {
+                    Ok(list) if !list.is_empty() => view! {
+                        <ul class="samples">
+                            {list.into_iter().map(|sample| {
+                                let title = sample.title.clone();
+                                let description = sample.description.clone();
+                                view! {
+                                    <li>
+                                        <button type="button" data-testid="sample"
+                                            on:click=move |_| open_sample(app, sample.clone())>
+                                            {title}
+                                        </button>
+                                        <span>{description}</span>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    Ok(_) => view! { <p>"This build has no sample studies."</p> }.into_any(),
+                    Err(e) => view! { <p>{format!("Sample studies are unavailable: {e}")}</p> }.into_any(),
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn StatusBar() -> impl IntoView {
+    let app = use_app();
+    let signals = app.session.with_value(|s| s.signals);
+    let set_budget = move |ev| {
+        if let Ok(mb) = event_target_value(&ev).parse::<u64>() {
+            app.session.with_value(|s| s.set_budget(mb << 20));
+            if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+                let _ = storage.set_item(BUDGET_KEY, &mb.to_string());
+            }
+        }
+    };
+    view! {
+        <footer class="status">
+            {move || signals.progress.get().map(|(what, done, total)| view! {
+                <div class="progress" role="progressbar" aria-label=what.clone()
+                    aria-valuemin="0" aria-valuemax=total aria-valuenow=done data-testid="progress">
+                    <span>{format!("{what}: {done}/{total}")}</span>
+                    <div class="bar" style=format!("width: {}%", u64::from(done) * 100 / u64::from(total.max(1)))></div>
+                </div>
+            })}
+            {move || (signals.skipped.get() > 0).then(|| view! {
+                <span data-testid="skipped">{format!("{} non-DICOM file(s) skipped", signals.skipped.get())}</span>
+            })}
+            <label class="memory">
+                <span data-testid="memory">{move || {
+                    let (used, budget) = signals.memory.get();
+                    format!("Memory {} of {}", megabytes(used), megabytes(budget))
+                }}</span>
+                <select aria-label="Memory budget for decoded images" on:change=set_budget>
+                    {BUDGETS_MB.into_iter().map(|mb| view! {
+                        <option value=mb.to_string() selected=move || signals.memory.get().1 == mb << 20>{megabytes(mb << 20)}</option>
+                    }).collect_view()}
+                </select>
+            </label>
+        </footer>
+    }
+}
+
+#[component]
+fn Errors() -> impl IntoView {
+    let app = use_app();
+    let errors = app.session.with_value(|s| s.signals.errors);
+    view! {
+        <div class="errors" aria-live="assertive">
+            <For
+                each=move || errors.get()
+                key=|(id, _)| *id
+                children=move |(id, message)| view! {
+                    <p class="error" data-testid="error" role="alert">
+                        {message}
+                        <button type="button" aria-label="Dismiss" on:click=move |_| errors.update(|l| l.retain(|(i, _)| *i != id))>"×"</button>
+                    </p>
+                }
+            />
+        </div>
+    }
+}
+
+#[component]
+fn TagPanel() -> impl IntoView {
+    let app = use_app();
+    let nodes = Signal::derive(move || {
+        let pane = app.panes[app.active.get().min(3)];
+        pane.drawn.track();
+        let Some(key) = pane.display_set.get() else { return Vec::new() };
+        let session = app.session();
+        let source = session
+            .library
+            .borrow()
+            .display_set(&key)
+            .and_then(|set| set.frames.get(pane.frame.get() as usize).map(|f| f.source).or(set.sources.first().copied()));
+        source.and_then(|s| session.dataset(s)).map(|dataset| tag_tree(&dataset)).unwrap_or_default()
+    });
+    view! {
+        <Show when=move || app.show_tags.get()>
+            <aside class="tag-panel" aria-label="DICOM tags of the current image">
+                <TagBrowser nodes=nodes />
+            </aside>
+        </Show>
+    }
+}
+
+/// Shows the first display sets in empty viewports as they appear.
+fn fill_empty_viewports(app: AppContext) {
+    Effect::new(move |_| {
+        app.session.with_value(|s| s.signals.library_revision).track();
+        let layout = app.layout.get_untracked();
+        let keys: Vec<String> = app.session.with_value(|s| {
+            s.library
+                .borrow()
+                .patients()
+                .into_iter()
+                .flat_map(|p| p.studies)
+                .flat_map(|s| s.series)
+                .flat_map(|s| s.display_sets)
+                .filter(|set| set.has_pixel_data)
+                .map(|set| set.key)
+                .collect()
+        });
+        for (index, pane) in app.panes.iter().enumerate().take(layout.panes()) {
+            if pane.display_set.get_untracked().is_none() {
+                let shown: Vec<String> = app.panes.iter().filter_map(|p| p.display_set.get_untracked()).collect();
+                if let Some(key) = keys.iter().find(|k| !shown.contains(k)).or(if index == 0 { keys.first() } else { None }) {
+                    pane.show(key.clone(), 0);
+                }
+            }
+        }
+    });
+}
+
+/// Cine: advances each playing viewport at its frame rate.
+fn run_cine(pane: Pane, app: AppContext) {
+    let handle = StoredValue::new(None::<leptos::prelude::IntervalHandle>);
+    Effect::new(move |_| {
+        let playing = pane.cine.get();
+        let fps = pane.fps.get().clamp(1.0, 60.0);
+        if let Some(h) = handle.get_value() {
+            h.clear();
+            handle.set_value(None);
+        }
+        if !playing {
+            return;
+        }
+        let interval = std::time::Duration::from_secs_f64(1.0 / fps);
+        let next = set_interval_with_handle(
+            move || {
+                let count = pane
+                    .display_set
+                    .get_untracked()
+                    .and_then(|k| app.session.with_value(|s| s.library.borrow().display_set(&k)))
+                    .map_or(0, |set| set.frames.len() as u32);
+                if count > 1 {
+                    pane.frame.update(|f| *f = (*f + 1) % count);
+                }
+            },
+            interval,
+        );
+        if let Ok(h) = next {
+            handle.set_value(Some(h));
+        }
+    });
 }
 
 #[component]
 pub fn App() -> impl IntoView {
-    let entries = RwSignal::new(Vec::<Entry>::new());
-    let next_id = StoredValue::new(0usize);
-    // Images outlive the task that opens them: store them under the page's owner.
-    let owner = StoredValue::new(Owner::current().expect("App runs under the root owner"));
+    let session = Session::new(stored_budget());
+    let app = AppContext {
+        session: StoredValue::new_local(session),
+        panes: [Pane::new(), Pane::new(), Pane::new(), Pane::new()],
+        active: RwSignal::new(0),
+        layout: RwSignal::new(Layout::One),
+        tool: RwSignal::new(Tool::WindowLevel),
+        show_tags: RwSignal::new(false),
+        show_help: RwSignal::new(false),
+        resized: RwSignal::new(0),
+    };
+    provide_context(app);
+    keyboard::install(app);
+    fill_empty_viewports(app);
+    for pane in app.panes {
+        run_cine(pane, app);
+    }
+    let resize = window_event_listener(leptos::ev::resize, move |_| app.resized.update(|n| *n += 1));
+    let _ = resize;
+    // Relayout changes the viewports' sizes.
+    Effect::new(move |_| {
+        app.layout.track();
+        app.show_tags.track();
+        app.resized.update(|n| *n += 1);
+    });
 
-    // Files are opened one after the other on the main thread (workers come later).
-    let open_all = move |list: Vec<File>| {
-        wasm_bindgen_futures::spawn_local(async move {
-            for file in list {
-                let result = files::open(&file).await;
-                let id = next_id.get_value();
-                next_id.set_value(id + 1);
-                let opened = match result {
-                    Ok(state) => Opened::Image(owner.with_value(|o| o.with(|| StoredValue::new_local(state)))),
-                    Err(message) => Opened::Failed(message),
-                };
-                entries.update(|list| list.push(Entry { id, name: file.name(), opened }));
-            }
-        });
+    let has_data = move || {
+        app.session.with_value(|s| s.signals.library_revision).track();
+        !app.session.with_value(|s| s.instances.borrow().is_empty())
     };
-
-    let on_change = move |ev: Event| {
-        let Some(input) = ev.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) else { return };
-        let list = files::list(input.files());
-        // Clear the choice so choosing the same file again opens it again.
-        input.set_value("");
-        open_all(list);
-    };
-    let on_drag_over = |ev: DragEvent| ev.prevent_default();
-    let on_drop = move |ev: DragEvent| {
-        ev.prevent_default();
-        open_all(files::list(ev.data_transfer().and_then(|d| d.files())));
-    };
-
-    let images = move || {
-        entries.with(|list| {
-            list.iter()
-                .filter_map(|e| match &e.opened {
-                    Opened::Image(state) => Some((e.id, e.name.clone(), *state)),
-                    Opened::Failed(_) => None,
-                })
-                .collect::<Vec<_>>()
-        })
-    };
-    let failures = move || {
-        entries.with(|list| {
-            list.iter()
-                .filter_map(|e| match &e.opened {
-                    Opened::Failed(message) => Some((e.id, format!("{}: {message}", e.name))),
-                    Opened::Image(_) => None,
-                })
-                .collect::<Vec<_>>()
-        })
-    };
-
     view! {
-        <main class="page" on:dragover=on_drag_over on:drop=on_drop>
-            <header class="toolbar">
-                <h1>"DICOM Viewer"</h1>
-                <label class="open" for="open-files">"Open DICOM files…"</label>
-                <input
-                    id="open-files"
-                    data-testid="open-files"
-                    type="file"
-                    multiple
-                    aria-describedby="open-help"
-                    on:change=on_change
-                />
-                <p id="open-help" class="hint">
-                    "or drop files anywhere on the page. Nothing is uploaded: files are read in this browser."
-                </p>
-            </header>
-            <div class="errors">
-                <For
-                    each=failures
-                    key=|(id, _)| *id
-                    children=|(_, message)| view! { <p class="error" data-testid="error" role="alert">{message}</p> }
-                />
+        <main class="app" on:dragover=|ev: web_sys::DragEvent| ev.prevent_default() on:drop=opening::on_drop(app)>
+            <Toolbar />
+            <Errors />
+            <div class="workspace">
+                <SeriesPanel />
+                <Show when=has_data fallback=|| view! { <StartScreen /> }>
+                    <section class=move || app.layout.get().class() aria-label="Viewports">
+                        {move || (0..app.layout.get().panes()).map(|index| view! { <ViewportPane index=index /> }).collect_view()}
+                    </section>
+                </Show>
+                <TagPanel />
             </div>
-            <section class="viewports" aria-label="Opened images">
-                <For
-                    each=images
-                    key=|(id, _, _)| *id
-                    children=|(_, name, state)| view! { <Viewport name=name state=state /> }
-                />
-            </section>
+            <StatusBar />
+            <Help />
         </main>
     }
 }

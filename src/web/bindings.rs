@@ -26,14 +26,8 @@ pub fn pixels_to_js(pixels: &PixelValues) -> JsValue {
     }
 }
 
-/// Decodes frame `frame` (0-based) of a DICOM file. Returns `{rows, columns, samples_per_pixel,
-/// bits_allocated, bits_stored, pixel_representation, photometric_interpretation (after
-/// decoding: "RGB" for colour), transfer_syntax (UID), number_of_frames, pixels}` where
-/// `pixels` holds the stored values, samples interleaved, in a typed array of their width.
-/// Throws an Error whose message says what is wrong with the file.
-#[wasm_bindgen]
-pub fn decode_frame(bytes: &[u8], frame: u32) -> Result<JsValue, JsError> {
-    let (image, decoded) = api::decode_frame(bytes, frame).map_err(|e| JsError::new(&e.to_string()))?;
+/// The object `decode_frame` returns for one decoded frame.
+fn frame_object(image: &DicomImage, decoded: &crate::dicom::Frame) -> Object {
     let out = Object::new();
     set(&out, "rows", decoded.rows);
     set(&out, "columns", decoded.columns);
@@ -45,7 +39,35 @@ pub fn decode_frame(bytes: &[u8], frame: u32) -> Result<JsValue, JsError> {
     set(&out, "transfer_syntax", image.transfer_syntax.uid.as_str());
     set(&out, "number_of_frames", image.info.number_of_frames);
     set(&out, "pixels", pixels_to_js(&decoded.pixels));
-    Ok(out.into())
+    out
+}
+
+/// Decodes frame `frame` (0-based) of a DICOM file. Returns `{rows, columns, samples_per_pixel,
+/// bits_allocated, bits_stored, pixel_representation, photometric_interpretation (after
+/// decoding: "RGB" for colour), transfer_syntax (UID), number_of_frames, pixels}` where
+/// `pixels` holds the stored values, samples interleaved, in a typed array of their width.
+/// Throws an Error whose message says what is wrong with the file.
+#[wasm_bindgen]
+pub fn decode_frame(bytes: &[u8], frame: u32) -> Result<JsValue, JsError> {
+    let (image, decoded) = api::decode_frame(bytes, frame).map_err(|e| JsError::new(&e.to_string()))?;
+    Ok(frame_object(&image, &decoded).into())
+}
+
+/// Decodes frames `first .. first + count` (clipped to the file's frames) after parsing the
+/// file once: an array of `decode_frame` objects. The decode workers call this.
+#[wasm_bindgen]
+pub fn decode_frames(bytes: &[u8], first: u32, count: u32) -> Result<js_sys::Array, JsError> {
+    let image = DicomImage::parse(bytes).map_err(|e| JsError::new(&e.to_string()))?;
+    let frames = image.info.number_of_frames.max(1);
+    if first >= frames {
+        return Err(JsError::new(&crate::DecodeError::FrameOutOfRange { frame: first, frames }.to_string()));
+    }
+    let out = js_sys::Array::new();
+    for index in first..first.saturating_add(count.max(1)).min(frames) {
+        let decoded = image.decode_frame(index).map_err(|e| JsError::new(&format!("frame {}: {e}", index + 1)))?;
+        out.push(&frame_object(&image, &decoded));
+    }
+    Ok(out)
 }
 
 /// The explicit window for a center and/or width; a missing half comes from the default window.

@@ -1,14 +1,29 @@
-//! The browser layer (wasm32 only): JavaScript bindings and the page.
+//! The browser layer (wasm32 only): JavaScript bindings, decode workers, WebGL2 drawing and the
+//! Leptos components of the viewer. Everything it shows comes from the pure core.
 
+mod actions;
 mod app;
 pub mod bindings;
-mod canvas;
-mod files;
-mod view_state;
+mod context;
+pub mod gpu;
+mod help;
+mod keyboard;
+mod loader;
+mod opening;
+mod pane;
+mod series_panel;
+mod session;
+mod tag_browser;
+mod toolbar;
 mod viewport;
+pub mod worker;
 
-/// Mounts the page on `<body>`.
+/// Mounts the page on `<body>`. In a decode worker (the same module, loaded without a
+/// document) there is nothing to mount.
 pub fn start() {
     console_error_panic_hook::set_once();
+    if web_sys::window().and_then(|w| w.document()).is_none() {
+        return;
+    }
     leptos::mount::mount_to_body(app::App);
 }

@@ -1,0 +1,161 @@
+//! Ways in: the file picker (data-testid="open-files"), the folder picker, drag and drop of files
+//! and folders anywhere on the page, and the built-in sample studies.
+
+use js_sys::Reflect;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{DragEvent, Event, HtmlInputElement};
+
+use super::context::{use_app, AppContext};
+use super::loader::{self, Source};
+
+/// Opens sources in the background.
+pub fn open(app: AppContext, sources: Vec<Source>) {
+    if sources.is_empty() {
+        return;
+    }
+    let session = app.session();
+    leptos::task::spawn_local(loader::open_all(session, sources));
+}
+
+fn on_input(app: AppContext) -> impl Fn(Event) {
+    move |ev: Event| {
+        let Some(input) = ev.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) else { return };
+        let sources = loader::from_file_list(input.files());
+        // Clear the choice so choosing the same files again opens them again.
+        input.set_value("");
+        open(app, sources);
+    }
+}
+
+#[component]
+pub fn FilePicker() -> impl IntoView {
+    let app = use_app();
+    view! {
+        <label class="button" for="open-files">"Open files…"</label>
+        <input
+            id="open-files"
+            class="visually-hidden-input"
+            data-testid="open-files"
+            type="file"
+            multiple
+            on:change=on_input(app)
+        />
+    }
+}
+
+#[component]
+pub fn FolderPicker() -> impl IntoView {
+    let app = use_app();
+    let input = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move |_| {
+        if let Some(element) = input.get() {
+            // Not in web-sys' typed API: set the attribute the directory picker needs.
+            let _ = element.set_attribute("webkitdirectory", "");
+        }
+    });
+    view! {
+        <label class="button" for="open-folder">"Open folder…"</label>
+        <input
+            id="open-folder"
+            node_ref=input
+            class="visually-hidden-input"
+            data-testid="open-folder"
+            type="file"
+            multiple
+            on:change=on_input(app)
+        />
+    }
+}
+
+/// Drop handler for the whole page: files, folders (walked recursively) and ZIPs.
+pub fn on_drop(app: AppContext) -> impl Fn(DragEvent) {
+    move |ev: DragEvent| {
+        ev.prevent_default();
+        let Some(transfer) = ev.data_transfer() else { return };
+        let (entries, files) = loader::drop_entries(&transfer);
+        let session = app.session();
+        leptos::task::spawn_local(async move {
+            let mut sources = loader::walk(entries, &session).await;
+            sources.extend(files.into_iter().map(|file| Source { path: file.name(), blob: file.into() }));
+            loader::open_all(session, sources).await;
+        });
+    }
+}
+
+/// One sample study listed in samples/index.json (written at build time by make-samples).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Sample {
+    pub title: String,
+    pub description: String,
+    pub files: Vec<String>,
+}
+
+async fn fetch(url: &str) -> Result<web_sys::Response, String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(url))
+        .await
+        .map_err(|_| format!("{url} could not be fetched (offline, or the page is opened from a file:// URL)"))?
+        .unchecked_into();
+    if !response.ok() {
+        return Err(format!("{url} answered HTTP {}", response.status()));
+    }
+    Ok(response)
+}
+
+fn text_of(value: &wasm_bindgen::JsValue, key: &str) -> String {
+    Reflect::get(value, &key.into()).ok().and_then(|v| v.as_string()).unwrap_or_default()
+}
+
+/// The sample list; an empty list when the page was built without samples.
+pub async fn list_samples() -> Result<Vec<Sample>, String> {
+    let response = fetch("samples/index.json").await?;
+    let text = JsFuture::from(response.text().map_err(|_| "unreadable samples list")?)
+        .await
+        .map_err(|_| "unreadable samples list")?
+        .as_string()
+        .unwrap_or_default();
+    let parsed = js_sys::JSON::parse(&text).map_err(|_| "samples/index.json is not JSON".to_string())?;
+    let list = parsed.dyn_into::<js_sys::Array>().map_err(|_| "samples/index.json is not a list".to_string())?;
+    Ok(list
+        .iter()
+        .map(|item| Sample {
+            title: text_of(&item, "title"),
+            description: text_of(&item, "description"),
+            files: Reflect::get(&item, &"files".into())
+                .ok()
+                .and_then(|f| f.dyn_into::<js_sys::Array>().ok())
+                .map(|a| a.iter().filter_map(|v| v.as_string()).collect())
+                .unwrap_or_default(),
+        })
+        .collect())
+}
+
+/// Downloads a sample's files (from this site, so it works offline once cached) and opens them.
+pub fn open_sample(app: AppContext, sample: Sample) {
+    let session = app.session();
+    leptos::task::spawn_local(async move {
+        let total = sample.files.len() as u32;
+        let mut sources = Vec::new();
+        for (index, path) in sample.files.iter().enumerate() {
+            session.signals.progress.set(Some((format!("Loading {}", sample.title), index as u32, total)));
+            let url = format!("samples/{path}");
+            let blob = match fetch(&url).await {
+                Ok(response) => match response.blob() {
+                    Ok(promise) => JsFuture::from(promise).await.ok().and_then(|b| b.dyn_into::<web_sys::Blob>().ok()),
+                    Err(_) => None,
+                },
+                Err(e) => {
+                    session.report(format!("The sample {} could not be loaded: {e}.", sample.title));
+                    session.signals.progress.set(None);
+                    return;
+                }
+            };
+            if let Some(blob) = blob {
+                sources.push(Source { path: path.clone(), blob });
+            }
+        }
+        loader::open_all(session, sources).await;
+    });
+}

@@ -1,0 +1,141 @@
+//! The reactive state of one viewport ("pane"): what it shows and how. Plain signals, so the
+//! toolbar, keyboard shortcuts and the viewport itself all change the same values.
+
+use leptos::prelude::*;
+
+use crate::viewer::transform::ViewTransform;
+
+/// The pointer tool for the primary button / one finger.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tool {
+    WindowLevel,
+    Pan,
+    Zoom,
+    Scroll,
+    Probe,
+    Length,
+    Angle,
+    Rectangle,
+    Ellipse,
+}
+
+impl Tool {
+    pub const ALL: [Tool; 9] = [
+        Tool::WindowLevel,
+        Tool::Pan,
+        Tool::Zoom,
+        Tool::Scroll,
+        Tool::Probe,
+        Tool::Length,
+        Tool::Angle,
+        Tool::Rectangle,
+        Tool::Ellipse,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Tool::WindowLevel => "Window/level",
+            Tool::Pan => "Pan",
+            Tool::Zoom => "Zoom",
+            Tool::Scroll => "Scroll",
+            Tool::Probe => "Probe",
+            Tool::Length => "Length",
+            Tool::Angle => "Angle",
+            Tool::Rectangle => "Rectangle ROI",
+            Tool::Ellipse => "Ellipse ROI",
+        }
+    }
+
+    pub fn shortcut(self) -> &'static str {
+        match self {
+            Tool::WindowLevel => "w",
+            Tool::Pan => "p",
+            Tool::Zoom => "z",
+            Tool::Scroll => "s",
+            Tool::Probe => "c",
+            Tool::Length => "l",
+            Tool::Angle => "a",
+            Tool::Rectangle => "b",
+            Tool::Ellipse => "e",
+        }
+    }
+
+    pub fn points(self) -> usize {
+        match self {
+            Tool::Angle => 3,
+            Tool::Length | Tool::Rectangle | Tool::Ellipse => 2,
+            _ => 0,
+        }
+    }
+}
+
+/// A finished measurement, in image pixel coordinates, on one frame of the display set.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Annotation {
+    pub id: u64,
+    pub tool: Tool,
+    pub frame: u32,
+    pub points: Vec<(f64, f64)>,
+    /// Result lines shown beside it (computed when drawn).
+    pub text: Vec<String>,
+}
+
+#[derive(Clone, Copy)]
+pub struct Pane {
+    pub display_set: RwSignal<Option<String>>,
+    /// Index into the display set's frames.
+    pub frame: RwSignal<u32>,
+    pub transform: RwSignal<ViewTransform>,
+    /// Explicit window (center, width); None = the file's default VOI for each frame.
+    pub window: RwSignal<Option<(f64, f64)>>,
+    /// Which of the file's windows (when no explicit one).
+    pub voi_index: RwSignal<usize>,
+    pub invert: RwSignal<bool>,
+    pub annotations: RwSignal<Vec<Annotation>>,
+    /// The measurement being drawn.
+    pub draft: RwSignal<Option<Annotation>>,
+    pub cine: RwSignal<bool>,
+    pub fps: RwSignal<f64>,
+    /// Text of the value under the pointer.
+    pub probe: RwSignal<Option<String>>,
+    /// Bumped after every draw (overlays recompute zoom etc.).
+    pub drawn: RwSignal<u64>,
+}
+
+impl Pane {
+    pub fn new() -> Pane {
+        Pane {
+            display_set: RwSignal::new(None),
+            frame: RwSignal::new(0),
+            transform: RwSignal::new(ViewTransform::default()),
+            window: RwSignal::new(None),
+            voi_index: RwSignal::new(0),
+            invert: RwSignal::new(false),
+            annotations: RwSignal::new(Vec::new()),
+            draft: RwSignal::new(None),
+            cine: RwSignal::new(false),
+            fps: RwSignal::new(15.0),
+            probe: RwSignal::new(None),
+            drawn: RwSignal::new(0),
+        }
+    }
+
+    /// Shows another display set from its first frame, with the view reset.
+    pub fn show(&self, key: String, first_frame: u32) {
+        self.display_set.set(Some(key));
+        self.frame.set(first_frame);
+        self.transform.set(ViewTransform::default());
+        self.window.set(None);
+        self.voi_index.set(0);
+        self.invert.set(false);
+        self.annotations.set(Vec::new());
+        self.draft.set(None);
+        self.cine.set(false);
+    }
+}
+
+impl Default for Pane {
+    fn default() -> Self {
+        Pane::new()
+    }
+}

@@ -1,0 +1,145 @@
+//! The series panel (data-testid="series-list"): patients → studies → display sets, each with
+//! a thumbnail (its middle slice), modality, description and image count. Clicking one loads it
+//! into the active viewport.
+
+use std::collections::HashMap;
+
+use leptos::prelude::*;
+use wasm_bindgen::{Clamped, JsCast};
+use web_sys::{HtmlCanvasElement, ImageData};
+
+use super::context::{use_app, AppContext};
+use crate::api::RenderOptions;
+use crate::study::DisplaySet;
+
+/// Thumbnail edge in pixels.
+const THUMBNAIL: u32 = 64;
+
+/// Renders the middle slice of a display set into a small PNG data URL.
+async fn thumbnail(app: AppContext, set: DisplaySet) -> Option<String> {
+    let middle = set.frames.get(set.frames.len() / 2)?.clone();
+    let session = app.session();
+    let key = (middle.source, middle.frame);
+    let frame = session.frame(key).await.ok()?;
+    let image = session.image(middle.source)?;
+    let rendered = image.render(middle.frame, &frame, &RenderOptions::default());
+    let document = web_sys::window()?.document()?;
+    let full: HtmlCanvasElement = document.create_element("canvas").ok()?.unchecked_into();
+    full.set_width(rendered.columns);
+    full.set_height(rendered.rows);
+    let data = ImageData::new_with_u8_clamped_array_and_sh(Clamped(&rendered.rgba), rendered.columns, rendered.rows).ok()?;
+    let context: web_sys::CanvasRenderingContext2d = full.get_context("2d").ok()??.dyn_into().ok()?;
+    context.put_image_data(&data, 0.0, 0.0).ok()?;
+    let small: HtmlCanvasElement = document.create_element("canvas").ok()?.unchecked_into();
+    small.set_width(THUMBNAIL);
+    small.set_height(THUMBNAIL);
+    let small_context: web_sys::CanvasRenderingContext2d = small.get_context("2d").ok()??.dyn_into().ok()?;
+    let scale = f64::from(THUMBNAIL) / f64::from(rendered.columns.max(rendered.rows).max(1));
+    let (width, height) = (f64::from(rendered.columns) * scale, f64::from(rendered.rows) * scale);
+    small_context.set_fill_style_str("#000");
+    small_context.fill_rect(0.0, 0.0, f64::from(THUMBNAIL), f64::from(THUMBNAIL));
+    small_context
+        .draw_image_with_html_canvas_element_and_dw_and_dh(
+            &full,
+            (f64::from(THUMBNAIL) - width) / 2.0,
+            (f64::from(THUMBNAIL) - height) / 2.0,
+            width,
+            height,
+        )
+        .ok()?;
+    small.to_data_url().ok()
+}
+
+#[component]
+pub fn SeriesPanel() -> impl IntoView {
+    let app = use_app();
+    let thumbnails = RwSignal::new(HashMap::<String, String>::new());
+    let requested = StoredValue::new(Vec::<String>::new());
+    let tree = move || {
+        app.session.with_value(|s| s.signals.library_revision).track();
+        app.session.with_value(|s| s.library.borrow().patients())
+    };
+    // Thumbnails are made one at a time, after the viewports' own frames.
+    Effect::new(move |_| {
+        let sets: Vec<DisplaySet> = tree()
+            .into_iter()
+            .flat_map(|p| p.studies)
+            .flat_map(|s| s.series)
+            .flat_map(|s| s.display_sets)
+            .filter(|set| set.has_pixel_data && !requested.with_value(|r| r.contains(&set.key)))
+            .collect();
+        if sets.is_empty() {
+            return;
+        }
+        requested.update_value(|r| r.extend(sets.iter().map(|s| s.key.clone())));
+        leptos::task::spawn_local(async move {
+            for set in sets {
+                let key = set.key.clone();
+                if let Some(url) = thumbnail(app, set).await {
+                    thumbnails.update(|map| {
+                        map.insert(key, url);
+                    });
+                }
+            }
+        });
+    });
+
+    let item = move |set: DisplaySet| {
+        let key = set.key.clone();
+        let key_for_click = key.clone();
+        let key_for_current = key.clone();
+        let current = move || {
+            let pane = app.panes[app.active.get().min(3)];
+            pane.display_set.get().as_deref() == Some(key_for_current.as_str())
+        };
+        let count = set.frames.len();
+        let label = format!(
+            "{} {} · {} image{}",
+            set.modality,
+            set.label,
+            count,
+            if count == 1 { "" } else { "s" }
+        );
+        let thumb_key = key.clone();
+        view! {
+            <li>
+                <button
+                    type="button"
+                    class="series-item"
+                    class:current=current
+                    data-display-set=key
+                    disabled=!set.has_pixel_data
+                    aria-label=format!("Show {label} in the active viewport")
+                    on:click=move |_| app.active_pane().show(key_for_click.clone(), 0)
+                >
+                    {move || match thumbnails.with(|m| m.get(&thumb_key).cloned()) {
+                        Some(url) => view! { <img class="thumb" src=url alt="" /> }.into_any(),
+                        None => view! { <span class="thumb placeholder" aria-hidden="true"></span> }.into_any(),
+                    }}
+                    <span class="series-text">
+                        <span class="series-label">{set.label.clone()}</span>
+                        <span class="series-meta">{format!("{} · {count} img", set.modality)}</span>
+                    </span>
+                </button>
+            </li>
+        }
+    };
+
+    view! {
+        <nav class="series-panel" data-testid="series-list" aria-label="Series">
+            {move || tree().into_iter().map(|patient| view! {
+                <section class="patient">
+                    <h2>{patient.label()}</h2>
+                    {patient.studies.into_iter().map(|study| view! {
+                        <section class="study">
+                            <h3>{study.label()}</h3>
+                            <ul>
+                                {study.series.into_iter().flat_map(|s| s.display_sets).map(item).collect_view()}
+                            </ul>
+                        </section>
+                    }).collect_view()}
+                </section>
+            }).collect_view()}
+        </nav>
+    }
+}

@@ -1,0 +1,242 @@
+//! Everything the page has opened: the instances (a Blob each, with the parsed header), the
+//! study library grouping them, the decoded-frame cache under a memory budget, and the decode
+//! workers. Shared by all components through an `Rc`; reactive state lives in `SessionSignals`.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use dicom_object::InMemDicomObject;
+use js_sys::{Function, Promise};
+use leptos::prelude::*;
+use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::Blob;
+
+use super::worker::DecodePool;
+use crate::dicom::{DicomImage, Frame};
+use crate::study::{InstanceMeta, StudyLibrary};
+use crate::viewer::frame_cache::FrameCache;
+
+/// Frames of a multi-frame file decoded per worker job (the file is parsed once per job).
+const FRAMES_PER_JOB: u32 = 8;
+/// Default memory budget for decoded frames.
+pub const DEFAULT_BUDGET_BYTES: u64 = 1 << 30;
+
+pub type FrameKey = (u32, u32);
+
+/// One opened DICOM object.
+pub struct Instance {
+    pub name: String,
+    pub blob: Blob,
+    pub dataset: Rc<InMemDicomObject>,
+    /// The image header (None for objects without pixel data, or when it cannot be shown).
+    pub image: Option<Rc<DicomImage>>,
+    pub image_error: Option<String>,
+}
+
+/// What the UI re-renders on.
+#[derive(Clone, Copy)]
+pub struct SessionSignals {
+    /// Bumped whenever instances are added (series panel, display sets).
+    pub library_revision: RwSignal<u64>,
+    /// (bytes used, budget) of the frame cache.
+    pub memory: RwSignal<(u64, u64)>,
+    /// Messages to show, each once.
+    pub errors: RwSignal<Vec<(u64, String)>>,
+    /// A load in progress: (what, done, total).
+    pub progress: RwSignal<Option<(String, u32, u32)>>,
+    /// Files skipped because they are not DICOM.
+    pub skipped: RwSignal<u32>,
+}
+
+impl SessionSignals {
+    fn new(budget: u64) -> SessionSignals {
+        SessionSignals {
+            library_revision: RwSignal::new(0),
+            memory: RwSignal::new((0, budget)),
+            errors: RwSignal::new(Vec::new()),
+            progress: RwSignal::new(None),
+            skipped: RwSignal::new(0),
+        }
+    }
+}
+
+pub struct Session {
+    pub instances: RefCell<Vec<Instance>>,
+    pub library: RefCell<StudyLibrary>,
+    cache: RefCell<FrameCache<FrameKey, Rc<Frame>>>,
+    /// Frames being decoded: one promise per key, settled when the frame is in the cache.
+    in_flight: RefCell<HashMap<FrameKey, (Promise, Function)>>,
+    pool: Option<DecodePool>,
+    next_error: Cell<u64>,
+    pub signals: SessionSignals,
+}
+
+fn frame_bytes(frame: &Frame) -> u64 {
+    let width = match &frame.pixels {
+        crate::pipeline::PixelValues::U8(_) => 1,
+        crate::pipeline::PixelValues::U16(_) | crate::pipeline::PixelValues::I16(_) => 2,
+        crate::pipeline::PixelValues::U32(_)
+        | crate::pipeline::PixelValues::I32(_)
+        | crate::pipeline::PixelValues::F32(_) => 4,
+        crate::pipeline::PixelValues::F64(_) => 8,
+    };
+    frame.pixels.len() as u64 * width
+}
+
+impl Session {
+    pub fn new(budget: u64) -> Rc<Session> {
+        let signals = SessionSignals::new(budget);
+        let pool = match DecodePool::for_this_machine() {
+            Ok(pool) => Some(pool),
+            Err(e) => {
+                web_sys::console::warn_1(&format!("decode workers unavailable, decoding on the page: {e}").into());
+                None
+            }
+        };
+        Rc::new(Session {
+            instances: RefCell::new(Vec::new()),
+            library: RefCell::new(StudyLibrary::default()),
+            cache: RefCell::new(FrameCache::new(budget)),
+            in_flight: RefCell::new(HashMap::new()),
+            pool,
+            next_error: Cell::new(0),
+            signals,
+        })
+    }
+
+    /// Shows `message` to the user (once).
+    pub fn report(&self, message: impl Into<String>) {
+        let id = self.next_error.get();
+        self.next_error.set(id + 1);
+        let message = message.into();
+        self.signals.errors.update(|list| {
+            if !list.iter().any(|(_, m)| *m == message) {
+                list.push((id, message));
+            }
+        });
+    }
+
+    pub fn workers(&self) -> usize {
+        self.pool.as_ref().map_or(0, DecodePool::size)
+    }
+
+    /// Adds a parsed object; returns false for a duplicate SOP Instance.
+    pub fn add(&self, name: String, blob: Blob, dataset: InMemDicomObject, image: Result<DicomImage, String>) -> bool {
+        let source = self.instances.borrow().len() as u32;
+        let meta = InstanceMeta::read(&dataset, source);
+        let added = self.library.borrow_mut().add(meta).is_added();
+        if added {
+            let (image, image_error) = match image {
+                Ok(image) => (Some(Rc::new(image)), None),
+                Err(e) => (None, Some(e)),
+            };
+            self.instances.borrow_mut().push(Instance { name, blob, dataset: Rc::new(dataset), image, image_error });
+        }
+        added
+    }
+
+    pub fn image(&self, source: u32) -> Option<Rc<DicomImage>> {
+        self.instances.borrow().get(source as usize).and_then(|i| i.image.clone())
+    }
+
+    pub fn dataset(&self, source: u32) -> Option<Rc<InMemDicomObject>> {
+        self.instances.borrow().get(source as usize).map(|i| i.dataset.clone())
+    }
+
+    /// A decoded frame if it is in memory (marks it recently used).
+    pub fn cached(&self, key: FrameKey) -> Option<Rc<Frame>> {
+        self.cache.borrow_mut().get(&key).cloned()
+    }
+
+    pub fn set_budget(&self, bytes: u64) {
+        let mut cache = self.cache.borrow_mut();
+        cache.set_budget(bytes);
+        self.signals.memory.set((cache.used_bytes(), cache.budget()));
+    }
+
+    /// Keeps these frames (the ones on screen) from eviction.
+    pub fn pin(&self, keys: Vec<FrameKey>) {
+        self.cache.borrow_mut().pin(keys);
+    }
+
+    fn store(&self, key: FrameKey, frame: Frame) {
+        let bytes = frame_bytes(&frame);
+        let mut cache = self.cache.borrow_mut();
+        cache.insert(key, Rc::new(frame), bytes);
+        self.signals.memory.set((cache.used_bytes(), cache.budget()));
+    }
+
+    /// The decoded frame, from memory or decoded by a worker (frames of multi-frame files are
+    /// decoded in small batches, so scrolling a cine loop does not re-parse per frame).
+    pub async fn frame(self: &Rc<Self>, key: FrameKey) -> Result<Rc<Frame>, String> {
+        if let Some(frame) = self.cached(key) {
+            return Ok(frame);
+        }
+        let existing = self.in_flight.borrow().get(&key).map(|(p, _)| p.clone());
+        if let Some(promise) = existing {
+            let _ = JsFuture::from(promise).await;
+            if let Some(frame) = self.cached(key) {
+                return Ok(frame);
+            }
+        }
+        self.decode_batch(key).await?;
+        self.cached(key).ok_or_else(|| "the frame was evicted before it could be shown; raise the memory budget".into())
+    }
+
+    async fn decode_batch(self: &Rc<Self>, (source, first): FrameKey) -> Result<(), String> {
+        let (blob, frames) = {
+            let instances = self.instances.borrow();
+            let instance = instances.get(source as usize).ok_or("no such file")?;
+            let image = instance.image.as_ref().ok_or_else(|| {
+                instance.image_error.clone().unwrap_or_else(|| "this object has no image".to_string())
+            })?;
+            (instance.blob.clone(), image.info.number_of_frames.max(1))
+        };
+        let count = FRAMES_PER_JOB.min(frames.saturating_sub(first)).max(1);
+        let keys: Vec<FrameKey> = (first..first + count)
+            .map(|f| (source, f))
+            .filter(|k| !self.in_flight.borrow().contains_key(k) && !self.cache.borrow().contains(k))
+            .collect();
+        for key in &keys {
+            let mut settle = None;
+            let promise = Promise::new(&mut |resolve, _| settle = Some(resolve));
+            if let Some(resolve) = settle {
+                self.in_flight.borrow_mut().insert(*key, (promise, resolve));
+            }
+        }
+        let result = match &self.pool {
+            Some(pool) => pool.decode(&blob, first, count).await.map(|decoded| {
+                decoded.into_iter().map(|d| (d.index, d.frame)).collect::<Vec<_>>()
+            }),
+            None => self.decode_here(&blob, first, count).await,
+        };
+        let outcome = match result {
+            Ok(decoded) => {
+                for (index, frame) in decoded {
+                    self.store((source, index), frame);
+                }
+                Ok(())
+            }
+            Err(e) => Err(e),
+        };
+        for key in keys {
+            if let Some((_, resolve)) = self.in_flight.borrow_mut().remove(&key) {
+                let _ = resolve.call0(&JsValue::NULL);
+            }
+        }
+        outcome
+    }
+
+    /// Fallback when workers cannot start (e.g. a browser without module workers).
+    async fn decode_here(&self, blob: &Blob, first: u32, count: u32) -> Result<Vec<(u32, Frame)>, String> {
+        let buffer = JsFuture::from(blob.array_buffer()).await.map_err(|e| format!("{e:?}"))?;
+        let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+        let image = DicomImage::parse(&bytes).map_err(|e| e.to_string())?;
+        let frames = image.info.number_of_frames.max(1);
+        (first..(first + count).min(frames))
+            .map(|index| image.decode_frame(index).map(|f| (index, f)).map_err(|e| e.to_string()))
+            .collect()
+    }
+}

@@ -1,0 +1,159 @@
+//! The toolbar: open files/folders, layout, tools, window presets, view toggles, cine, export,
+//! tag browser and help. Every control is a labelled button, select or input.
+
+use leptos::prelude::*;
+
+use super::actions;
+use super::context::{use_app, Layout};
+use super::opening::{FilePicker, FolderPicker};
+use super::pane::Tool;
+
+#[component]
+fn ToolButton(tool: Tool) -> impl IntoView {
+    let app = use_app();
+    let pressed = move || app.tool.get() == tool;
+    view! {
+        <button
+            type="button"
+            class="tool"
+            class:on=pressed
+            aria-pressed=move || pressed().to_string()
+            title=format!("{} ({})", tool.label(), tool.shortcut())
+            on:click=move |_| app.tool.set(tool)
+        >
+            {tool.label()}
+        </button>
+    }
+}
+
+#[component]
+fn LayoutButton(layout: Layout, label: &'static str) -> impl IntoView {
+    let app = use_app();
+    let pressed = move || app.layout.get() == layout;
+    view! {
+        <button
+            type="button"
+            class:on=pressed
+            aria-pressed=move || pressed().to_string()
+            aria-label=format!("Layout {label}")
+            on:click=move |_| {
+                app.layout.set(layout);
+                if app.active.get_untracked() >= layout.panes() {
+                    app.active.set(0);
+                }
+            }
+        >
+            {label}
+        </button>
+    }
+}
+
+#[component]
+fn Presets() -> impl IntoView {
+    let app = use_app();
+    // Recomputed when the active image or its frame changes.
+    let list = move || {
+        let pane = app.panes[app.active.get().min(3)];
+        pane.display_set.track();
+        pane.drawn.track();
+        actions::presets(app)
+    };
+    view! {
+        <label class="select">
+            <span>"Window"</span>
+            <select
+                aria-label="Window preset"
+                on:change=move |ev| {
+                    let value = event_target_value(&ev);
+                    if let Some(preset) = actions::presets(app).into_iter().find(|p| p.label() == value) {
+                        actions::apply(app, &preset);
+                    } else if value == "file" {
+                        app.active_pane().window.set(None);
+                    }
+                }
+            >
+                <option value="file">"File default"</option>
+                {move || list().into_iter().enumerate().map(|(i, preset)| {
+                    let label = preset.label();
+                    view! { <option value=label.clone()>{format!("{} · {label}", i + 1)}</option> }
+                }).collect_view()}
+            </select>
+        </label>
+    }
+}
+
+#[component]
+fn Cine() -> impl IntoView {
+    let app = use_app();
+    let pane = move || app.panes[app.active.get().min(3)];
+    view! {
+        <button
+            type="button"
+            aria-pressed=move || pane().cine.get().to_string()
+            title="Play / pause cine (Space)"
+            on:click=move |_| pane().cine.update(|v| *v = !*v)
+        >
+            {move || if pane().cine.get() { "Pause" } else { "Play" }}
+        </button>
+        <label class="select">
+            <span>"fps"</span>
+            <input
+                type="number"
+                min="1"
+                max="60"
+                aria-label="Cine frames per second"
+                prop:value=move || pane().fps.get().to_string()
+                on:change=move |ev| {
+                    if let Ok(fps) = event_target_value(&ev).parse::<f64>() {
+                        pane().fps.set(fps.clamp(1.0, 60.0));
+                    }
+                }
+            />
+        </label>
+    }
+}
+
+#[component]
+pub fn Toolbar() -> impl IntoView {
+    let app = use_app();
+    let active = move || app.panes[app.active.get().min(3)];
+    view! {
+        <header class="toolbar" role="toolbar" aria-label="Viewer tools">
+            <h1>"DICOM Viewer"</h1>
+            <div class="group" role="group" aria-label="Open">
+                <FilePicker />
+                <FolderPicker />
+            </div>
+            <div class="group" role="group" aria-label="Layout">
+                <LayoutButton layout=Layout::One label="1×1" />
+                <LayoutButton layout=Layout::OneByTwo label="1×2" />
+                <LayoutButton layout=Layout::TwoByTwo label="2×2" />
+            </div>
+            <div class="group" role="group" aria-label="Tools">
+                {Tool::ALL.into_iter().map(|tool| view! { <ToolButton tool=tool /> }).collect_view()}
+            </div>
+            <div class="group" role="group" aria-label="View">
+                <Presets />
+                <button type="button" title="Invert (i)"
+                    aria-pressed=move || active().invert.get().to_string()
+                    on:click=move |_| active().invert.update(|v| *v = !*v)>"Invert"</button>
+                <button type="button" title="Rotate 90° clockwise (r)" on:click=move |_| { actions::rotate(app, true); }>"Rotate"</button>
+                <button type="button" title="Flip horizontally (h)" on:click=move |_| { actions::flip(app, true); }>"Flip H"</button>
+                <button type="button" title="Flip vertically (v)" on:click=move |_| { actions::flip(app, false); }>"Flip V"</button>
+                <button type="button" title="Zoom in (+)" aria-label="Zoom in" on:click=move |_| { actions::zoom(app, 1.25); }>"+"</button>
+                <button type="button" title="Zoom out (−)" aria-label="Zoom out" on:click=move |_| { actions::zoom(app, 0.8); }>"−"</button>
+                <button type="button" title="Fit and reset (f)" on:click=move |_| { actions::reset_view(app); }>"Reset"</button>
+            </div>
+            <div class="group" role="group" aria-label="Cine">
+                <Cine />
+            </div>
+            <div class="group" role="group" aria-label="More">
+                <button type="button" title="Export the view as PNG (x)" on:click=move |_| { actions::export_png(app); }>"Export PNG"</button>
+                <button type="button" title="Tag browser (t)"
+                    aria-pressed=move || app.show_tags.get().to_string()
+                    on:click=move |_| app.show_tags.update(|v| *v = !*v)>"Tags"</button>
+                <button type="button" title="Keyboard shortcuts (?)" on:click=move |_| app.show_help.set(true)>"Help"</button>
+            </div>
+        </header>
+    }
+}

@@ -1,0 +1,150 @@
+//! Measurements on a viewport: computing their results (length, angle, ROI statistics in
+//! modality units, via `crate::viewer`), the probe text, and drawing them as SVG over the canvas.
+
+use leptos::prelude::*;
+
+use super::super::pane::{Annotation, Pane, Tool};
+use super::super::session::Session;
+use super::Shown;
+use crate::pipeline::Photometric;
+use crate::viewer::measure::{self, format_angle, format_length};
+use crate::viewer::probe::{self, ProbeSample};
+use crate::viewer::roi::{format_roi, Roi, RoiShape};
+use crate::viewer::spacing::Spacing;
+
+fn pair(values: Option<[f64; 2]>) -> Option<(f64, f64)> {
+    values.map(|[a, b]| (a, b))
+}
+
+/// The spacing measurements use, and the unit of modality values, for an instance.
+fn spacing_and_unit(session: &Session, source: u32) -> (Spacing, Option<String>) {
+    let library = session.library.borrow();
+    match library.instance(source) {
+        Some(meta) => (
+            Spacing::choose(pair(meta.pixel_spacing), pair(meta.imager_pixel_spacing)),
+            probe::modality_unit(&meta.modality, meta.rescale_type.as_deref()),
+        ),
+        None => (Spacing::choose(None, None), None),
+    }
+}
+
+/// Result lines of a measurement on the shown frame.
+pub fn measure(session: &Session, shown: &Shown, tool: Tool, points: &[(f64, f64)]) -> Vec<String> {
+    let (spacing, unit) = spacing_and_unit(session, shown.key.0);
+    let mut lines = match (tool, points) {
+        (Tool::Length, [a, b]) => vec![format_length(&measure::length(&spacing, *a, *b))],
+        (Tool::Angle, [a, vertex, c]) => {
+            measure::angle(&spacing, *a, *vertex, *c).map(format_angle).into_iter().collect()
+        }
+        (Tool::Rectangle | Tool::Ellipse, [a, b]) => {
+            let shape = if tool == Tool::Rectangle { RoiShape::Rectangle } else { RoiShape::Ellipse };
+            let roi = Roi { shape, corner: *a, opposite_corner: *b };
+            let area = roi.area(&spacing);
+            let statistics = session.cached(shown.key).zip(session.image(shown.key.0)).and_then(|(frame, image)| {
+                if !frame.photometric.is_monochrome() {
+                    return None;
+                }
+                let lut = image.info.modality_lut(shown.key.1);
+                let columns = frame.columns;
+                roi.statistics(frame.columns, frame.rows, |column, row| {
+                    let index = row as usize * columns as usize + column as usize;
+                    frame.pixels.get_f64(index).map(|stored| lut.apply(stored))
+                })
+            });
+            vec![format_roi(statistics.as_ref(), unit.as_deref(), &area)]
+        }
+        _ => Vec::new(),
+    };
+    if let Some(caveat) = spacing.caveat() {
+        lines.push(caveat.to_string());
+    }
+    lines
+}
+
+/// "(x, y) value" for the pixel under an image point, None outside the image.
+pub fn probe_text(session: &Session, shown: &Shown, point: (f64, f64)) -> Option<String> {
+    let frame = session.cached(shown.key)?;
+    let image = session.image(shown.key.0)?;
+    let (column, row) = probe::pixel_under(point, frame.columns, frame.rows)?;
+    let index = row as usize * frame.columns as usize + column as usize;
+    let sample = if frame.photometric == Photometric::Rgb || frame.samples_per_pixel == 3 {
+        ProbeSample::Colour {
+            red: frame.pixels.get_f64(index * 3)?,
+            green: frame.pixels.get_f64(index * 3 + 1)?,
+            blue: frame.pixels.get_f64(index * 3 + 2)?,
+        }
+    } else {
+        let stored = frame.pixels.get_f64(index)?;
+        ProbeSample::Grey { stored, modality: image.info.modality_lut(shown.key.1).apply(stored) }
+    };
+    let (_, unit) = spacing_and_unit(session, shown.key.0);
+    Some(probe::probe_text(column, row, &sample, unit.as_deref()))
+}
+
+/// SVG of one annotation in CSS pixels.
+fn shape_view(annotation: &Annotation, shown: &Shown) -> impl IntoView {
+    let to_css = |p: (f64, f64)| {
+        let (x, y) = shown.geometry.image_to_canvas(p);
+        (x / shown.scale, y / shown.scale)
+    };
+    let points: Vec<(f64, f64)> = annotation.points.iter().map(|p| to_css(*p)).collect();
+    let label_at = points.last().copied().unwrap_or((0.0, 0.0));
+    let shape = match (annotation.tool, points.as_slice()) {
+        (Tool::Length, [a, b]) => {
+            view! { <line x1=a.0 y1=a.1 x2=b.0 y2=b.1 /> }.into_any()
+        }
+        (Tool::Angle, pts) => {
+            let list = pts.iter().map(|(x, y)| format!("{x},{y}")).collect::<Vec<_>>().join(" ");
+            view! { <polyline points=list /> }.into_any()
+        }
+        (Tool::Rectangle, [a, b]) => view! {
+            <rect x=a.0.min(b.0) y=a.1.min(b.1) width=(a.0 - b.0).abs() height=(a.1 - b.1).abs() />
+        }
+        .into_any(),
+        (Tool::Ellipse, [a, b]) => view! {
+            <ellipse cx=(a.0 + b.0) / 2.0 cy=(a.1 + b.1) / 2.0 rx=(a.0 - b.0).abs() / 2.0 ry=(a.1 - b.1).abs() / 2.0 />
+        }
+        .into_any(),
+        _ => ().into_any(),
+    };
+    let lines = annotation.text.clone();
+    view! {
+        <g class="annotation">
+            {shape}
+            <text x=label_at.0 + 6.0 y=label_at.1 - 6.0>
+                {lines.into_iter().enumerate().map(|(i, line)| view! {
+                    <tspan x=label_at.0 + 6.0 dy=if i == 0 { 0.0 } else { 14.0 }>{line}</tspan>
+                }).collect_view()}
+            </text>
+        </g>
+    }
+}
+
+#[component]
+pub fn Annotations(pane: Pane, shown: RwSignal<Option<Shown>>) -> impl IntoView {
+    let items = move || {
+        let Some(current) = shown.get() else { return Vec::new() };
+        let frame = pane.frame.get();
+        let mut list: Vec<Annotation> =
+            pane.annotations.get().into_iter().filter(|a| a.frame == frame).collect();
+        if let Some(draft) = pane.draft.get().filter(|a| a.frame == frame) {
+            list.push(draft);
+        }
+        list.into_iter().map(|a| shape_view(&a, &current).into_any()).collect::<Vec<_>>()
+    };
+    let results = move || {
+        let frame = pane.frame.get();
+        pane.annotations
+            .get()
+            .into_iter()
+            .filter(|a| a.frame == frame)
+            .map(|a| format!("{}: {}", a.tool.label(), a.text.join("; ")))
+            .collect::<Vec<_>>()
+    };
+    view! {
+        <svg class="annotations" aria-hidden="true">{items}</svg>
+        <ul class="sr-only" aria-live="polite" aria-label="Measurements" data-testid="measurements">
+            {move || results().into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}
+        </ul>
+    }
+}

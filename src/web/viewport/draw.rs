@@ -1,0 +1,128 @@
+//! Putting a decoded frame on a viewport's canvas: WebGL2 (stored values uploaded once per
+//! frame; window, LUTs, palette and inversion in the shader) or, where WebGL2 is missing, the
+//! CPU renderer drawn through a 2-D context with the same transform. Records what was drawn in
+//! data attributes (the browser tests read them).
+
+use wasm_bindgen::{Clamped, JsCast, JsValue};
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
+
+use super::super::gpu::GpuRenderer;
+use super::super::session::FrameKey;
+use crate::api::RenderOptions;
+use crate::dicom::{DicomImage, Frame};
+use crate::pipeline::{gpu_plan, Voi};
+use crate::viewer::viewport::Viewport;
+
+/// Per-canvas drawing state.
+pub struct Renderer {
+    gpu: Option<GpuRenderer>,
+    /// WebGL2 was tried and is unavailable: use the 2-D path.
+    gpu_failed: bool,
+    uploaded: Option<FrameKey>,
+    /// CPU-rendered frame for the 2-D path, with what it was rendered for.
+    rendered: Option<(FrameKey, RenderOptions, HtmlCanvasElement)>,
+}
+
+/// What a draw showed.
+pub struct Drawn {
+    pub window: Option<(f64, f64)>,
+    pub renderer: &'static str,
+}
+
+fn js_text(value: &JsValue) -> String {
+    value.as_string().unwrap_or_else(|| format!("{value:?}"))
+}
+
+impl Renderer {
+    pub fn new() -> Renderer {
+        Renderer { gpu: None, gpu_failed: false, uploaded: None, rendered: None }
+    }
+
+    /// Forces the 2-D path (used when WebGL2 is disabled by the user or for comparison).
+    pub fn disable_gpu(&mut self) {
+        self.gpu = None;
+        self.gpu_failed = true;
+    }
+
+    pub fn draw(
+        &mut self,
+        canvas: &HtmlCanvasElement,
+        key: FrameKey,
+        image: &DicomImage,
+        frame: &Frame,
+        options: &RenderOptions,
+        viewport: &Viewport,
+    ) -> Result<Drawn, String> {
+        let window = match image.voi(key.1, frame, options) {
+            Voi::Window(w) if frame.photometric.is_monochrome() => Some((w.center, w.width)),
+            _ => None,
+        };
+        if self.gpu.is_none() && !self.gpu_failed {
+            match GpuRenderer::new(canvas) {
+                Ok(gpu) => self.gpu = Some(gpu),
+                Err(e) => {
+                    web_sys::console::warn_1(&format!("WebGL2 unavailable, drawing with Canvas2D: {e}").into());
+                    self.gpu_failed = true;
+                }
+            }
+        }
+        if let Some(gpu) = self.gpu.as_mut() {
+            let plan = gpu_plan::plan(image, key.1, frame, options);
+            if self.uploaded != Some(key) {
+                gpu.upload(frame, &plan).map_err(|e| format!("the image could not be sent to the GPU: {e}"))?;
+                self.uploaded = Some(key);
+            } else {
+                gpu.set_plan_uniforms(&plan).map_err(|e| format!("GPU: {e}"))?;
+            }
+            gpu.draw(viewport.matrix_for_gl()).map_err(|e| format!("GPU: {e}"))?;
+            return Ok(Drawn { window, renderer: "webgl2" });
+        }
+        self.draw_2d(canvas, key, image, frame, options, viewport)?;
+        Ok(Drawn { window, renderer: "canvas2d" })
+    }
+
+    fn draw_2d(
+        &mut self,
+        canvas: &HtmlCanvasElement,
+        key: FrameKey,
+        image: &DicomImage,
+        frame: &Frame,
+        options: &RenderOptions,
+        viewport: &Viewport,
+    ) -> Result<(), String> {
+        let fresh = matches!(&self.rendered, Some((k, o, _)) if *k == key && o == options);
+        if !fresh {
+            let rendered = image.render(key.1, frame, options);
+            let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
+            let source: HtmlCanvasElement =
+                document.create_element("canvas").map_err(|e| js_text(&e))?.unchecked_into();
+            source.set_width(rendered.columns);
+            source.set_height(rendered.rows);
+            let context = context_2d(&source)?;
+            let data =
+                ImageData::new_with_u8_clamped_array_and_sh(Clamped(&rendered.rgba), rendered.columns, rendered.rows)
+                    .map_err(|e| js_text(&e))?;
+            context.put_image_data(&data, 0.0, 0.0).map_err(|e| js_text(&e))?;
+            self.rendered = Some((key, *options, source));
+        }
+        let Some((_, _, source)) = &self.rendered else { return Ok(()) };
+        let context = context_2d(canvas)?;
+        context.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0).map_err(|e| js_text(&e))?;
+        context.set_fill_style_str("#000");
+        context.fill_rect(0.0, 0.0, f64::from(canvas.width()), f64::from(canvas.height()));
+        let [a, b, c, d, e, f] = viewport.canvas_2d_transform();
+        context.set_transform(a, b, c, d, e, f).map_err(|e| js_text(&e))?;
+        context.set_image_smoothing_enabled(false);
+        context.draw_image_with_html_canvas_element(source, 0.0, 0.0).map_err(|e| js_text(&e))?;
+        context.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0).map_err(|e| js_text(&e))
+    }
+}
+
+fn context_2d(canvas: &HtmlCanvasElement) -> Result<CanvasRenderingContext2d, String> {
+    canvas
+        .get_context("2d")
+        .map_err(|e| js_text(&e))?
+        .ok_or("this canvas has no 2-D context")?
+        .dyn_into()
+        .map_err(|_| "not a 2-D context".to_string())
+}

@@ -1,0 +1,294 @@
+//! Pointer, touch and wheel input of a viewport: the selected tool on the primary button or one
+//! finger, pan on the middle button, zoom on the right button, pinch with two fingers; the wheel
+//! scrolls slices (with Ctrl: zooms at the pointer).
+
+use std::rc::Rc;
+
+use leptos::ev;
+use leptos::prelude::*;
+use web_sys::{PointerEvent, WheelEvent};
+
+use super::annotate;
+use super::Shown;
+use crate::study::FrameRef;
+use crate::viewer::viewport::PinchStart;
+use crate::viewer::transform::ViewTransform;
+use super::super::context::AppContext;
+use super::super::pane::{Annotation, Pane, Tool};
+
+/// Canvas pixels of vertical drag per slice with the Scroll tool or a swipe.
+const PIXELS_PER_SLICE: f64 = 12.0;
+/// Wheel travel (CSS pixels) per slice.
+const WHEEL_NOTCH: f64 = 50.0;
+
+#[derive(Clone, Copy)]
+struct Drag {
+    tool: Tool,
+    pointer: i32,
+    start: (f64, f64),
+    transform: ViewTransform,
+    window: (f64, f64),
+    /// Modality value range of the frame (window drag sensitivity).
+    range: f64,
+    frame: u32,
+}
+
+pub fn wheel_event() -> ev::Custom<WheelEvent> {
+    let mut wheel = ev::Custom::new("wheel");
+    wheel.options_mut().set_passive(false);
+    wheel
+}
+
+pub struct Handlers {
+    pub down: Box<dyn FnMut(PointerEvent)>,
+    pub moved: Box<dyn FnMut(PointerEvent)>,
+    pub up: Box<dyn FnMut(PointerEvent)>,
+    pub cancel: Box<dyn FnMut(PointerEvent)>,
+    pub leave: Box<dyn FnMut(PointerEvent)>,
+    pub wheel: Box<dyn FnMut(WheelEvent)>,
+}
+
+fn canvas_point(ev: &PointerEvent, shown: &Shown) -> (f64, f64) {
+    (f64::from(ev.offset_x()) * shown.scale, f64::from(ev.offset_y()) * shown.scale)
+}
+
+fn next_id() -> u64 {
+    js_sys::Date::now() as u64 ^ (js_sys::Math::random() * 1e6) as u64
+}
+
+impl Handlers {
+    pub fn new(pane: Pane, shown: RwSignal<Option<Shown>>, frames: Memo<Vec<FrameRef>>, app: AppContext) -> Handlers {
+        let drag = StoredValue::new(None::<Drag>);
+        let touches = StoredValue::new(Vec::<(i32, (f64, f64))>::new());
+        let pinch = StoredValue::new(None::<PinchStart>);
+        let wheel_sum = StoredValue::new(0.0f64);
+        let session = app.session;
+
+        let frame_count = move || frames.with_untracked(Vec::len) as u32;
+        let go_to = move |target: i64| {
+            let count = frame_count();
+            if count > 0 {
+                pane.frame.set(target.clamp(0, i64::from(count) - 1) as u32);
+            }
+        };
+        let modality_range = move |shown: &Shown| -> ((f64, f64), f64) {
+            let session = session.get_value();
+            let window = shown.window.unwrap_or((0.0, 1.0));
+            let range = session
+                .cached(shown.key)
+                .zip(session.image(shown.key.0))
+                .and_then(|(frame, image)| {
+                    let (min, max) = frame.pixels.min_max()?;
+                    let lut = image.info.modality_lut(shown.key.1);
+                    Some((lut.apply(max) - lut.apply(min)).abs())
+                })
+                .unwrap_or(window.1);
+            (window, range.max(1.0))
+        };
+
+        let down = move |ev: PointerEvent| {
+            let Some(current) = shown.get_untracked() else { return };
+            let point = canvas_point(&ev, &current);
+            if ev.pointer_type() == "touch" {
+                touches.update_value(|t| t.push((ev.pointer_id(), point)));
+                if touches.with_value(Vec::len) == 2 {
+                    drag.set_value(None);
+                    pane.draft.set(None);
+                    let (a, b) = touches.with_value(|t| (t[0].1, t[1].1));
+                    pinch.set_value(Some(current.geometry.pinch_start(a, b)));
+                    return;
+                }
+            }
+            let tool = match ev.button() {
+                1 => Tool::Pan,
+                2 => Tool::Zoom,
+                _ => app.tool.get_untracked(),
+            };
+            if let Some(target) = ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok()) {
+                let _ = target.set_pointer_capture(ev.pointer_id());
+            }
+            let (window, range) = modality_range(&current);
+            drag.set_value(Some(Drag {
+                tool,
+                pointer: ev.pointer_id(),
+                start: point,
+                transform: pane.transform.get_untracked(),
+                window,
+                range,
+                frame: pane.frame.get_untracked(),
+            }));
+            if tool.points() > 0 {
+                let at = current.geometry.canvas_to_image(point);
+                pane.draft.update(|draft| match draft {
+                    // The angle's third point: the draft already has its first two.
+                    Some(a) if a.tool == Tool::Angle && a.points.len() == 2 => a.points.push(at),
+                    _ => {
+                        *draft = Some(Annotation {
+                            id: next_id(),
+                            tool,
+                            frame: pane.frame.get_untracked(),
+                            points: vec![at, at],
+                            text: Vec::new(),
+                        })
+                    }
+                });
+            }
+            ev.prevent_default();
+        };
+
+        let moved = move |ev: PointerEvent| {
+            let Some(current) = shown.get_untracked() else { return };
+            let point = canvas_point(&ev, &current);
+            if ev.pointer_type() == "touch" {
+                touches.update_value(|t| {
+                    if let Some(entry) = t.iter_mut().find(|(id, _)| *id == ev.pointer_id()) {
+                        entry.1 = point;
+                    }
+                });
+                if let (Some(start), 2) = (pinch.get_value(), touches.with_value(Vec::len)) {
+                    let (a, b) = touches.with_value(|t| (t[0].1, t[1].1));
+                    let mut geometry = current.geometry;
+                    geometry.pinch(&start, a, b);
+                    pane.transform.set(geometry.transform);
+                    return;
+                }
+            }
+            let image_point = current.geometry.canvas_to_image(point);
+            pane.probe.set(annotate::probe_text(&session.get_value(), &current, image_point));
+            let Some(d) = drag.get_value() else {
+                if let Some(draft) = pane.draft.get_untracked().filter(|a| a.tool == Tool::Angle && a.points.len() == 3) {
+                    let mut draft = draft;
+                    if let Some(last) = draft.points.last_mut() {
+                        *last = image_point;
+                    }
+                    pane.draft.set(Some(draft));
+                }
+                return;
+            };
+            if d.pointer != ev.pointer_id() {
+                return;
+            }
+            let (dx, dy) = (point.0 - d.start.0, point.1 - d.start.1);
+            let (canvas_width, canvas_height) = current.geometry.canvas_size();
+            match d.tool {
+                Tool::WindowLevel => {
+                    if current.window.is_some() {
+                        let per_pixel = d.range / canvas_width.max(canvas_height).max(1.0);
+                        let width = (d.window.1 + dx * per_pixel).max(1.0);
+                        let center = d.window.0 + dy * per_pixel;
+                        pane.window.set(Some((center, width)));
+                    }
+                }
+                Tool::Pan => {
+                    let mut transform = d.transform;
+                    transform.pan = (d.transform.pan.0 + dx, d.transform.pan.1 + dy);
+                    pane.transform.set(transform);
+                }
+                Tool::Zoom => {
+                    let mut geometry = current.geometry;
+                    geometry.transform = d.transform;
+                    geometry.zoom_at(d.start, (-dy / 200.0).exp());
+                    pane.transform.set(geometry.transform);
+                }
+                Tool::Scroll => {
+                    let steps = (dy / PIXELS_PER_SLICE).trunc() as i64;
+                    go_to(i64::from(d.frame) + steps);
+                }
+                Tool::Probe => {}
+                Tool::Length | Tool::Angle | Tool::Rectangle | Tool::Ellipse => {
+                    pane.draft.update(|draft| {
+                        if let Some(last) = draft.as_mut().and_then(|a| a.points.last_mut()) {
+                            *last = image_point;
+                        }
+                    });
+                }
+            }
+        };
+
+        let finish = move |ev: PointerEvent, keep: bool| {
+            touches.update_value(|t| t.retain(|(id, _)| *id != ev.pointer_id()));
+            if touches.with_value(Vec::len) < 2 {
+                pinch.set_value(None);
+            }
+            let Some(d) = drag.get_value() else { return };
+            if d.pointer != ev.pointer_id() {
+                return;
+            }
+            drag.set_value(None);
+            if d.tool.points() == 0 {
+                return;
+            }
+            let Some(mut draft) = pane.draft.get_untracked() else { return };
+            if !keep {
+                pane.draft.set(None);
+                return;
+            }
+            // A click without movement does not make a zero-length measurement.
+            let moved = draft.points.windows(2).last().is_some_and(|w| (w[0].0 - w[1].0).hypot(w[0].1 - w[1].1) > 0.5);
+            if draft.tool == Tool::Angle && draft.points.len() == 2 {
+                if moved {
+                    pane.draft.set(Some({
+                        draft.points.push(draft.points[1]);
+                        draft
+                    }));
+                } else {
+                    pane.draft.set(None);
+                }
+                return;
+            }
+            if !moved && draft.points.len() == 2 {
+                pane.draft.set(None);
+                return;
+            }
+            if let Some(current) = shown.get_untracked() {
+                draft.text = annotate::measure(&session.get_value(), &current, draft.tool, &draft.points);
+            }
+            pane.draft.set(None);
+            pane.annotations.update(|list| list.push(draft));
+        };
+        let finish = Rc::new(finish);
+        let up = {
+            let finish = finish.clone();
+            move |ev: PointerEvent| finish(ev, true)
+        };
+        let cancel = {
+            let finish = finish.clone();
+            move |ev: PointerEvent| finish(ev, false)
+        };
+        let leave = move |_: PointerEvent| pane.probe.set(None);
+
+        let wheel = move |ev: WheelEvent| {
+            let Some(current) = shown.get_untracked() else { return };
+            ev.prevent_default();
+            let pixels = match ev.delta_mode() {
+                WheelEvent::DOM_DELTA_LINE => 40.0,
+                WheelEvent::DOM_DELTA_PAGE => 800.0,
+                _ => 1.0,
+            } * ev.delta_y();
+            if ev.ctrl_key() || ev.meta_key() {
+                let point = (f64::from(ev.offset_x()) * current.scale, f64::from(ev.offset_y()) * current.scale);
+                let mut geometry = current.geometry;
+                geometry.zoom_at(point, (-pixels / 300.0).exp());
+                pane.transform.set(geometry.transform);
+                return;
+            }
+            // One slice per wheel notch; trackpads' small deltas add up to a notch first.
+            let sum = wheel_sum.get_value() + pixels;
+            if sum.abs() < WHEEL_NOTCH {
+                wheel_sum.set_value(sum);
+                return;
+            }
+            wheel_sum.set_value(0.0);
+            go_to(i64::from(pane.frame.get_untracked()) + if sum > 0.0 { 1 } else { -1 });
+        };
+
+        Handlers {
+            down: Box::new(down),
+            moved: Box::new(moved),
+            up: Box::new(up),
+            cancel: Box::new(cancel),
+            leave: Box::new(leave),
+            wheel: Box::new(wheel),
+        }
+    }
+}

@@ -1,0 +1,256 @@
+//! One viewport: a canvas showing the current frame of a display set, with pointer, wheel and
+//! touch interaction, corner overlays, measurements and a load progress bar.
+//! Test hooks: the canvas has data-testid="viewport", data-ready="true" once the current image is
+//! fully drawn, data-frame (index in the display set), data-window-center/-width, data-renderer,
+//! and data-image-to-canvas (a,b,c,d,e,f: image pixel → canvas pixel).
+
+mod annotate;
+mod draw;
+mod input;
+mod overlay;
+mod prefetch;
+
+use leptos::html;
+use leptos::prelude::*;
+
+use super::context::use_app;
+use super::session::FrameKey;
+use crate::api::RenderOptions;
+use crate::study::FrameRef;
+use crate::viewer::viewport::Viewport as Geometry;
+
+pub use draw::Renderer;
+
+/// Everything about the frame on screen that overlays and tools need.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Shown {
+    pub key: FrameKey,
+    pub geometry: Geometry,
+    pub window: Option<(f64, f64)>,
+    /// Canvas backing pixels per CSS pixel.
+    pub scale: f64,
+    pub rows: u32,
+    pub columns: u32,
+}
+
+/// Pixel aspect (row spacing / column spacing) of an instance.
+fn pixel_aspect(session: &super::session::Session, source: u32) -> f64 {
+    let library = session.library.borrow();
+    library
+        .instance(source)
+        .and_then(|meta| meta.pixel_spacing.or(meta.imager_pixel_spacing))
+        .map(|[row, column]| if row > 0.0 && column > 0.0 { row / column } else { 1.0 })
+        .unwrap_or(1.0)
+}
+
+#[component]
+pub fn ViewportPane(index: usize) -> impl IntoView {
+    let app = use_app();
+    let pane = app.panes[index];
+    let canvas = NodeRef::<html::Canvas>::new();
+    let renderer = StoredValue::new_local(Renderer::new());
+    let shown = RwSignal::new(None::<Shown>);
+    let loaded = RwSignal::new(0u64);
+    let frame_error = RwSignal::new(None::<String>);
+    let progress = RwSignal::new(None::<(u32, u32)>);
+    // (frames in memory, frames wanted) of the last background load; kept after it ends.
+    let loaded_count = RwSignal::new((0u32, 0u32));
+
+    let frames = Memo::new(move |_| {
+        app.session.get_value().signals.library_revision.track();
+        pane.display_set
+            .get()
+            .and_then(|key| app.session.with_value(|s| s.library.borrow().display_set(&key)))
+            .map(|set| set.frames)
+            .unwrap_or_default()
+    });
+
+    let draw_now = move || {
+        let Some(element) = canvas.get_untracked() else { return };
+        let session = app.session.get_value();
+        let index = pane.frame.get_untracked();
+        let list = frames.get_untracked();
+        let Some(FrameRef { source, frame: file_frame, .. }) = list.get(index as usize).cloned() else {
+            let _ = element.set_attribute("data-ready", "false");
+            shown.set(None);
+            return;
+        };
+        let key = (source, file_frame);
+        // The backing store follows the element's size (device pixels).
+        let ratio = web_sys::window().map(|w| w.device_pixel_ratio()).unwrap_or(1.0).max(1.0);
+        let (width, height) = (
+            (f64::from(element.client_width()) * ratio).round().max(1.0) as u32,
+            (f64::from(element.client_height()) * ratio).round().max(1.0) as u32,
+        );
+        if element.width() != width || element.height() != height {
+            element.set_width(width);
+            element.set_height(height);
+        }
+        let (Some(image), Some(frame)) = (session.image(source), session.cached(key)) else {
+            let _ = element.set_attribute("data-ready", "false");
+            let _ = element.set_attribute("data-frame", &index.to_string());
+            let image_error = session
+                .instances
+                .borrow()
+                .get(source as usize)
+                .and_then(|i| i.image_error.as_ref().map(|e| format!("{}: {e}", i.name)));
+            if let Some(message) = image_error {
+                frame_error.set(Some(message));
+                return;
+            }
+            frame_error.set(None);
+            let session = session.clone();
+            leptos::task::spawn_local(async move {
+                match session.frame(key).await {
+                    Ok(_) => loaded.update(|n| *n += 1),
+                    Err(e) => {
+                        let name = session.instances.borrow().get(source as usize).map(|i| i.name.clone());
+                        frame_error.set(Some(format!(
+                            "{}: slice {} could not be shown: {e}",
+                            name.unwrap_or_default(),
+                            index + 1
+                        )))
+                    }
+                }
+            });
+            return;
+        };
+        session.pin(vec![key]);
+        let mut geometry = Geometry::new(frame.columns, frame.rows, pixel_aspect(&session, source), f64::from(width), f64::from(height));
+        geometry.transform = pane.transform.get_untracked();
+        let options = RenderOptions {
+            window: pane.window.get_untracked(),
+            voi_index: Some(pane.voi_index.get_untracked()),
+            invert: pane.invert.get_untracked(),
+        };
+        let result = renderer.try_update_value(|r| r.draw(&element, key, &image, &frame, &options, &geometry));
+        match result {
+            Some(Ok(drawn)) => {
+                frame_error.set(None);
+                let [a, b, c, d, e, f] = geometry.canvas_2d_transform();
+                let _ = element.set_attribute("data-image-to-canvas", &format!("{a},{b},{c},{d},{e},{f}"));
+                let _ = element.set_attribute("data-renderer", drawn.renderer);
+                let _ = element.set_attribute("data-frame", &index.to_string());
+                if let Some(name) = session.instances.borrow().get(source as usize).map(|i| i.name.clone()) {
+                    let _ = element.set_attribute("data-file-name", &name);
+                }
+                let _ = element.set_attribute("data-file-frame", &file_frame.to_string());
+                match drawn.window {
+                    Some((center, width)) => {
+                        let _ = element.set_attribute("data-window-center", &center.to_string());
+                        let _ = element.set_attribute("data-window-width", &width.to_string());
+                    }
+                    None => {
+                        let _ = element.remove_attribute("data-window-center");
+                        let _ = element.remove_attribute("data-window-width");
+                    }
+                }
+                let _ = element.set_attribute("data-ready", "true");
+                shown.set(Some(Shown {
+                    key,
+                    geometry,
+                    window: drawn.window,
+                    scale: ratio,
+                    rows: frame.rows,
+                    columns: frame.columns,
+                }));
+                pane.drawn.update(|n| *n += 1);
+            }
+            Some(Err(e)) => frame_error.set(Some(e)),
+            None => {}
+        }
+    };
+
+    Effect::new(move |_| {
+        pane.frame.track();
+        pane.transform.track();
+        pane.window.track();
+        pane.voi_index.track();
+        pane.invert.track();
+        frames.track();
+        loaded.track();
+        app.resized.track();
+        app.layout.track();
+        if canvas.get().is_some() {
+            draw_now();
+        }
+    });
+
+    prefetch::run(pane, frames, progress, loaded_count, app);
+
+    let events = input::Handlers::new(pane, shown, frames, app);
+    let is_active = move || app.active.get() == index;
+    let label = move || {
+        let count = frames.with(Vec::len);
+        if count == 0 {
+            format!("Viewport {}: empty. Choose a series in the series panel.", index + 1)
+        } else {
+            format!(
+                "Viewport {}: image {} of {}. Arrow keys or the wheel change the slice; drag uses the selected tool.",
+                index + 1,
+                pane.frame.get() + 1,
+                count
+            )
+        }
+    };
+    let slider_max = move || frames.with(Vec::len).saturating_sub(1);
+    let image = view! {
+        <canvas
+            node_ref=canvas
+            data-testid="viewport"
+            data-ready="false"
+            data-frame="0"
+            data-pane=index.to_string()
+            tabindex="0"
+            role="img"
+            aria-label=label
+            on:pointerdown=events.down
+            on:pointermove=events.moved
+            on:pointerup=events.up
+            on:pointercancel=events.cancel
+            on:pointerleave=events.leave
+            on:focus=move |_| app.active.set(index)
+            on:contextmenu=|ev: web_sys::MouseEvent| ev.prevent_default()
+        ></canvas>
+    }
+    .into_inner()
+    .on(input::wheel_event(), events.wheel);
+
+    view! {
+        <div
+            class="pane"
+            data-loaded=move || loaded_count.get().0.to_string()
+            data-total=move || loaded_count.get().1.to_string()
+            class:active=is_active
+            on:pointerdown=move |_| app.active.set(index)
+        >
+            {image}
+            <annotate::Annotations pane=pane shown=shown />
+            <overlay::Corners pane=pane shown=shown frames=frames />
+            {move || progress.get().map(|(done, total)| view! {
+                <div class="pane-progress" role="progressbar" aria-label="Slices loaded"
+                    aria-valuemin="0" aria-valuemax=total aria-valuenow=done>
+                    <div class="bar" style=format!("width: {}%", done * 100 / total.max(1)) />
+                </div>
+            })}
+            {move || frame_error.get().map(|message| view! {
+                <p class="pane-error" data-testid="error" role="alert">{message}</p>
+            })}
+            <Show when=move || { frames.with(Vec::len) > 1 }>
+                <input
+                    class="slice-slider"
+                    type="range"
+                    min="0"
+                    max=slider_max
+                    prop:value=move || pane.frame.get().to_string()
+                    aria-label=format!("Slice of viewport {}", index + 1)
+                    on:input=move |ev| {
+                        if let Ok(value) = event_target_value(&ev).parse::<u32>() {
+                            pane.frame.set(value);
+                        }
+                    }
+                />
+            </Show>
+        </div>
+    }
+}

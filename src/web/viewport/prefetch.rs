@@ -1,0 +1,129 @@
+//! Fills a display set in the background once it is shown: the slice on screen first, then its
+//! neighbours outwards, with a bounded number of decodes in flight (two per worker), stopping
+//! when the user shows something else and when the memory budget would be exceeded.
+
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::rc::Rc;
+
+use leptos::prelude::*;
+
+use super::super::context::AppContext;
+use super::super::pane::Pane;
+use super::super::session::FrameKey;
+use crate::study::FrameRef;
+
+/// Share of the memory budget one display set may fill ahead of the user.
+const BUDGET_SHARE: f64 = 0.8;
+
+/// Indices ordered by distance from `start` (start, start+1, start-1, …).
+fn outward(start: usize, count: usize) -> Vec<usize> {
+    let mut order = Vec::with_capacity(count);
+    if count == 0 {
+        return order;
+    }
+    let start = start.min(count - 1);
+    order.push(start);
+    for distance in 1..count {
+        if start + distance < count {
+            order.push(start + distance);
+        }
+        if distance <= start {
+            order.push(start - distance);
+        }
+    }
+    order
+}
+
+/// `progress` drives the bar (None when idle); `loaded` keeps the last (done, total) for tests.
+pub fn run(
+    pane: Pane,
+    frames: Memo<Vec<FrameRef>>,
+    progress: RwSignal<Option<(u32, u32)>>,
+    loaded: RwSignal<(u32, u32)>,
+    app: AppContext,
+) {
+    let generation = StoredValue::new(0u64);
+    Effect::new(move |_| {
+        let list = frames.get();
+        let run_id = generation.get_value() + 1;
+        generation.set_value(run_id);
+        if list.is_empty() {
+            progress.set(None);
+            loaded.set((0, 0));
+            return;
+        }
+        let session = app.session.get_value();
+        let start = pane.frame.get_untracked() as usize;
+        leptos::task::spawn_local(async move {
+            let order = outward(start, list.len());
+            let Some(first) = order.first().and_then(|i| list.get(*i)) else { return };
+            let first_key: FrameKey = (first.source, first.frame);
+            // The first frame tells the size of the others (same rows/columns in a display set).
+            let limit = match session.frame(first_key).await {
+                Ok(frame) => {
+                    let bytes = (frame.pixels.len() as f64 * bytes_per_sample(&frame.pixels)).max(1.0);
+                    let budget = session.signals.memory.get_untracked().1 as f64;
+                    ((budget * BUDGET_SHARE / bytes).floor() as usize).max(1)
+                }
+                Err(_) => list.len(),
+            };
+            let wanted: Vec<FrameKey> =
+                order.iter().take(limit).filter_map(|i| list.get(*i)).map(|f| (f.source, f.frame)).collect();
+            let total = wanted.len() as u32;
+            let done = Rc::new(Cell::new(0u32));
+            let queue = Rc::new(RefCell::new(wanted.into_iter().collect::<VecDeque<_>>()));
+            let current = move || generation.try_get_value() == Some(run_id);
+            progress.set(Some((0, total)));
+            loaded.set((0, total));
+            let lanes = (session.workers().max(1) * 2).min(total as usize).max(1);
+            let finished_lanes = Rc::new(Cell::new(0usize));
+            for _ in 0..lanes {
+                let (session, queue, done, finished_lanes) =
+                    (session.clone(), queue.clone(), done.clone(), finished_lanes.clone());
+                leptos::task::spawn_local(async move {
+                    loop {
+                        if !current() {
+                            return;
+                        }
+                        let Some(key) = queue.borrow_mut().pop_front() else { break };
+                        // A frame that fails is reported by the viewport when shown.
+                        let _ = session.frame(key).await;
+                        done.set(done.get() + 1);
+                        if current() {
+                            progress.set(Some((done.get(), total)));
+                            loaded.set((done.get(), total));
+                        }
+                    }
+                    finished_lanes.set(finished_lanes.get() + 1);
+                    if finished_lanes.get() == lanes && current() {
+                        progress.set(None);
+                    }
+                });
+            }
+        });
+    });
+}
+
+fn bytes_per_sample(pixels: &crate::pipeline::PixelValues) -> f64 {
+    use crate::pipeline::PixelValues;
+    match pixels {
+        PixelValues::U8(_) => 1.0,
+        PixelValues::U16(_) | PixelValues::I16(_) => 2.0,
+        PixelValues::U32(_) | PixelValues::I32(_) | PixelValues::F32(_) => 4.0,
+        PixelValues::F64(_) => 8.0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::outward;
+
+    #[test]
+    fn outward_visits_each_index_once_nearest_first() {
+        assert_eq!(outward(2, 5), vec![2, 3, 1, 4, 0]);
+        assert_eq!(outward(0, 3), vec![0, 1, 2]);
+        assert_eq!(outward(9, 3), vec![2, 1, 0]);
+        assert!(outward(0, 0).is_empty());
+    }
+}

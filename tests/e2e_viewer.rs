@@ -1,0 +1,549 @@
+//! End to end: drives the Trunk-built viewer in Chromium through ChromeDriver.
+//! - sample studies on the start screen load in one click;
+//! - the 128-slice MR series opened as files and as a ZIP made here: one display set of 128
+//!   slices, time to first image and to all slices, longest main-thread task (Long Tasks API),
+//!   requestAnimationFrame deltas while scrolling through every slice;
+//! - WG04 images (grey, colour, JPEG 2000, multi-frame): canvas pixels equal `render_frame` (±1)
+//!   through the viewport's zoom/pan transform, also after a window/level drag;
+//! - a length measured on a synthetic image with known Pixel Spacing;
+//! - a non-DICOM file is skipped and counted, a damaged one gives one message;
+//! - layouts, the series list, the tag browser.
+//!
+//! Needs APP_URL, WEBDRIVER_URL and CORPUS_URL (scripts/browser-tests.sh sets them up).
+//! Prints the measured timings (they are reported, not asserted: speed is measured, not tested).
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use dicom_core::{DataElement, PrimitiveValue, Tag, VR};
+use dicom_object::meta::FileMetaTableBuilder;
+use dicom_object::InMemDicomObject;
+use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{json, Value};
+
+type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error + Send + Sync>>;
+
+const VIEWPORT: &str = r#"[data-testid="viewport"][data-pane="0"]"#;
+
+fn env(name: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| {
+        panic!("{name} is not set: run `bash scripts/browser-tests.sh`, which builds and serves the page and starts chromedriver")
+    })
+}
+
+fn corpus() -> PathBuf {
+    let dir = std::env::var("DICOM_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/dicom"));
+    dir.canonicalize().unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("e2e-viewer-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+    dir
+}
+
+/// Polls a JS expression until it is truthy.
+async fn wait_for(client: &Client, what: &str, expression: &str) -> Result<Value> {
+    let start = Instant::now();
+    loop {
+        let value = client.execute(&format!("return {expression};"), vec![]).await?;
+        if !matches!(value, Value::Null | Value::Bool(false)) {
+            return Ok(value);
+        }
+        if start.elapsed() > Duration::from_secs(90) {
+            let text = client.execute("return document.body.innerText;", vec![]).await.unwrap_or_default();
+            return Err(format!("timed out waiting for {what} ({expression}); page: {text}").into());
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Loads the page afresh, with a Long Tasks observer and a recorder of when viewport 0 first
+/// became ready and when its series was fully loaded.
+async fn fresh_page(client: &Client) -> Result {
+    client.goto(&env("APP_URL")).await?;
+    wait_for(client, "window.wasmBindings", "!!(window.wasmBindings && window.wasmBindings.render_frame)").await?;
+    client
+        .execute(
+            r#"
+            window.__longTasks = [];
+            new PerformanceObserver(list => { for (const e of list.getEntries()) window.__longTasks.push(e.duration); })
+                .observe({ type: 'longtask', buffered: true });
+            window.__marks = {};
+            new MutationObserver(() => {
+                const canvas = document.querySelector('[data-testid="viewport"][data-pane="0"]');
+                if (!canvas) return;
+                const now = performance.now();
+                if (canvas.dataset.ready === 'true' && window.__marks.first === undefined) window.__marks.first = now;
+                const pane = canvas.parentElement;
+                if (pane.dataset.total !== '0' && pane.dataset.loaded === pane.dataset.total && window.__marks.all === undefined)
+                    window.__marks.all = now;
+            }).observe(document.body, { subtree: true, attributes: true, childList: true });
+            "#,
+            vec![],
+        )
+        .await?;
+    Ok(())
+}
+
+async fn open_files(client: &Client, paths: &[PathBuf]) -> Result<f64> {
+    let start = client.execute("window.__marks = {}; return performance.now();", vec![]).await?;
+    let input = client.find(Locator::Css(r#"[data-testid="open-files"]"#)).await?;
+    let list: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    input.send_keys(&list.join("\n")).await?;
+    Ok(start.as_f64().unwrap_or(0.0))
+}
+
+/// Compares every canvas pixel inside the image with `render_frame` of the image pixel under
+/// the canvas pixel's centre (through data-image-to-canvas); at texel boundaries (within 1% of
+/// a pixel) either neighbour is accepted. `explicit`: use the canvas's window, else the default.
+async fn compare_with_render_frame(client: &Client, url: &str, explicit: bool) -> Result<Value> {
+    let script = r#"
+        const [selector, url, explicit] = arguments;
+        return (async () => {
+            const canvas = document.querySelector(selector);
+            const frame = Number(canvas.dataset.fileFrame);
+            const [a, b, c, d, e, f] = canvas.dataset.imageToCanvas.split(',').map(Number);
+            const copy = document.createElement('canvas');
+            copy.width = canvas.width; copy.height = canvas.height;
+            const context = copy.getContext('2d');
+            context.drawImage(canvas, 0, 0);
+            const shown = context.getImageData(0, 0, copy.width, copy.height).data;
+            const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
+            const center = canvas.dataset.windowCenter, width = canvas.dataset.windowWidth;
+            const r = explicit ? window.wasmBindings.render_frame(bytes, frame, Number(center), Number(width))
+                               : window.wasmBindings.render_frame(bytes, frame);
+            // canvas → image: inverse of [a c e; b d f].
+            const det = a * d - b * c;
+            const inverse = (x, y) => [(d * (x - e) - c * (y - f)) / det, (-b * (x - e) + a * (y - f)) / det];
+            let compared = 0, differing = 0, maxDiff = 0, example = null;
+            for (let y = 0; y < copy.height; y++) {
+                for (let x = 0; x < copy.width; x++) {
+                    const [u, v] = inverse(x + 0.5, y + 0.5);
+                    if (u < 0 || v < 0 || u >= r.columns || v >= r.rows) continue;
+                    const candidates = [];
+                    const us = [Math.floor(u)], vs = [Math.floor(v)];
+                    if (u - Math.floor(u) < 0.01) us.push(Math.floor(u) - 1);
+                    if (Math.ceil(u) - u < 0.01) us.push(Math.ceil(u));
+                    if (v - Math.floor(v) < 0.01) vs.push(Math.floor(v) - 1);
+                    if (Math.ceil(v) - v < 0.01) vs.push(Math.ceil(v));
+                    let best = 1e9;
+                    for (const cu of us) for (const cv of vs) {
+                        if (cu < 0 || cv < 0 || cu >= r.columns || cv >= r.rows) continue;
+                        const i = (cv * r.columns + cu) * 4, j = (y * copy.width + x) * 4;
+                        const diff = Math.max(Math.abs(shown[j] - r.rgba[i]), Math.abs(shown[j + 1] - r.rgba[i + 1]),
+                                              Math.abs(shown[j + 2] - r.rgba[i + 2]));
+                        best = Math.min(best, diff);
+                    }
+                    compared++;
+                    maxDiff = Math.max(maxDiff, best);
+                    if (best > 1) { differing++; if (!example) example = [x, y, u, v]; }
+                }
+            }
+            return { frame, compared, differing, maxDiff, example, renderer: canvas.dataset.renderer,
+                     canvas: [copy.width, copy.height], image: [r.columns, r.rows], center: center ?? null, width: width ?? null };
+        })();
+    "#;
+    let result = client.execute(script, vec![json!(VIEWPORT), json!(url), json!(explicit)]).await?;
+    let compared = result["compared"].as_u64().unwrap_or(0);
+    if result["differing"] != json!(0) || compared == 0 {
+        return Err(format!("{url}: the viewport differs from render_frame: {result}").into());
+    }
+    Ok(result)
+}
+
+fn corpus_url(path: &str) -> String {
+    format!("{}/{path}", env("CORPUS_URL").trim_end_matches('/'))
+}
+
+async fn attribute(client: &Client, name: &str) -> Result<String> {
+    Ok(client.find(Locator::Css(VIEWPORT)).await?.attr(name).await?.unwrap_or_default())
+}
+
+async fn ready_on_frame(client: &Client, frame: u32) -> Result {
+    let expression = format!(
+        "(() => {{ const c = document.querySelector('{VIEWPORT}'); return c && c.dataset.ready === 'true' && c.dataset.frame === '{frame}'; }})()"
+    );
+    wait_for(client, &format!("viewport 0 ready on slice {frame}"), &expression).await.map(|_| ())
+}
+
+/// Canvas-relative CSS offset of an image point (from the element's centre, as WebDriver wants).
+async fn offset_of_image_point(client: &Client, point: (f64, f64)) -> Result<(f64, f64)> {
+    let value = client
+        .execute(
+            r#"const [selector, u, v] = arguments;
+               const canvas = document.querySelector(selector);
+               const [a, b, c, d, e, f] = canvas.dataset.imageToCanvas.split(',').map(Number);
+               const scale = canvas.width / canvas.clientWidth;
+               const x = (a * u + c * v + e) / scale, y = (b * u + d * v + f) / scale;
+               return [x - canvas.clientWidth / 2, y - canvas.clientHeight / 2];"#,
+            vec![json!(VIEWPORT), json!(point.0), json!(point.1)],
+        )
+        .await?;
+    Ok((value[0].as_f64().unwrap_or(0.0), value[1].as_f64().unwrap_or(0.0)))
+}
+
+async fn drag(client: &Client, from: (f64, f64), to: (f64, f64)) -> Result {
+    let canvas = client.find(Locator::Css(VIEWPORT)).await?;
+    let actions = MouseActions::new("mouse".into())
+        .then(PointerAction::MoveToElement { element: canvas.clone(), duration: None, x: from.0, y: from.1 })
+        .then(PointerAction::Down { button: MOUSE_BUTTON_LEFT })
+        .then(PointerAction::MoveToElement {
+            element: canvas.clone(),
+            duration: Some(Duration::from_millis(150)),
+            x: to.0,
+            y: to.1,
+        })
+        .then(PointerAction::Up { button: MOUSE_BUTTON_LEFT });
+    client.perform_actions(actions).await?;
+    client.release_actions().await?;
+    Ok(())
+}
+
+async fn press(client: &Client, key: &str) -> Result {
+    client
+        .execute(
+            "document.activeElement && document.activeElement.blur(); \
+             window.dispatchEvent(new KeyboardEvent('keydown', { key: arguments[0], bubbles: true }));",
+            vec![json!(key)],
+        )
+        .await?;
+    Ok(())
+}
+
+async fn longest_task(client: &Client) -> Result<f64> {
+    let value = client.execute("return Math.max(0, ...window.__longTasks);", vec![]).await?;
+    Ok(value.as_f64().unwrap_or(0.0))
+}
+
+async fn samples_load_in_one_click(client: &Client) -> Result {
+    fresh_page(client).await?;
+    wait_for(client, "the sample list", r#"document.querySelectorAll('[data-testid="sample"]').length >= 2"#).await?;
+    client.find(Locator::Css(r#"[data-testid="sample"]"#)).await?.click().await?;
+    ready_on_frame(client, 0).await?;
+    let name = attribute(client, "data-file-name").await?;
+    let list = client.find(Locator::Css(r#"[data-testid="series-list"]"#)).await?.text().await?;
+    if !list.contains("CT") {
+        return Err(format!("the CT phantom should be listed: {list:?}").into());
+    }
+    let files = client.execute("return fetch('samples/index.json').then(r => r.json());", vec![]).await?;
+    let path = files[0]["files"]
+        .as_array()
+        .and_then(|f| f.iter().filter_map(Value::as_str).find(|p| p.ends_with(&name)))
+        .ok_or_else(|| format!("{name} is not in samples/index.json: {files}"))?
+        .to_string();
+    let url = format!("{}samples/{path}", env("APP_URL"));
+    let result = compare_with_render_frame(client, &url, false).await?;
+    println!("sample CT phantom: {result}");
+    Ok(())
+}
+
+/// Opens the MR series (files or a ZIP), reports timings, scrolls through it and compares pixels.
+async fn mr_series(client: &Client, paths: &[PathBuf], label: &str) -> Result {
+    fresh_page(client).await?;
+    let start = open_files(client, paths).await?;
+    ready_on_frame(client, 0).await?;
+    wait_for(client, "all 128 slices loaded", "window.__marks.all !== undefined").await?;
+    let marks = client.execute("return window.__marks;", vec![]).await?;
+    let first = marks["first"].as_f64().unwrap_or(f64::NAN) - start;
+    let all = marks["all"].as_f64().unwrap_or(f64::NAN) - start;
+    let pane_total = client
+        .execute("return document.querySelector(arguments[0]).parentElement.dataset.total;", vec![json!(VIEWPORT)])
+        .await?;
+    if pane_total != json!("128") {
+        return Err(format!("{label}: the display set should have 128 slices, has {pane_total}").into());
+    }
+    let sets = client.execute(r#"return document.querySelectorAll('[data-testid="series-list"] [data-display-set]').length;"#, vec![]).await?;
+    if sets != json!(1) {
+        return Err(format!("{label}: expected one display set, the series list has {sets}").into());
+    }
+    let longest_load = longest_task(client).await?;
+    // Scroll through every slice, one per animation frame, timing the frames.
+    let deltas = client
+        .execute(
+            r#"return new Promise(resolve => {
+                const canvas = document.querySelector(arguments[0]);
+                canvas.focus();
+                const deltas = []; let last = performance.now(); let steps = 0;
+                const tick = now => {
+                    deltas.push(now - last); last = now;
+                    if (steps++ >= 127) { resolve(deltas); return; }
+                    window.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowDown', bubbles: true }));
+                    requestAnimationFrame(tick);
+                };
+                requestAnimationFrame(tick);
+            });"#,
+            vec![json!(VIEWPORT)],
+        )
+        .await?;
+    ready_on_frame(client, 127).await?;
+    let mut deltas: Vec<f64> = deltas.as_array().map(|a| a.iter().filter_map(Value::as_f64).collect()).unwrap_or_default();
+    deltas.sort_by(f64::total_cmp);
+    let p95 = deltas.get(deltas.len() * 95 / 100).copied().unwrap_or(f64::NAN);
+    let longest_scroll = longest_task(client).await?;
+    println!(
+        "{label}: first image {first:.0} ms, all 128 slices {all:.0} ms, longest main-thread task {longest_load:.0} ms \
+         (incl. scrolling {longest_scroll:.0} ms), scroll rAF delta p95 {p95:.1} ms (max {:.1})",
+        deltas.last().copied().unwrap_or(f64::NAN)
+    );
+    let name = attribute(client, "data-file-name").await?;
+    compare_with_render_frame(client, &corpus_url(&format!("mr-series-128/{name}")), false).await?;
+    Ok(())
+}
+
+fn zip_of(dir: &Path, out: &Path) -> Result {
+    let status = std::process::Command::new("zip").arg("-q").arg("-r").arg(out).arg(".").current_dir(dir).status()?;
+    if !status.success() {
+        return Err(format!("zip failed: {status}").into());
+    }
+    Ok(())
+}
+
+fn element(group: u16, number: u16, vr: VR, value: PrimitiveValue) -> DataElement<InMemDicomObject> {
+    DataElement::new(Tag(group, number), vr, value)
+}
+
+/// A 200×160 CT-like image with Pixel Spacing 0.5 mm (rows) × 0.25 mm (columns): a known geometry
+/// for the length test (non-square pixels on purpose).
+fn synthetic_spacing_image(dir: &Path) -> Result<PathBuf> {
+    let (rows, columns) = (160u16, 200u16);
+    let mut object = InMemDicomObject::new_empty();
+    let sop = "2.25.1234567890123456789012345678901";
+    object.put(element(0x0008, 0x0016, VR::UI, "1.2.840.10008.5.1.4.1.1.2".into()));
+    object.put(element(0x0008, 0x0018, VR::UI, sop.into()));
+    object.put(element(0x0008, 0x0060, VR::CS, "CT".into()));
+    object.put(element(0x0010, 0x0010, VR::PN, "Synthetic^Ruler".into()));
+    object.put(element(0x0020, 0x000D, VR::UI, "2.25.1234567890123456789012345678902".into()));
+    object.put(element(0x0020, 0x000E, VR::UI, "2.25.1234567890123456789012345678903".into()));
+    object.put(element(0x0028, 0x0002, VR::US, 1u16.into()));
+    object.put(element(0x0028, 0x0004, VR::CS, "MONOCHROME2".into()));
+    object.put(element(0x0028, 0x0010, VR::US, rows.into()));
+    object.put(element(0x0028, 0x0011, VR::US, columns.into()));
+    object.put(element(0x0028, 0x0030, VR::DS, "0.5\\0.25".into()));
+    object.put(element(0x0028, 0x0100, VR::US, 16u16.into()));
+    object.put(element(0x0028, 0x0101, VR::US, 16u16.into()));
+    object.put(element(0x0028, 0x0102, VR::US, 15u16.into()));
+    object.put(element(0x0028, 0x0103, VR::US, 0u16.into()));
+    object.put(element(0x0028, 0x1052, VR::DS, "-1024".into()));
+    object.put(element(0x0028, 0x1053, VR::DS, "1".into()));
+    let values: Vec<u16> =
+        (0..usize::from(rows) * usize::from(columns)).map(|i| 1024 + ((i % 200) as u16) * 4).collect();
+    object.put(element(0x7FE0, 0x0010, VR::OW, PrimitiveValue::U16(values.into())));
+    let meta = FileMetaTableBuilder::new()
+        .media_storage_sop_class_uid("1.2.840.10008.5.1.4.1.1.2")
+        .media_storage_sop_instance_uid(sop)
+        .transfer_syntax("1.2.840.10008.1.2.1")
+        .build()?;
+    let path = dir.join("ruler.dcm");
+    object.with_exact_meta(meta).write_to_file(&path)?;
+    Ok(path)
+}
+
+async fn wg04_tools_and_errors(client: &Client) -> Result {
+    fresh_page(client).await?;
+    let root = corpus();
+    let dir = temp_dir("wg04");
+    let ruler = synthetic_spacing_image(&dir)?;
+    let text = dir.join("notes.txt");
+    std::fs::write(&text, b"Not an image, just notes.\n")?;
+    // A DICOM file cut inside its pixel data.
+    let damaged = dir.join("damaged.dcm");
+    let bytes = std::fs::read(root.join("wg04/REF/MR1_UNC"))?;
+    std::fs::write(&damaged, &bytes[..bytes.len() / 2])?;
+    let files = [
+        root.join("wg04/REF/CT1_UNC"),
+        root.join("wg04/REF/US1_UNC"),
+        root.join("wg04/J2KI/VL1_J2KI"),
+        root.join("dcmqi/segmentations/23x38x3/multiframe/mf.dcm"),
+        ruler.clone(),
+        text,
+        damaged,
+    ];
+    open_files(client, &files).await?;
+    wait_for(client, "the skipped count", r#"(document.querySelector('[data-testid="skipped"]') || {}).textContent"#).await?;
+    let skipped = client.find(Locator::Css(r#"[data-testid="skipped"]"#)).await?.text().await?;
+    if !skipped.starts_with("1 ") {
+        return Err(format!("one non-DICOM file should be skipped: {skipped:?}").into());
+    }
+    // Every display set with pixels, one after the other: compare with render_frame.
+    let items = client
+        .execute(
+            r#"return [...document.querySelectorAll('[data-testid="series-list"] [data-display-set]')].map(i => i.dataset.displaySet);"#,
+            vec![],
+        )
+        .await?;
+    let keys: Vec<String> = items.as_array().map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect()).unwrap_or_default();
+    if keys.len() != 6 {
+        return Err(format!("expected 6 display sets (CT, US, VL, multi-frame, ruler, damaged MR): {items}").into());
+    }
+    let served = [
+        ("CT1_UNC", corpus_url("wg04/REF/CT1_UNC")),
+        ("US1_UNC", corpus_url("wg04/REF/US1_UNC")),
+        ("VL1_J2KI", corpus_url("wg04/J2KI/VL1_J2KI")),
+        ("mf.dcm", corpus_url("dcmqi/segmentations/23x38x3/multiframe/mf.dcm")),
+    ];
+    let mut compared = 0;
+    let mut damaged_shown = false;
+    for key in &keys {
+        client
+            .execute(
+                "document.querySelector(`[data-display-set=\"${arguments[0]}\"]`).click();",
+                vec![json!(key)],
+            )
+            .await?;
+        let state = wait_for(
+            client,
+            &format!("display set {key}"),
+            &format!(
+                "(() => {{ const c = document.querySelector('{VIEWPORT}'); \
+                   const e = c.parentElement.querySelector('[data-testid=\"error\"]'); \
+                   if (e) return 'error:' + e.textContent; \
+                   return c.dataset.ready === 'true' && !!c.dataset.fileName && 'ready'; }})()"
+            ),
+        )
+        .await?;
+        let state = state.as_str().unwrap_or_default().to_string();
+        if let Some(message) = state.strip_prefix("error:") {
+            // The damaged file: one message naming it and the cause.
+            let messages = client
+                .execute(r#"return [...document.querySelectorAll('[data-testid="error"]')].map(e => e.textContent);"#, vec![])
+                .await?;
+            let naming = messages.as_array().map_or(0, |a| a.iter().filter(|m| m.as_str().is_some_and(|m| m.contains("damaged.dcm"))).count());
+            if !message.contains("damaged.dcm") || naming != 1 {
+                return Err(format!("only the damaged file may fail, with one message naming it: {messages}").into());
+            }
+            damaged_shown = true;
+            continue;
+        }
+        let name = attribute(client, "data-file-name").await?;
+        if let Some((_, url)) = served.iter().find(|(n, _)| *n == name) {
+            let result = compare_with_render_frame(client, url, false).await?;
+            println!("{name}: {result}");
+            compared += 1;
+        }
+    }
+    if compared < 4 || !damaged_shown {
+        return Err(format!("compared {compared} of 4 corpus images; damaged file reported: {damaged_shown}").into());
+    }
+
+    // Window/level drag on the CT, then pixels against render_frame with that window.
+    show_by_file(client, "CT1_UNC", &keys).await?;
+    press(client, "w").await?;
+    let before = attribute(client, "data-window-width").await?;
+    drag(client, (0.0, 0.0), (120.0, -60.0)).await?;
+    wait_for(
+        client,
+        "a new window after the drag",
+        &format!("document.querySelector('{VIEWPORT}').dataset.windowWidth !== {}", json!(before)),
+    )
+    .await?;
+    let after = compare_with_render_frame(client, &corpus_url("wg04/REF/CT1_UNC"), true).await?;
+    let (w0, w1) = (before.parse::<f64>().unwrap_or(0.0), after["width"].as_str().and_then(|s| s.parse::<f64>().ok()).unwrap_or(0.0));
+    if w1 <= w0 {
+        return Err(format!("dragging right should widen the window: {w0} → {w1}").into());
+    }
+
+    // Length on the ruler: 160 columns at 0.25 mm = 40 mm horizontally, 60 rows at 0.5 mm = 30 mm.
+    show_by_file(client, "ruler.dcm", &keys).await?;
+    press(client, "l").await?;
+    let from = offset_of_image_point(client, (20.5, 50.5)).await?;
+    let to = offset_of_image_point(client, (180.5, 110.5)).await?;
+    drag(client, from, to).await?;
+    let text = wait_for(client, "a length measurement", r#"(document.querySelector('[data-testid="measurements"]') || {}).textContent"#).await?;
+    let text = text.as_str().unwrap_or_default().to_string();
+    let value: f64 = text
+        .split_whitespace()
+        .find_map(|word| word.parse::<f64>().ok())
+        .ok_or_else(|| format!("no number in the measurement {text:?}"))?;
+    // Pointer positions are whole CSS pixels: allow the image distance one CSS pixel covers.
+    let scale = client
+        .execute(
+            r#"const c = document.querySelector(arguments[0]); const [a] = c.dataset.imageToCanvas.split(',').map(Number);
+               return Math.abs(a) / (c.width / c.clientWidth);"#,
+            vec![json!(VIEWPORT)],
+        )
+        .await?
+        .as_f64()
+        .unwrap_or(1.0);
+    let tolerance = 2.0 * 0.5 / scale.max(0.1);
+    if !text.contains("mm") || (value - 50.0).abs() > tolerance {
+        return Err(format!("expected 50 mm (±{tolerance:.2}), the page says {text:?}").into());
+    }
+    println!("length on the synthetic ruler: {text:?} (expected 50 mm)");
+
+    // Layout 2×2 and the tag browser.
+    client.find(Locator::Css(r#"button[aria-label="Layout 2×2"]"#)).await?.click().await?;
+    wait_for(client, "four viewports", r#"document.querySelectorAll('[data-testid="viewport"]').length === 4"#).await?;
+    press(client, "t").await?;
+    wait_for(client, "the tag browser", r#"!!document.querySelector('[data-testid="tag-browser"]')"#).await?;
+    let tags = client.find(Locator::Css(r#"[data-testid="tag-browser"]"#)).await?.text().await?;
+    if !tags.contains("PatientName") && !tags.contains("Patient") {
+        return Err(format!("the tag browser should list Patient Name: {:?}", &tags[..tags.len().min(300)]).into());
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
+
+async fn show_by_file(client: &Client, name: &str, keys: &[String]) -> Result {
+    for key in keys {
+        client.execute("document.querySelector(`[data-display-set=\"${arguments[0]}\"]`).click();", vec![json!(key)]).await?;
+        let state = wait_for(
+            client,
+            &format!("display set {key}"),
+            &format!(
+                "(() => {{ const c = document.querySelector('{VIEWPORT}'); \
+                   if (c.parentElement.querySelector('[data-testid=\"error\"]')) return 'error'; \
+                   return c.dataset.ready === 'true' && !!c.dataset.fileName && 'ready'; }})()"
+            ),
+        )
+        .await?;
+        if state == json!("ready") && attribute(client, "data-file-name").await? == name {
+            return Ok(());
+        }
+    }
+    Err(format!("no display set shows {name}").into())
+}
+
+async fn run(client: &Client) -> Result {
+    samples_load_in_one_click(client).await?;
+    let series = corpus().join("mr-series-128");
+    let mut slices: Vec<PathBuf> = std::fs::read_dir(&series)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "dcm"))
+        .collect();
+    slices.sort();
+    if slices.len() != 128 {
+        return Err(format!("{} has {} slices, expected 128", series.display(), slices.len()).into());
+    }
+    mr_series(client, &slices, "MR 128 slices as files").await?;
+    let dir = temp_dir("zip");
+    let archive = dir.join("mr-series-128.zip");
+    zip_of(&series, &archive)?;
+    mr_series(client, &[archive], "MR 128 slices as a ZIP").await?;
+    let _ = std::fs::remove_dir_all(&dir);
+    wg04_tools_and_errors(client).await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn viewer_end_to_end() {
+    let (app, webdriver, _) = (env("APP_URL"), env("WEBDRIVER_URL"), env("CORPUS_URL"));
+    let webdriver_json: Value = serde_json::from_str(include_str!("../webdriver.json")).expect("webdriver.json");
+    let mut capabilities = webdriver_json.as_object().cloned().expect("an object");
+    capabilities["goog:chromeOptions"]["args"].as_array_mut().expect("args").push(json!("--window-size=1400,1000"));
+    let client = ClientBuilder::native()
+        .capabilities(capabilities)
+        .connect(&webdriver)
+        .await
+        .unwrap_or_else(|e| panic!("cannot start a browser session at {webdriver}: {e}"));
+    let result = run(&client).await;
+    let _ = client.close().await;
+    if let Err(e) = result {
+        panic!("{app}: {e}");
+    }
+}
