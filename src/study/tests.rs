@@ -230,7 +230,8 @@ fn tree_orders_studies_newest_first_and_series_by_number() {
 }
 
 fn element(tag: Tag, vr: VR, text: &str) -> DataElement<InMemDicomObject> {
-    DataElement::new(tag, vr, PrimitiveValue::from(text))
+    // Multi-valued strings as a parser delivers them: one string per backslash-separated value.
+    DataElement::new(tag, vr, PrimitiveValue::Strs(text.split('\\').map(String::from).collect()))
 }
 
 fn sequence(tag: Tag, items: Vec<InMemDicomObject>) -> DataElement<InMemDicomObject> {
