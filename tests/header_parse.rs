@@ -109,3 +109,37 @@ fn truncated_headers_give_typed_errors() {
         let _ = DicomImage::parse_header(&bytes[..cut]);
     }
 }
+
+/// A bare Explicit VR Little Endian data set with Float Pixel Data (7FE0,0008) or Double
+/// Float Pixel Data (7FE0,0009), written by dicom-object: the header parse must name the
+/// same sample format as the full parse although the pixel element is not read.
+#[test]
+fn float_pixel_data_sample_format_is_known_from_the_header() {
+    use dicom_core::value::PrimitiveValue;
+    use dicom_core::{DataElement, Tag, VR};
+    use dicom_object::InMemDicomObject;
+    use dicom_viewer::dicom::SampleFormat;
+
+    let cases = [
+        (Tag(0x7FE0, 0x0008), VR::OF, PrimitiveValue::F32(vec![0.5_f32; 6].into()), SampleFormat::Float32),
+        (Tag(0x7FE0, 0x0009), VR::OD, PrimitiveValue::F64(vec![0.5_f64; 6].into()), SampleFormat::Float64),
+    ];
+    for (tag, vr, pixels, format) in cases {
+        let object = InMemDicomObject::from_element_iter([
+            DataElement::new(Tag(0x0008, 0x0018), VR::UI, PrimitiveValue::from("1.2.3.4")),
+            DataElement::new(Tag(0x0028, 0x0002), VR::US, PrimitiveValue::from(1_u16)),
+            DataElement::new(Tag(0x0028, 0x0004), VR::CS, PrimitiveValue::from("MONOCHROME2")),
+            DataElement::new(Tag(0x0028, 0x0010), VR::US, PrimitiveValue::from(2_u16)),
+            DataElement::new(Tag(0x0028, 0x0011), VR::US, PrimitiveValue::from(3_u16)),
+            DataElement::new(tag, vr, pixels),
+        ]);
+        let mut bytes = Vec::new();
+        let ts = dicom_transfer_syntax_registry::entries::EXPLICIT_VR_LITTLE_ENDIAN.erased();
+        object.write_dataset_with_ts(&mut bytes, &ts).unwrap();
+        let full = DicomImage::parse(&bytes).unwrap();
+        let header = DicomImage::parse_header(&bytes).unwrap();
+        assert_eq!(header.info.sample_format, format);
+        assert_eq!(full.info, header.info);
+        assert!(!header.attributes().has(tag));
+    }
+}

@@ -182,3 +182,69 @@ impl InstanceMeta {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use dicom_core::value::{DataSetSequence, PrimitiveValue, Value};
+    use dicom_core::{DataElement, Length, Tag, VR};
+    use dicom_object::InMemDicomObject;
+
+    use super::InstanceMeta;
+
+    const AXIAL: [f64; 6] = [1.0, 0.0, 0.0, 0.0, 1.0, 0.0];
+
+    fn element(tag: Tag, vr: VR, text: &str) -> DataElement<InMemDicomObject> {
+        // Multi-valued strings as a parser delivers them: one string per backslash-separated value.
+        DataElement::new(tag, vr, PrimitiveValue::Strs(text.split('\\').map(String::from).collect()))
+    }
+
+    fn sequence(tag: Tag, items: Vec<InMemDicomObject>) -> DataElement<InMemDicomObject> {
+        DataElement::new(tag, VR::SQ, Value::Sequence(DataSetSequence::new(items, Length::UNDEFINED)))
+    }
+
+    fn item(elements: Vec<DataElement<InMemDicomObject>>) -> InMemDicomObject {
+        InMemDicomObject::from_element_iter(elements)
+    }
+
+    #[test]
+    fn meta_reads_functional_groups_and_generates_missing_uids() {
+        let position = |z: &str| {
+            item(vec![sequence(Tag(0x0020, 0x9113), vec![item(vec![element(Tag(0x0020, 0x0032), VR::DS, z)])])])
+        };
+        let shared = item(vec![
+            sequence(Tag(0x0020, 0x9116), vec![item(vec![element(Tag(0x0020, 0x0037), VR::DS, "1\\0\\0\\0\\1\\0")])]),
+            sequence(
+                Tag(0x0028, 0x9110),
+                vec![item(vec![
+                    element(Tag(0x0028, 0x0030), VR::DS, "0.5\\0.75"),
+                    element(Tag(0x0018, 0x0050), VR::DS, "2"),
+                ])],
+            ),
+        ]);
+        let dataset = item(vec![
+            element(Tag(0x0010, 0x0010), VR::PN, "Doe^John "),
+            element(Tag(0x0010, 0x0020), VR::LO, " ID7"),
+            element(Tag(0x0028, 0x0008), VR::IS, "2 "),
+            DataElement::new(Tag(0x0028, 0x0010), VR::US, PrimitiveValue::from(64_u16)),
+            DataElement::new(Tag(0x0028, 0x0011), VR::US, PrimitiveValue::from(32_u16)),
+            sequence(Tag(0x5200, 0x9229), vec![shared]),
+            sequence(Tag(0x5200, 0x9230), vec![position("1\\2\\3"), position("1\\2\\5.5")]),
+        ]);
+        let meta = InstanceMeta::read(9, &dataset);
+        assert_eq!((meta.patient_name.as_str(), meta.patient_id.as_str()), ("Doe^John", "ID7"));
+        assert_eq!((meta.rows, meta.columns, meta.number_of_frames, meta.has_pixel_data), (64, 32, 2, true));
+        assert_eq!(meta.frame_positions, vec![Some([1.0, 2.0, 3.0]), Some([1.0, 2.0, 5.5])]);
+        assert_eq!(meta.frame_orientations, vec![Some(AXIAL); 2]);
+        assert_eq!(meta.frame_pixel_spacings, vec![Some([0.5, 0.75]); 2]);
+        assert_eq!(
+            (meta.image_orientation, meta.pixel_spacing, meta.slice_thickness),
+            (Some(AXIAL), Some([0.5, 0.75]), Some(2.0))
+        );
+        assert_eq!(meta.image_position, None);
+        assert_eq!(meta.sop_instance_uid, "x-instance:9");
+        assert_eq!(meta.study_instance_uid, "x-study:ID7:");
+        assert_eq!(meta.series_instance_uid, "x-series:x-study:ID7:::");
+        let empty = InstanceMeta::read(1, &item(vec![element(Tag(0x0008, 0x0060), VR::CS, "SR")]));
+        assert_eq!((empty.has_pixel_data, empty.number_of_frames, empty.modality.as_str()), (false, 0, "SR"));
+    }
+}
