@@ -105,9 +105,8 @@ fn positive_u16(attrs: Attributes, tag: Tag, keyword: &'static str) -> Result<u1
 }
 
 impl ImageInfo {
+    /// Reads the module; the sample format follows the pixel data element present.
     pub fn read(attrs: Attributes) -> Result<ImageInfo, DecodeError> {
-        let rows = positive_u16(attrs, tag::ROWS, "Rows")?;
-        let columns = positive_u16(attrs, tag::COLUMNS, "Columns")?;
         let sample_format = if attrs.has(tag::FLOAT_PIXEL_DATA) {
             SampleFormat::Float32
         } else if attrs.has(tag::DOUBLE_FLOAT_PIXEL_DATA) {
@@ -115,6 +114,14 @@ impl ImageInfo {
         } else {
             SampleFormat::Integer
         };
+        ImageInfo::read_with_sample_format(attrs, sample_format)
+    }
+
+    /// Reads the module of a data set whose pixel data element was not loaded (header-only
+    /// parsing), given which element the file holds.
+    pub fn read_with_sample_format(attrs: Attributes, sample_format: SampleFormat) -> Result<ImageInfo, DecodeError> {
+        let rows = positive_u16(attrs, tag::ROWS, "Rows")?;
+        let columns = positive_u16(attrs, tag::COLUMNS, "Columns")?;
         let samples_per_pixel = attrs.u16(tag::SAMPLES_PER_PIXEL).unwrap_or(1);
         let photometric_text = attrs.string(tag::PHOTOMETRIC);
         let photometric = match photometric_text.as_deref() {

@@ -5,6 +5,7 @@ mod attributes;
 mod decode;
 mod frame;
 mod frames;
+pub(crate) mod header;
 mod image_info;
 mod transfer_syntax;
 
@@ -38,34 +39,59 @@ pub struct DicomImage {
     pub transfer_syntax: TransferSyntax,
 }
 
-/// Parses the data set: a PS3.10 file (with or without the 128-byte preamble) or, failing the
-/// "DICM" prefix, a bare data set in Implicit or Explicit VR Little Endian.
+/// Where the data set starts and how it is encoded, from the first bytes.
+pub(crate) enum DataLayout {
+    /// A PS3.10 file; the File Meta Information ("DICM" prefix) starts at `meta_start`.
+    File { meta_start: usize },
+    /// A bare data set in Implicit or Explicit VR Little Endian.
+    Bare { transfer_syntax_uid: &'static str },
+}
+
+impl DataLayout {
+    /// A PS3.10 file (with or without the 128-byte preamble) or, failing the "DICM" prefix, a
+    /// bare data set starting with a group 0002..0028 element; explicit VR has two upper-case
+    /// letters after the tag.
+    pub(crate) fn detect(bytes: &[u8]) -> Result<DataLayout, DecodeError> {
+        if bytes.get(128..132) == Some(b"DICM") {
+            return Ok(DataLayout::File { meta_start: 128 });
+        }
+        if bytes.get(..4) == Some(b"DICM") {
+            return Ok(DataLayout::File { meta_start: 0 });
+        }
+        let group = bytes.get(..2).map(|g| u16::from_le_bytes([g[0], g[1]]));
+        if !matches!(group, Some(0x0002..=0x0028)) {
+            return Err(DecodeError::NotDicom { reason: "no \"DICM\" prefix and no data set at the start".into() });
+        }
+        let explicit = bytes.get(4..6).is_some_and(|vr| vr.iter().all(u8::is_ascii_uppercase));
+        let transfer_syntax_uid = if explicit { "1.2.840.10008.1.2.1" } else { "1.2.840.10008.1.2" };
+        Ok(DataLayout::Bare { transfer_syntax_uid })
+    }
+}
+
+/// Parses the whole data set (see [`DataLayout::detect`]).
 fn parse_dataset(bytes: &[u8]) -> Result<(InMemDicomObject, String), DecodeError> {
     let parse_error = |e: &dyn std::fmt::Display| DecodeError::Parse { reason: e.to_string() };
-    let preamble = if bytes.get(128..132) == Some(b"DICM") {
-        Some(ReadPreamble::Always)
-    } else if bytes.get(..4) == Some(b"DICM") {
-        Some(ReadPreamble::Never)
-    } else {
-        None
+    let uid = match DataLayout::detect(bytes)? {
+        DataLayout::File { meta_start } => {
+            let preamble = if meta_start == 0 { ReadPreamble::Never } else { ReadPreamble::Always };
+            let object =
+                OpenFileOptions::new().read_preamble(preamble).from_reader(bytes).map_err(|e| parse_error(&e))?;
+            let uid = object.meta().transfer_syntax().trim_end_matches(['\0', ' ']).to_string();
+            return Ok((object.into_inner(), uid));
+        }
+        DataLayout::Bare { transfer_syntax_uid } => transfer_syntax_uid,
     };
-    if let Some(preamble) = preamble {
-        let object = OpenFileOptions::new().read_preamble(preamble).from_reader(bytes).map_err(|e| parse_error(&e))?;
-        let uid = object.meta().transfer_syntax().trim_end_matches(['\0', ' ']).to_string();
-        return Ok((object.into_inner(), uid));
-    }
-    // A bare data set starts with a group 0008 (or 0002..0028) element; explicit VR has two
-    // upper-case letters after the tag.
-    let group = bytes.get(..2).map(|g| u16::from_le_bytes([g[0], g[1]]));
-    if !matches!(group, Some(0x0002..=0x0028)) {
-        return Err(DecodeError::NotDicom { reason: "no \"DICM\" prefix and no data set at the start".into() });
-    }
-    let explicit = bytes.get(4..6).is_some_and(|vr| vr.iter().all(u8::is_ascii_uppercase));
-    let uid = if explicit { "1.2.840.10008.1.2.1" } else { "1.2.840.10008.1.2" };
     let ts = dicom_transfer_syntax_registry::get_registry_ts(uid)
         .ok_or_else(|| DecodeError::UnsupportedTransferSyntax { uid: uid.to_string() })?;
     let object = InMemDicomObject::read_dataset_with_ts(bytes, ts).map_err(|e| parse_error(&e))?;
     Ok((object, uid.to_string()))
+}
+
+/// Reads the attributes of any DICOM object (image, report, segmentation...) up to, not
+/// including, its pixel data, with the transfer syntax UID; pixels are never copied.
+pub fn read_header_dataset(bytes: &[u8]) -> Result<(InMemDicomObject, String), DecodeError> {
+    let header = header::read_header(bytes)?;
+    Ok((header.dataset, header.transfer_syntax_uid))
 }
 
 mod dicom_transfer_syntax_registry {
@@ -90,6 +116,25 @@ impl DicomImage {
         let info = ImageInfo::read(attrs)?;
         check_limits(&info)?;
         Ok(DicomImage { dataset, info, transfer_syntax })
+    }
+
+    /// Like [`DicomImage::parse`] but stops before the pixel data: `info` and the attributes
+    /// are complete, the frames are not available (`dataset` holds no pixel data element).
+    /// Objects without pixel data give [`DecodeError::NoPixelData`]; use
+    /// [`read_header_dataset`] for their attributes.
+    pub fn parse_header(bytes: &[u8]) -> Result<DicomImage, DecodeError> {
+        let header = header::read_header(bytes)?;
+        let transfer_syntax = TransferSyntax::from_uid(&header.transfer_syntax_uid)
+            .ok_or(DecodeError::UnsupportedTransferSyntax { uid: header.transfer_syntax_uid.clone() })?;
+        let sample_format = match header.pixel_tag {
+            Some(FLOAT_PIXEL_DATA) => SampleFormat::Float32,
+            Some(DOUBLE_FLOAT_PIXEL_DATA) => SampleFormat::Float64,
+            Some(_) => SampleFormat::Integer,
+            None => return Err(DecodeError::NoPixelData),
+        };
+        let info = ImageInfo::read_with_sample_format(Attributes(&header.dataset), sample_format)?;
+        check_limits(&info)?;
+        Ok(DicomImage { dataset: header.dataset, info, transfer_syntax })
     }
 
     pub fn attributes(&self) -> Attributes<'_> {
