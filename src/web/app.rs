@@ -143,11 +143,12 @@ fn TagPanel() -> impl IntoView {
         pane.drawn.track();
         let Some(key) = pane.display_set.get() else { return Vec::new() };
         let session = app.session();
-        let source = session
-            .library
-            .borrow()
-            .display_set(&key)
-            .and_then(|set| set.frames.get(pane.frame.get() as usize).map(|f| f.source).or(set.sources.first().copied()));
+        let library = session.library.borrow();
+        // Objects without frames (reports) are display sets keyed by their SOP Instance UID.
+        let source = library.display_set(&key).and_then(|set| set.frames.get(pane.frame.get() as usize).map(|f| f.source)).or_else(
+            || library.instances().iter().find(|m| m.sop_instance_uid == key).map(|m| m.source),
+        );
+        drop(library);
         source.and_then(|s| session.dataset(s)).map(|dataset| tag_tree(&dataset)).unwrap_or_default()
     });
     view! {

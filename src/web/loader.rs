@@ -15,7 +15,7 @@ use web_sys::{
 
 use super::session::Session;
 use crate::container::{dicomdir, sniff, zip};
-use crate::dicom::DicomImage;
+use crate::dicom::{read_header_dataset, DicomImage};
 
 /// Header bytes read first; files whose header is longer are read whole.
 const HEADER_SLICE: f64 = 4.0 * 1024.0 * 1024.0;
@@ -243,11 +243,11 @@ async fn open_one(session: &Session, source: &Source) -> Result<bool, String> {
         session.signals.skipped.update(|n| *n += 1);
         return Ok(false);
     }
-    let parsed = match DicomImage::read_header_dataset(&head) {
+    let parsed = match read_header_dataset(&head) {
         Ok(parsed) => Ok((parsed, head)),
         Err(_) if size > HEADER_SLICE => {
             let whole = read_bytes(&source.blob).await?;
-            DicomImage::read_header_dataset(&whole).map(|parsed| (parsed, whole))
+            read_header_dataset(&whole).map(|parsed| (parsed, whole))
         }
         Err(e) => Err(e),
     };

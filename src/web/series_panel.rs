@@ -50,6 +50,35 @@ async fn thumbnail(app: AppContext, set: DisplaySet) -> Option<String> {
     small.to_data_url().ok()
 }
 
+/// "Doe, John (12345)" from a Person Name (PS3.5 6.2: family^given^middle^prefix^suffix).
+fn patient_label(name: &str, id: &str) -> String {
+    let mut parts = name.split('^').map(str::trim).filter(|p| !p.is_empty());
+    let readable = match (parts.next(), parts.next()) {
+        (Some(family), Some(given)) => format!("{family}, {given}"),
+        (Some(family), None) => family.to_string(),
+        _ => "Unnamed patient".to_string(),
+    };
+    if id.is_empty() {
+        readable
+    } else {
+        format!("{readable} ({id})")
+    }
+}
+
+/// "2024-03-01 · CT HEAD" from a DA date and the study description.
+fn study_label(date: &str, description: &str) -> String {
+    let date = match (date.get(..4), date.get(4..6), date.get(6..8)) {
+        (Some(y), Some(m), Some(d)) if date.len() == 8 => format!("{y}-{m}-{d}"),
+        _ => date.to_string(),
+    };
+    match (date.is_empty(), description.is_empty()) {
+        (false, false) => format!("{date} · {description}"),
+        (false, true) => date,
+        (true, false) => description.to_string(),
+        (true, true) => "Study".to_string(),
+    }
+}
+
 #[component]
 pub fn SeriesPanel() -> impl IntoView {
     let app = use_app();
@@ -129,10 +158,10 @@ pub fn SeriesPanel() -> impl IntoView {
         <nav class="series-panel" data-testid="series-list" aria-label="Series">
             {move || tree().into_iter().map(|patient| view! {
                 <section class="patient">
-                    <h2>{patient.label()}</h2>
+                    <h2>{patient_label(&patient.name, &patient.id)}</h2>
                     {patient.studies.into_iter().map(|study| view! {
                         <section class="study">
-                            <h3>{study.label()}</h3>
+                            <h3>{study_label(&study.date, &study.description)}</h3>
                             <ul>
                                 {study.series.into_iter().flat_map(|s| s.display_sets).map(item).collect_view()}
                             </ul>

@@ -15,7 +15,7 @@ use web_sys::Blob;
 
 use super::worker::DecodePool;
 use crate::dicom::{DicomImage, Frame};
-use crate::study::{InstanceMeta, StudyLibrary};
+use crate::study::{AddOutcome, InstanceMeta, StudyLibrary};
 use crate::viewer::frame_cache::FrameCache;
 
 /// Frames of a multi-frame file decoded per worker job (the file is parsed once per job).
@@ -125,8 +125,8 @@ impl Session {
     /// Adds a parsed object; returns false for a duplicate SOP Instance.
     pub fn add(&self, name: String, blob: Blob, dataset: InMemDicomObject, image: Result<DicomImage, String>) -> bool {
         let source = self.instances.borrow().len() as u32;
-        let meta = InstanceMeta::read(&dataset, source);
-        let added = self.library.borrow_mut().add(meta).is_added();
+        let meta = InstanceMeta::read(source, &dataset);
+        let added = matches!(self.library.borrow_mut().add(meta), AddOutcome::Added);
         if added {
             let (image, image_error) = match image {
                 Ok(image) => (Some(Rc::new(image)), None),

@@ -22,7 +22,7 @@ fn spacing_and_unit(session: &Session, source: u32) -> (Spacing, Option<String>)
     match library.instance(source) {
         Some(meta) => (
             Spacing::choose(pair(meta.pixel_spacing), pair(meta.imager_pixel_spacing)),
-            probe::modality_unit(&meta.modality, meta.rescale_type.as_deref()),
+            probe::modality_unit(&meta.modality, Some(meta.rescale_type.as_str()).filter(|t| !t.is_empty())),
         ),
         None => (Spacing::choose(None, None), None),
     }
