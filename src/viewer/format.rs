@@ -25,7 +25,7 @@ mod tests {
         assert_eq!(format_value(-1000.0), "-1000");
         assert_eq!(format_value(0.5), "0.5");
         assert_eq!(format_value(12.25), "12.25");
-        assert_eq!(format_value(3.14159), "3.14");
+        assert_eq!(format_value(1.23456), "1.23");
         assert_eq!(format_value(-0.001), "0");
         assert_eq!(format_value(2.999), "3");
         assert_eq!(format_value(f64::NAN), "n/a");

@@ -7,6 +7,7 @@
 pub mod cine;
 pub mod format;
 pub mod frame_cache;
+pub mod gesture;
 pub mod measure;
 pub mod orientation;
 pub mod overlay;

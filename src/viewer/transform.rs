@@ -121,7 +121,7 @@ mod tests {
         let m = view.orientation_matrix();
         // Right (1, 0) → down (0, 1); up (0, −1) → right (1, 0): clockwise with y down.
         assert_eq!((m[0][0], m[1][0]), (0.0, 1.0));
-        assert_eq!((m[0][1] * -1.0, m[1][1] * -1.0), (1.0, 0.0));
+        assert_eq!((-m[0][1], -m[1][1]), (1.0, 0.0));
     }
 
     #[test]
