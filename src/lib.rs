@@ -7,6 +7,7 @@ pub mod dicom;
 pub mod error;
 pub mod pipeline;
 pub mod study;
+pub mod viewer;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

@@ -1,0 +1,21 @@
+//! The viewer's tool state as plain Rust values, independent of the browser: how the image sits
+//! on the canvas (zoom, pan, rotation, flips, non-square pixels), measurements and ROI statistics,
+//! the value probe, window presets and drags, orientation labels, corner overlays, frame
+//! navigation and cine, and the decoded-frame cache. The page (src/web/) only feeds events in and
+//! draws what these types compute.
+
+pub mod cine;
+pub mod format;
+pub mod frame_cache;
+pub mod gesture;
+pub mod measure;
+pub mod orientation;
+pub mod overlay;
+pub mod presets;
+pub mod probe;
+pub mod roi;
+pub mod spacing;
+pub mod stack;
+pub mod transform;
+pub mod viewport;
+pub mod window_drag;
