@@ -13,22 +13,17 @@ fn frame_count(app: AppContext) -> usize {
     app.session.with_value(|s| s.library.borrow().display_set(&key).map_or(0, |set| set.frames.len()))
 }
 
-/// Moves the active viewport by `delta` slices (clamped).
-pub fn step(app: AppContext, delta: i64) -> bool {
-    let count = frame_count(app) as i64;
-    if count < 2 {
-        return false;
-    }
+/// Arrow, Page and Home/End keys (crate::viewer::stack::key_target).
+pub fn key(app: AppContext, key: &str) -> bool {
+    let count = frame_count(app) as u32;
     let pane = app.active_pane();
-    let target = (i64::from(pane.frame.get_untracked()) + delta).clamp(0, count - 1);
-    pane.frame.set(target as u32);
-    true
-}
-
-/// Page Up / Page Down: a tenth of the stack (at least one slice).
-pub fn step_fraction(app: AppContext, direction: i64) -> bool {
-    let count = frame_count(app) as i64;
-    step(app, direction * (count / 10).max(1))
+    match crate::viewer::stack::key_target(key, pane.frame.get_untracked(), count) {
+        Some(target) if count > 1 => {
+            pane.frame.set(target);
+            true
+        }
+        _ => false,
+    }
 }
 
 pub fn rotate(app: AppContext, clockwise: bool) -> bool {

@@ -46,12 +46,9 @@ pub fn install(app: AppContext) {
         let pane = app.active_pane();
         let key = event.key();
         let handled = match key.as_str() {
-            "ArrowDown" | "ArrowRight" => actions::step(app, 1),
-            "ArrowUp" | "ArrowLeft" => actions::step(app, -1),
-            "PageDown" => actions::step_fraction(app, 1),
-            "PageUp" => actions::step_fraction(app, -1),
-            "Home" => actions::step(app, i64::MIN / 2),
-            "End" => actions::step(app, i64::MAX / 2),
+            "ArrowRight" => actions::key(app, "ArrowDown"),
+            "ArrowLeft" => actions::key(app, "ArrowUp"),
+            "ArrowDown" | "ArrowUp" | "PageDown" | "PageUp" | "Home" | "End" => actions::key(app, &key),
             "i" => {
                 pane.invert.update(|v| *v = !*v);
                 true

@@ -11,6 +11,7 @@ use web_sys::{HtmlCanvasElement, ImageData};
 use super::context::{use_app, AppContext};
 use crate::api::RenderOptions;
 use crate::study::DisplaySet;
+use crate::viewer::overlay::{format_date, format_person_name};
 
 /// Thumbnail edge in pixels.
 const THUMBNAIL: u32 = 64;
@@ -50,14 +51,9 @@ async fn thumbnail(app: AppContext, set: DisplaySet) -> Option<String> {
     small.to_data_url().ok()
 }
 
-/// "Doe, John (12345)" from a Person Name (PS3.5 6.2: family^given^middle^prefix^suffix).
+/// "Doe, John (12345)".
 fn patient_label(name: &str, id: &str) -> String {
-    let mut parts = name.split('^').map(str::trim).filter(|p| !p.is_empty());
-    let readable = match (parts.next(), parts.next()) {
-        (Some(family), Some(given)) => format!("{family}, {given}"),
-        (Some(family), None) => family.to_string(),
-        _ => "Unnamed patient".to_string(),
-    };
+    let readable = Some(format_person_name(name)).filter(|n| !n.is_empty()).unwrap_or_else(|| "Unnamed patient".into());
     if id.is_empty() {
         readable
     } else {
@@ -65,12 +61,9 @@ fn patient_label(name: &str, id: &str) -> String {
     }
 }
 
-/// "2024-03-01 · CT HEAD" from a DA date and the study description.
+/// "2024-03-01 · CT HEAD".
 fn study_label(date: &str, description: &str) -> String {
-    let date = match (date.get(..4), date.get(4..6), date.get(6..8)) {
-        (Some(y), Some(m), Some(d)) if date.len() == 8 => format!("{y}-{m}-{d}"),
-        _ => date.to_string(),
-    };
+    let date = format_date(date);
     match (date.is_empty(), description.is_empty()) {
         (false, false) => format!("{date} · {description}"),
         (false, true) => date,

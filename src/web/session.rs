@@ -70,6 +70,7 @@ pub struct Session {
     in_flight: RefCell<HashMap<FrameKey, (Promise, Function)>>,
     pool: Option<DecodePool>,
     next_error: Cell<u64>,
+    pinned: RefCell<[Option<FrameKey>; 4]>,
     pub signals: SessionSignals,
 }
 
@@ -102,6 +103,7 @@ impl Session {
             in_flight: RefCell::new(HashMap::new()),
             pool,
             next_error: Cell::new(0),
+            pinned: RefCell::new([None; 4]),
             signals,
         })
     }
@@ -156,9 +158,14 @@ impl Session {
         self.signals.memory.set((cache.used_bytes(), cache.budget()));
     }
 
-    /// Keeps these frames (the ones on screen) from eviction.
-    pub fn pin(&self, keys: Vec<FrameKey>) {
-        self.cache.borrow_mut().pin(keys);
+    /// Keeps the frame viewport `pane` shows from eviction (one pinned frame per viewport).
+    pub fn pin(&self, pane: usize, key: FrameKey) {
+        let mut pinned = self.pinned.borrow_mut();
+        if let Some(slot) = pinned.get_mut(pane) {
+            *slot = Some(key);
+        }
+        let keys: Vec<FrameKey> = pinned.iter().flatten().copied().collect();
+        self.cache.borrow_mut().pin(&keys);
     }
 
     fn store(&self, key: FrameKey, frame: Frame) {

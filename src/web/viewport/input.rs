@@ -11,15 +11,13 @@ use web_sys::{PointerEvent, WheelEvent};
 use super::annotate;
 use super::Shown;
 use crate::study::FrameRef;
-use crate::viewer::viewport::PinchStart;
+use crate::viewer::gesture::PinchStart;
+use crate::viewer::stack::{DeltaMode, StepAccumulator};
+use crate::viewer::window_drag::WindowDrag;
 use crate::viewer::transform::ViewTransform;
 use super::super::context::AppContext;
 use super::super::pane::{Annotation, Pane, Tool};
 
-/// Canvas pixels of vertical drag per slice with the Scroll tool or a swipe.
-const PIXELS_PER_SLICE: f64 = 12.0;
-/// Wheel travel (CSS pixels) per slice.
-const WHEEL_NOTCH: f64 = 50.0;
 
 #[derive(Clone, Copy)]
 struct Drag {
@@ -27,9 +25,7 @@ struct Drag {
     pointer: i32,
     start: (f64, f64),
     transform: ViewTransform,
-    window: (f64, f64),
-    /// Modality value range of the frame (window drag sensitivity).
-    range: f64,
+    window: Option<WindowDrag>,
     frame: u32,
 }
 
@@ -61,7 +57,8 @@ impl Handlers {
         let drag = StoredValue::new(None::<Drag>);
         let touches = StoredValue::new(Vec::<(i32, (f64, f64))>::new());
         let pinch = StoredValue::new(None::<PinchStart>);
-        let wheel_sum = StoredValue::new(0.0f64);
+        let wheel_steps = StoredValue::new(StepAccumulator::default());
+        let swipe = StoredValue::new((StepAccumulator::default(), 0.0f64));
         let session = app.session;
 
         let frame_count = move || frames.with_untracked(Vec::len) as u32;
@@ -71,19 +68,21 @@ impl Handlers {
                 pane.frame.set(target.clamp(0, i64::from(count) - 1) as u32);
             }
         };
-        let modality_range = move |shown: &Shown| -> ((f64, f64), f64) {
+        // Window drags span the frame's modality value range over the canvas.
+        let window_drag = move |shown: &Shown| -> Option<WindowDrag> {
+            let (center, width) = shown.window?;
             let session = session.get_value();
-            let window = shown.window.unwrap_or((0.0, 1.0));
             let range = session
                 .cached(shown.key)
                 .zip(session.image(shown.key.0))
                 .and_then(|(frame, image)| {
                     let (min, max) = frame.pixels.min_max()?;
                     let lut = image.info.modality_lut(shown.key.1);
-                    Some((lut.apply(max) - lut.apply(min)).abs())
+                    let (a, b) = (lut.apply(min), lut.apply(max));
+                    Some((a.min(b), a.max(b)))
                 })
-                .unwrap_or(window.1);
-            (window, range.max(1.0))
+                .unwrap_or((center - width / 2.0, center + width / 2.0));
+            Some(WindowDrag::start(center, width, range, shown.geometry.canvas_size()))
         };
 
         let down = move |ev: PointerEvent| {
@@ -107,14 +106,13 @@ impl Handlers {
             if let Some(target) = ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok()) {
                 let _ = target.set_pointer_capture(ev.pointer_id());
             }
-            let (window, range) = modality_range(&current);
+            swipe.set_value((StepAccumulator::default(), point.1));
             drag.set_value(Some(Drag {
                 tool,
                 pointer: ev.pointer_id(),
                 start: point,
                 transform: pane.transform.get_untracked(),
-                window,
-                range,
+                window: window_drag(&current),
                 frame: pane.frame.get_untracked(),
             }));
             if tool.points() > 0 {
@@ -169,14 +167,10 @@ impl Handlers {
                 return;
             }
             let (dx, dy) = (point.0 - d.start.0, point.1 - d.start.1);
-            let (canvas_width, canvas_height) = current.geometry.canvas_size();
             match d.tool {
                 Tool::WindowLevel => {
-                    if current.window.is_some() {
-                        let per_pixel = d.range / canvas_width.max(canvas_height).max(1.0);
-                        let width = (d.window.1 + dx * per_pixel).max(1.0);
-                        let center = d.window.0 + dy * per_pixel;
-                        pane.window.set(Some((center, width)));
+                    if let Some(window) = d.window {
+                        pane.window.set(Some(window.window_at(dx, dy)));
                     }
                 }
                 Tool::Pan => {
@@ -191,8 +185,18 @@ impl Handlers {
                     pane.transform.set(geometry.transform);
                 }
                 Tool::Scroll => {
-                    let steps = (dy / PIXELS_PER_SLICE).trunc() as i64;
-                    go_to(i64::from(d.frame) + steps);
+                    let (_, height) = current.geometry.canvas_size();
+                    let count = frame_count();
+                    let steps = swipe
+                        .try_update_value(|(accumulator, last_y)| {
+                            let moved = point.1 - *last_y;
+                            *last_y = point.1;
+                            accumulator.add_swipe(moved, height, count)
+                        })
+                        .unwrap_or(0);
+                    if steps != 0 {
+                        go_to(i64::from(pane.frame.get_untracked()) + steps);
+                    }
                 }
                 Tool::Probe => {}
                 Tool::Length | Tool::Angle | Tool::Rectangle | Tool::Ellipse => {
@@ -260,26 +264,19 @@ impl Handlers {
         let wheel = move |ev: WheelEvent| {
             let Some(current) = shown.get_untracked() else { return };
             ev.prevent_default();
-            let pixels = match ev.delta_mode() {
-                WheelEvent::DOM_DELTA_LINE => 40.0,
-                WheelEvent::DOM_DELTA_PAGE => 800.0,
-                _ => 1.0,
-            } * ev.delta_y();
             if ev.ctrl_key() || ev.meta_key() {
                 let point = (f64::from(ev.offset_x()) * current.scale, f64::from(ev.offset_y()) * current.scale);
                 let mut geometry = current.geometry;
+                let pixels = ev.delta_y() * if ev.delta_mode() == WheelEvent::DOM_DELTA_PIXEL { 1.0 } else { 40.0 };
                 geometry.zoom_at(point, (-pixels / 300.0).exp());
                 pane.transform.set(geometry.transform);
                 return;
             }
-            // One slice per wheel notch; trackpads' small deltas add up to a notch first.
-            let sum = wheel_sum.get_value() + pixels;
-            if sum.abs() < WHEEL_NOTCH {
-                wheel_sum.set_value(sum);
-                return;
+            let mode = DeltaMode::from_dom(ev.delta_mode());
+            let steps = wheel_steps.try_update_value(|a| a.add_wheel(ev.delta_y(), mode)).unwrap_or(0);
+            if steps != 0 {
+                go_to(i64::from(pane.frame.get_untracked()) + steps);
             }
-            wheel_sum.set_value(0.0);
-            go_to(i64::from(pane.frame.get_untracked()) + if sum > 0.0 { 1 } else { -1 });
         };
 
         Handlers {

@@ -65,6 +65,7 @@ pub fn ViewportPane(index: usize) -> impl IntoView {
             .unwrap_or_default()
     });
 
+    let index_of_pane = index;
     let draw_now = move || {
         let Some(element) = canvas.get_untracked() else { return };
         let session = app.session.get_value();
@@ -115,7 +116,7 @@ pub fn ViewportPane(index: usize) -> impl IntoView {
             });
             return;
         };
-        session.pin(vec![key]);
+        session.pin(index_of_pane, key);
         let mut geometry = Geometry::new(frame.columns, frame.rows, pixel_aspect(&session, source), f64::from(width), f64::from(height));
         geometry.transform = pane.transform.get_untracked();
         let options = RenderOptions {

@@ -7,8 +7,8 @@ use super::super::context::use_app;
 use super::super::pane::Pane;
 use super::Shown;
 use crate::study::FrameRef;
-use crate::viewer::orientation;
-use crate::viewer::overlay::{corner_texts, OverlayFacts};
+use crate::viewer::orientation::edge_labels;
+use crate::viewer::overlay::{overlay_texts, OverlayFacts};
 
 #[component]
 pub fn Corners(pane: Pane, shown: RwSignal<Option<Shown>>, frames: Memo<Vec<FrameRef>>) -> impl IntoView {
@@ -19,37 +19,46 @@ pub fn Corners(pane: Pane, shown: RwSignal<Option<Shown>>, frames: Memo<Vec<Fram
         let session = app.session.get_value();
         let library = session.library.borrow();
         let meta = library.instance(current.key.0)?;
-        let index = pane.frame.get();
-        let count = frames.with(Vec::len) as u32;
+        let text = |value: &String| Some(value.clone()).filter(|v| !v.is_empty());
         let frame_slot = current.key.1 as usize;
         let orientation = meta.frame_orientations.get(frame_slot).copied().flatten().or(meta.image_orientation);
         let zoom = current.geometry.scale() / current.geometry.fit_scale().max(f64::MIN_POSITIVE) * 100.0;
         Some((
             OverlayFacts {
-                patient_name: meta.patient_name.clone(),
-                patient_id: meta.patient_id.clone(),
-                patient_birth_date: meta.patient_birth_date.clone(),
-                patient_sex: meta.patient_sex.clone(),
-                study_date: meta.study_date.clone(),
-                study_description: meta.study_description.clone(),
+                patient_name: text(&meta.patient_name),
+                patient_id: text(&meta.patient_id),
+                patient_birth_date: text(&meta.patient_birth_date),
+                patient_sex: text(&meta.patient_sex),
+                study_date: text(&meta.study_date),
+                study_description: text(&meta.study_description),
                 series_number: meta.series_number,
-                series_description: meta.series_description.clone(),
-                modality: meta.modality.clone(),
-                instance_index: index,
-                instance_count: count,
+                series_description: text(&meta.series_description),
+                modality: text(&meta.modality),
+                instance_index: Some(pane.frame.get()),
+                instance_count: Some(frames.with(Vec::len) as u32),
                 slice_location: meta.slice_location,
                 slice_thickness: meta.slice_thickness,
                 window: current.window,
-                zoom_percent: zoom,
-                rows: current.rows,
-                columns: current.columns,
+                zoom_percent: Some(zoom),
+                rows: Some(current.rows),
+                columns: Some(current.columns),
             },
             orientation,
         ))
     };
     let corner = move |slot: usize| {
         move || {
-            let mut lines = facts().map(|(f, _)| corner_texts(&f)).map(|c| c[slot].clone()).unwrap_or_default();
+            let mut lines = facts()
+                .map(|(f, _)| {
+                    let texts = overlay_texts(&f);
+                    match slot {
+                        0 => texts.top_left,
+                        1 => texts.top_right,
+                        2 => texts.bottom_left,
+                        _ => texts.bottom_right,
+                    }
+                })
+                .unwrap_or_default();
             if slot == 2 {
                 if let Some(text) = pane.probe.get() {
                     lines.push(text);
@@ -61,9 +70,13 @@ pub fn Corners(pane: Pane, shown: RwSignal<Option<Shown>>, frames: Memo<Vec<Fram
     let edge = move |slot: usize| {
         move || {
             let (_, orientation) = facts()?;
-            let orientation = orientation?;
-            let letters = orientation::edge_letters(&orientation, &pane.transform.get());
-            Some(letters[slot].clone())
+            let labels = edge_labels(orientation?, &pane.transform.get());
+            Some(match slot {
+                0 => labels.left,
+                1 => labels.right,
+                2 => labels.top,
+                _ => labels.bottom,
+            })
         }
     };
     view! {
