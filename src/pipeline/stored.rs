@@ -37,6 +37,21 @@ impl PixelValues {
         self.len() == 0
     }
 
+    /// Bytes one sample takes at its own width.
+    pub fn bytes_per_sample(&self) -> usize {
+        match self {
+            PixelValues::U8(_) => 1,
+            PixelValues::U16(_) | PixelValues::I16(_) => 2,
+            PixelValues::U32(_) | PixelValues::I32(_) | PixelValues::F32(_) => 4,
+            PixelValues::F64(_) => 8,
+        }
+    }
+
+    /// Memory the samples take (what the frame cache counts against its budget).
+    pub fn byte_len(&self) -> u64 {
+        self.len() as u64 * self.bytes_per_sample() as u64
+    }
+
     /// Value of sample `index` as f64 (None past the end).
     pub fn get_f64(&self, index: usize) -> Option<f64> {
         Some(match self {
@@ -244,6 +259,14 @@ pub fn from_float_bytes(bytes: &[u8], count: usize, double: bool) -> Result<Pixe
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn byte_len_counts_each_sample_at_its_width() {
+        assert_eq!(PixelValues::U8(vec![0; 5]).byte_len(), 5);
+        assert_eq!(PixelValues::I16(vec![0; 5]).byte_len(), 10);
+        assert_eq!(PixelValues::F32(vec![0.0; 5]).byte_len(), 20);
+        assert_eq!(PixelValues::F64(vec![0.0; 5]).byte_len(), 40);
+    }
     use super::*;
 
     fn layout(allocated: u16, stored: u16, high: u16, signed: bool) -> StoredLayout {

@@ -74,18 +74,6 @@ pub struct Session {
     pub signals: SessionSignals,
 }
 
-fn frame_bytes(frame: &Frame) -> u64 {
-    let width = match &frame.pixels {
-        crate::pipeline::PixelValues::U8(_) => 1,
-        crate::pipeline::PixelValues::U16(_) | crate::pipeline::PixelValues::I16(_) => 2,
-        crate::pipeline::PixelValues::U32(_)
-        | crate::pipeline::PixelValues::I32(_)
-        | crate::pipeline::PixelValues::F32(_) => 4,
-        crate::pipeline::PixelValues::F64(_) => 8,
-    };
-    frame.pixels.len() as u64 * width
-}
-
 impl Session {
     pub fn new(budget: u64) -> Rc<Session> {
         let signals = SessionSignals::new(budget);
@@ -169,7 +157,7 @@ impl Session {
     }
 
     fn store(&self, key: FrameKey, frame: Frame) {
-        let bytes = frame_bytes(&frame);
+        let bytes = frame.pixels.byte_len();
         let mut cache = self.cache.borrow_mut();
         cache.insert(key, Rc::new(frame), bytes);
         self.signals.memory.set((cache.used_bytes(), cache.budget()));

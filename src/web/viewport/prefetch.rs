@@ -12,28 +12,10 @@ use super::super::context::AppContext;
 use super::super::pane::Pane;
 use super::super::session::FrameKey;
 use crate::study::FrameRef;
+use crate::viewer::load_order::outward;
 
 /// Share of the memory budget one display set may fill ahead of the user.
 const BUDGET_SHARE: f64 = 0.8;
-
-/// Indices ordered by distance from `start` (start, start+1, start-1, …).
-fn outward(start: usize, count: usize) -> Vec<usize> {
-    let mut order = Vec::with_capacity(count);
-    if count == 0 {
-        return order;
-    }
-    let start = start.min(count - 1);
-    order.push(start);
-    for distance in 1..count {
-        if start + distance < count {
-            order.push(start + distance);
-        }
-        if distance <= start {
-            order.push(start - distance);
-        }
-    }
-    order
-}
 
 /// `progress` drives the bar (None when idle); `loaded` keeps the last (done, total) for tests.
 pub fn run(
@@ -62,7 +44,7 @@ pub fn run(
             // The first frame tells the size of the others (same rows/columns in a display set).
             let limit = match session.frame(first_key).await {
                 Ok(frame) => {
-                    let bytes = (frame.pixels.len() as f64 * bytes_per_sample(&frame.pixels)).max(1.0);
+                    let bytes = (frame.pixels.byte_len() as f64).max(1.0);
                     let budget = session.signals.memory.get_untracked().1 as f64;
                     ((budget * BUDGET_SHARE / bytes).floor() as usize).max(1)
                 }
@@ -103,27 +85,4 @@ pub fn run(
             }
         });
     });
-}
-
-fn bytes_per_sample(pixels: &crate::pipeline::PixelValues) -> f64 {
-    use crate::pipeline::PixelValues;
-    match pixels {
-        PixelValues::U8(_) => 1.0,
-        PixelValues::U16(_) | PixelValues::I16(_) => 2.0,
-        PixelValues::U32(_) | PixelValues::I32(_) | PixelValues::F32(_) => 4.0,
-        PixelValues::F64(_) => 8.0,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::outward;
-
-    #[test]
-    fn outward_visits_each_index_once_nearest_first() {
-        assert_eq!(outward(2, 5), vec![2, 3, 1, 4, 0]);
-        assert_eq!(outward(0, 3), vec![0, 1, 2]);
-        assert_eq!(outward(9, 3), vec![2, 1, 0]);
-        assert!(outward(0, 0).is_empty());
-    }
 }
