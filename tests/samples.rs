@@ -102,14 +102,17 @@ fn phantom_values_equal_the_analytic_ellipsoid_sum() {
         let position = attributes.floats(tags::IMAGE_POSITION_PATIENT);
         let spacing = attributes.floats(tags::PIXEL_SPACING);
         assert_eq!(attributes.floats(tags::IMAGE_ORIENTATION_PATIENT), vec![1.0, 0.0, 0.0, 0.0, 1.0, 0.0]);
-        let (slope, intercept) =
-            (attributes.float(tags::RESCALE_SLOPE).expect("slope"), attributes.float(tags::RESCALE_INTERCEPT).expect("intercept"));
+        let (slope, intercept) = (
+            attributes.float(tags::RESCALE_SLOPE).expect("slope"),
+            attributes.float(tags::RESCALE_INTERCEPT).expect("intercept"),
+        );
         let PixelValues::U16(stored) = &frame.pixels else { panic!("unsigned 16-bit expected") };
         let columns = frame.columns as usize;
         for (index, value) in stored.iter().enumerate() {
             let (row, column) = (index / columns, index % columns);
             // PS3.3 C.7.6.2.1.1: position + column × column spacing along x, row × row spacing along y.
-            let patient = [position[0] + column as f64 * spacing[1], position[1] + row as f64 * spacing[0], position[2]];
+            let patient =
+                [position[0] + column as f64 * spacing[1], position[1] + row as f64 * spacing[0], position[2]];
             let Some(expected) = analytic_hu(patient) else {
                 on_surface += 1;
                 continue;
@@ -131,7 +134,11 @@ fn phantom_values_equal_the_analytic_ellipsoid_sum() {
 /// Runs a dcmtk tool and returns (success, stdout, stderr).
 fn run(tool: &str, args: &[&Path]) -> (bool, String, String) {
     let output = Command::new(tool).args(args).output().unwrap_or_else(|e| panic!("{tool}: {e}"));
-    (output.status.success(), String::from_utf8_lossy(&output.stdout).into(), String::from_utf8_lossy(&output.stderr).into())
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into(),
+        String::from_utf8_lossy(&output.stderr).into(),
+    )
 }
 
 #[test]
@@ -222,7 +229,11 @@ fn dcmdrle_decodes_our_rle_of_noise() {
             state ^= state << 13;
             state ^= state >> 17;
             state ^= state << 5;
-            if (i / 40) % 2 == 0 { state as u16 } else { 0x1234 }
+            if (i / 40) % 2 == 0 {
+                state as u16
+            } else {
+                0x1234
+            }
         })
         .collect();
     let uid = "2.25.18892702983921101704940207730488134230.9.1";
