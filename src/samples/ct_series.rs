@@ -22,7 +22,7 @@ const STUDY: &str = "2";
 const TITLE: &str = "CT head phantom (Shepp–Logan, HU)";
 const DESCRIPTION: &str = "3-D Shepp–Logan head phantom (Kak & Slaney) as a 64-slice axial CT series, \
 256 × 256, 0.86 mm pixels, 3.4 mm slices, in Hounsfield units (air −1000, skull +1000, brain +20, \
-ventricles 0, lesions +30/+40); brain and bone windows; RLE Lossless.";
+ventricles 0, lesions +30 to +60); brain and bone windows; RLE Lossless.";
 
 fn uid(suffix: &str) -> String {
     format!("{UID_ROOT}.{STUDY}.{suffix}")

@@ -10,8 +10,8 @@
 //!
 //! Hounsfield mapping: HU = 1000 × (density − 1), the definition of the CT number with the
 //! table's densities standing for attenuation relative to water. That gives air −1000, skull
-//! +1000 (cortical bone), brain +20 (white-matter-like), ventricles 0 (CSF), lesions +30/+40
-//! (hyperdense) and one 0 HU (hypodense) region. Amplitudes are kept in thousandths so every
+//! +1000 (cortical bone), brain +20 (white-matter-like), ventricles 0 (CSF), lesions +30 to +60
+//! (hyperdense; two overlap) and one 0 HU (hypodense) region. Amplitudes are kept in thousandths so every
 //! value is an exact integer.
 
 /// One ellipsoid: semi-axes and centre in phantom units, rotation about z in degrees, and

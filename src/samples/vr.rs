@@ -14,8 +14,6 @@ pub enum Vr {
     IS,
     /// Long String.
     LO,
-    /// Long Text.
-    LT,
     /// Other Byte.
     OB,
     /// Other Word.
@@ -43,7 +41,6 @@ impl Vr {
             Vr::DS => b"DS",
             Vr::IS => b"IS",
             Vr::LO => b"LO",
-            Vr::LT => b"LT",
             Vr::OB => b"OB",
             Vr::OW => b"OW",
             Vr::PN => b"PN",
@@ -63,7 +60,6 @@ impl Vr {
             Vr::DS => "DS",
             Vr::IS => "IS",
             Vr::LO => "LO",
-            Vr::LT => "LT",
             Vr::OB => "OB",
             Vr::OW => "OW",
             Vr::PN => "PN",
@@ -106,7 +102,6 @@ impl Vr {
             Vr::LO => Some(64),
             Vr::PN => Some(64),
             Vr::UI => Some(64),
-            Vr::LT => Some(10240),
             _ => None,
         }
     }

@@ -55,6 +55,9 @@ impl DataSet {
 
     /// A Decimal String element; each value is written in Rust's shortest exact form.
     pub fn put_decimals(&mut self, tag: Tag, values: &[f64]) -> Result<(), SampleError> {
+        if let Some(bad) = values.iter().find(|v| !v.is_finite()) {
+            return Err(SampleError::Geometry { reason: format!("{tag} cannot hold {bad} as a Decimal String") });
+        }
         let texts: Vec<String> = values.iter().map(|v| format!("{v}")).collect();
         self.put_text(tag, Vr::DS, &texts.iter().map(String::as_str).collect::<Vec<_>>())
     }
