@@ -6,6 +6,7 @@ pub mod codec;
 pub mod dicom;
 pub mod error;
 pub mod pipeline;
+pub mod samples;
 pub mod study;
 pub mod viewer;
 
