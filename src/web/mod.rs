@@ -4,6 +4,7 @@ mod app;
 pub mod bindings;
 mod canvas;
 mod files;
+pub mod gpu;
 mod view_state;
 mod viewport;
 
