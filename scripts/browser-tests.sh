@@ -49,6 +49,8 @@ cargo test --test e2e_viewer || failed+=(e2e_viewer)
 echo "== wasm-bindgen tests in headless Chromium" >&2
 CHROMEDRIVER="$CHROMEDRIVER" WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-600} \
   cargo test --target wasm32-unknown-unknown --test browser_decode || failed+=(browser_decode)
+CHROMEDRIVER="$CHROMEDRIVER" WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-600} \
+  cargo test --target wasm32-unknown-unknown --test browser_gpu || failed+=(browser_gpu)
 
 if [ ${#failed[@]} -gt 0 ]; then
   echo "browser-tests: FAILED: ${failed[*]}" >&2

@@ -3,6 +3,7 @@
 
 mod colour;
 mod display;
+pub mod gpu_plan;
 mod lut;
 mod modality_lut;
 mod palette;

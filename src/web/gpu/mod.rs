@@ -1,0 +1,209 @@
+//! WebGL2 display of decoded frames. The stored values are uploaded once, at their own width;
+//! the display chain of a `GpuPlan` (modality LUT, VOI, palette, inversion) runs in the fragment
+//! shader, so a window change is a uniform change. Without WebGL2 `GpuRenderer::new` fails and
+//! the caller draws with Canvas2D (`DicomImage::render`) instead.
+
+mod program;
+mod shaders;
+mod textures;
+
+use std::fmt;
+
+use wasm_bindgen::JsCast;
+use web_sys::{
+    HtmlCanvasElement, WebGl2RenderingContext as Gl, WebGlBuffer, WebGlContextAttributes, WebGlTexture,
+    WebGlVertexArrayObject,
+};
+
+use crate::dicom::Frame;
+use crate::pipeline::gpu_plan::{GpuPlan, LutAtlas, TextureFormat};
+use program::{PlanUniforms, Program, POSITION};
+
+/// Why the GPU path cannot draw; every case means "fall back to Canvas2D" to the caller.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GpuError {
+    /// The browser offers no WebGL2 context for this canvas.
+    Unavailable(String),
+    /// The WebGL context was lost (GPU reset, too many contexts); create a new renderer.
+    ContextLost,
+    /// A WebGL object could not be created (usually a lost context).
+    Resource(&'static str),
+    /// The shader did not compile or link (driver message).
+    Shader(String),
+    /// The frame is larger than the GPU's MAX_TEXTURE_SIZE.
+    TooLarge { columns: u32, rows: u32, max_size: u32 },
+    /// A texture upload failed.
+    Upload(String),
+    /// `set_plan_uniforms` or `draw` was called before `upload`, or with a plan for another frame layout.
+    PlanMismatch,
+}
+
+impl fmt::Display for GpuError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            GpuError::Unavailable(reason) => write!(f, "WebGL2 is not available ({reason}); drawing without the GPU"),
+            GpuError::ContextLost => write!(f, "the WebGL context was lost; create a new renderer"),
+            GpuError::Resource(what) => write!(f, "WebGL could not create a {what} (is the context lost?)"),
+            GpuError::Shader(log) => write!(f, "the display shader failed to build: {log}"),
+            GpuError::TooLarge { columns, rows, max_size } => {
+                write!(
+                    f,
+                    "the frame ({columns} × {rows}) exceeds the GPU texture limit {max_size}; drawing without the GPU"
+                )
+            }
+            GpuError::Upload(reason) => write!(f, "texture upload failed: {reason}"),
+            GpuError::PlanMismatch => write!(f, "the plan does not match the uploaded frame; upload the frame first"),
+        }
+    }
+}
+
+impl std::error::Error for GpuError {}
+
+/// The uploaded frame.
+struct Uploaded {
+    image: WebGlTexture,
+    format: TextureFormat,
+    size: (u32, u32),
+    luts: Option<(WebGlTexture, LutAtlas)>,
+    uniforms: PlanUniforms,
+}
+
+pub struct GpuRenderer {
+    gl: Gl,
+    programs: [Option<Program>; 3],
+    _quad: WebGlBuffer,
+    vertex_array: WebGlVertexArrayObject,
+    uploaded: Option<Uploaded>,
+}
+
+/// The view matrix (column-major 3×3, clip space → texture coordinates) that shows the image
+/// filling the canvas, first stored row at the top: 1:1 when the canvas has the image's size.
+pub const FILL_VIEW: [f32; 9] = [0.5, 0.0, 0.0, 0.0, -0.5, 0.0, 0.5, 0.5, 1.0];
+
+impl GpuRenderer {
+    /// A WebGL2 context on `canvas` (drawing buffer preserved so pixels can be read back).
+    pub fn new(canvas: &HtmlCanvasElement) -> Result<GpuRenderer, GpuError> {
+        let attributes = WebGlContextAttributes::new();
+        attributes.set_preserve_drawing_buffer(true);
+        attributes.set_antialias(false);
+        attributes.set_depth(false);
+        let context = canvas
+            .get_context_with_context_options("webgl2", &attributes)
+            .map_err(|e| GpuError::Unavailable(format!("{e:?}")))?
+            .ok_or_else(|| GpuError::Unavailable("getContext(\"webgl2\") returned null".into()))?;
+        let gl: Gl = context.dyn_into().map_err(|_| GpuError::Unavailable("not a WebGL2 context".into()))?;
+        let quad = gl.create_buffer().ok_or(GpuError::Resource("buffer"))?;
+        let vertex_array = gl.create_vertex_array().ok_or(GpuError::Resource("vertex array"))?;
+        gl.bind_vertex_array(Some(&vertex_array));
+        gl.bind_buffer(Gl::ARRAY_BUFFER, Some(&quad));
+        let corners: [f32; 8] = [-1.0, -1.0, 1.0, -1.0, -1.0, 1.0, 1.0, 1.0];
+        gl.buffer_data_with_array_buffer_view(
+            Gl::ARRAY_BUFFER,
+            &js_sys::Float32Array::from(&corners[..]),
+            Gl::STATIC_DRAW,
+        );
+        gl.enable_vertex_attrib_array(POSITION);
+        gl.vertex_attrib_pointer_with_i32(POSITION, 2, Gl::FLOAT, false, 0, 0);
+        gl.bind_vertex_array(None);
+        Ok(GpuRenderer { gl, programs: [None, None, None], _quad: quad, vertex_array, uploaded: None })
+    }
+
+    fn alive(&self) -> Result<(), GpuError> {
+        if self.gl.is_context_lost() {
+            Err(GpuError::ContextLost)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Uploads the frame's stored values and the plan's tables (replacing any previous frame).
+    pub fn upload(&mut self, frame: &Frame, plan: &GpuPlan) -> Result<(), GpuError> {
+        self.alive()?;
+        let max_size = self.gl.get_parameter(Gl::MAX_TEXTURE_SIZE).ok().and_then(|v| v.as_f64()).unwrap_or(2048.0);
+        self.release();
+        let (_, _, _, kind) = textures::gl_format(plan.texture);
+        if self.programs[kind.index()].is_none() {
+            self.programs[kind.index()] = Some(Program::new(&self.gl, kind)?);
+        }
+        let image =
+            textures::upload_image(&self.gl, &frame.pixels, plan.texture, plan.columns, plan.rows, max_size as u32)?;
+        self.uploaded = Some(Uploaded {
+            image,
+            format: plan.texture,
+            size: (plan.columns, plan.rows),
+            luts: None,
+            uniforms: PlanUniforms::of(plan),
+        });
+        self.set_plan_uniforms(plan)
+    }
+
+    /// Takes the display parameters of `plan` (a new window, VOI, invert) without touching the
+    /// image texture; the lookup-table texture is re-uploaded only when the tables changed.
+    pub fn set_plan_uniforms(&mut self, plan: &GpuPlan) -> Result<(), GpuError> {
+        self.alive()?;
+        let uploaded = self.uploaded.as_mut().ok_or(GpuError::PlanMismatch)?;
+        if uploaded.format != plan.texture || uploaded.size != (plan.columns, plan.rows) {
+            return Err(GpuError::PlanMismatch);
+        }
+        if uploaded.luts.as_ref().map(|(_, atlas)| atlas) != Some(&plan.luts) {
+            if let Some((texture, _)) = uploaded.luts.take() {
+                self.gl.delete_texture(Some(&texture));
+            }
+            uploaded.luts = Some((textures::upload_atlas(&self.gl, &plan.luts)?, plan.luts.clone()));
+        }
+        uploaded.uniforms = PlanUniforms::of(plan);
+        Ok(())
+    }
+
+    /// Draws the uploaded frame over the whole canvas; `view_matrix` (column-major 3×3) maps
+    /// clip space (−1..1, y up) to texture coordinates (0..1, v = 0 at the first stored row).
+    pub fn draw(&self, view_matrix: [f32; 9]) -> Result<(), GpuError> {
+        self.alive()?;
+        let uploaded = self.uploaded.as_ref().ok_or(GpuError::PlanMismatch)?;
+        let (_, _, _, kind) = textures::gl_format(uploaded.format);
+        let program = self.programs[kind.index()].as_ref().ok_or(GpuError::Resource("program"))?;
+        let gl = &self.gl;
+        gl.viewport(0, 0, gl.drawing_buffer_width(), gl.drawing_buffer_height());
+        gl.use_program(Some(&program.program));
+        gl.active_texture(Gl::TEXTURE0);
+        gl.bind_texture(Gl::TEXTURE_2D, Some(&uploaded.image));
+        gl.active_texture(Gl::TEXTURE1);
+        gl.bind_texture(Gl::TEXTURE_2D, uploaded.luts.as_ref().map(|(texture, _)| texture));
+        program.set(gl, &view_matrix, &uploaded.uniforms);
+        gl.bind_vertex_array(Some(&self.vertex_array));
+        gl.draw_arrays(Gl::TRIANGLE_STRIP, 0, 4);
+        gl.bind_vertex_array(None);
+        match gl.get_error() {
+            Gl::NO_ERROR => Ok(()),
+            _ if gl.is_context_lost() => Err(GpuError::ContextLost),
+            code => Err(GpuError::Upload(format!("draw failed with WebGL error 0x{code:04X}"))),
+        }
+    }
+
+    /// The canvas's pixels as RGBA, rows top-first (for tests).
+    pub fn read_pixels(&self) -> Result<Vec<u8>, GpuError> {
+        self.alive()?;
+        let (width, height) = (self.gl.drawing_buffer_width().max(0), self.gl.drawing_buffer_height().max(0));
+        let row = width as usize * 4;
+        let mut bottom_up = vec![0u8; row * height as usize];
+        self.gl
+            .read_pixels_with_opt_u8_array(0, 0, width, height, Gl::RGBA, Gl::UNSIGNED_BYTE, Some(&mut bottom_up))
+            .map_err(|e| GpuError::Upload(format!("readPixels: {e:?}")))?;
+        Ok(bottom_up.chunks_exact(row.max(1)).rev().flatten().copied().collect())
+    }
+
+    fn release(&mut self) {
+        if let Some(uploaded) = self.uploaded.take() {
+            self.gl.delete_texture(Some(&uploaded.image));
+            if let Some((texture, _)) = uploaded.luts {
+                self.gl.delete_texture(Some(&texture));
+            }
+        }
+    }
+}
+
+impl Drop for GpuRenderer {
+    fn drop(&mut self) {
+        self.release();
+    }
+}

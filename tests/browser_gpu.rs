@@ -1,0 +1,136 @@
+//! The WebGL2 renderer (src/web/gpu) in headless Chromium draws what `api::render_frame` renders,
+//! within ±1 per channel: every WG04 reference file and the synthetic images of
+//! tests/gpu_support, drawn 1:1 into a canvas of the image's size; then, with the same texture,
+//! only the window changed (uniforms) and compared again. Corpus files come over HTTP from
+//! `CORPUS_URL` (compile time; scripts/browser-tests.sh serves ../shared/dicom there).
+#![cfg(target_arch = "wasm32")]
+
+mod gpu_support;
+
+use dicom_viewer::api::{self, RenderOptions};
+use dicom_viewer::dicom::{DicomImage, Frame};
+use dicom_viewer::pipeline::gpu_plan::plan;
+use dicom_viewer::web::gpu::{GpuRenderer, FILL_VIEW};
+use js_sys::Uint8Array;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+use web_sys::HtmlCanvasElement;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const CORPUS_URL: &str = match option_env!("CORPUS_URL") {
+    Some(url) => url,
+    None => "http://127.0.0.1:8765/",
+};
+
+const REFERENCES: [&str; 16] =
+    ["CT1", "CT2", "MR1", "MR2", "MR3", "MR4", "NM1", "RG2", "RG3", "SC1", "US1", "VL1", "VL2", "VL3", "VL6", "XA1"];
+
+async fn fetch(path: &str) -> Vec<u8> {
+    let url = format!("{}/{path}", CORPUS_URL.trim_end_matches('/'));
+    let window = web_sys::window().expect("a window");
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(&url))
+        .await
+        .unwrap_or_else(|e| panic!("fetch {url}: {e:?} (is the corpus server running?)"))
+        .dyn_into()
+        .expect("a Response");
+    assert!(response.ok(), "fetch {url}: HTTP {}", response.status());
+    let buffer = JsFuture::from(response.array_buffer().expect("arrayBuffer")).await.expect("body");
+    Uint8Array::new(&buffer).to_vec()
+}
+
+fn canvas(columns: u32, rows: u32) -> HtmlCanvasElement {
+    let document = web_sys::window().and_then(|w| w.document()).expect("a document");
+    let canvas: HtmlCanvasElement =
+        document.create_element("canvas").expect("canvas").dyn_into().expect("an HtmlCanvasElement");
+    canvas.set_width(columns);
+    canvas.set_height(rows);
+    canvas
+}
+
+fn max_difference(a: &[u8], b: &[u8]) -> u8 {
+    assert_eq!(a.len(), b.len(), "pixel buffers differ in size");
+    a.iter().zip(b).map(|(x, y)| x.abs_diff(*y)).max().unwrap_or(0)
+}
+
+/// Uploads once, draws with each options in turn (uniforms only after the first) and returns
+/// the largest difference from the CPU render for each.
+fn compare(image: &DicomImage, frame_index: u32, frame: &Frame, renders: &[RenderOptions]) -> Vec<u8> {
+    let canvas = canvas(frame.columns, frame.rows);
+    let mut renderer = GpuRenderer::new(&canvas).unwrap_or_else(|e| panic!("{e}"));
+    let mut differences = Vec::new();
+    for (index, options) in renders.iter().enumerate() {
+        let gpu_plan = plan(image, frame_index, frame, options);
+        let result = if index == 0 { renderer.upload(frame, &gpu_plan) } else { renderer.set_plan_uniforms(&gpu_plan) };
+        result.unwrap_or_else(|e| panic!("{e}"));
+        renderer.draw(FILL_VIEW).unwrap_or_else(|e| panic!("{e}"));
+        let drawn = renderer.read_pixels().unwrap_or_else(|e| panic!("{e}"));
+        let expected = image.render(frame_index, frame, options);
+        differences.push(max_difference(&drawn, &expected.rgba));
+    }
+    differences
+}
+
+#[wasm_bindgen_test]
+async fn wg04_references_on_the_gpu_match_the_cpu_render() {
+    let mut report = Vec::new();
+    let mut failures = Vec::new();
+    for id in REFERENCES {
+        let bytes = fetch(&format!("wg04/REF/{id}_UNC")).await;
+        let (image, frame) = api::decode_frame(&bytes, 0).unwrap_or_else(|e| panic!("{id}: {e}"));
+        let explicit = gpu_support::explicit_window(&image, 0, &frame);
+        let differences = compare(&image, 0, &frame, &[RenderOptions::default(), explicit]);
+        // The CPU render the GPU is held to is the public one.
+        assert_eq!(api::render_frame(&bytes, 0, &explicit).expect("renders"), image.render(0, &frame, &explicit));
+        report.push(format!(
+            "{id} {}x{}: {differences:?} (default, window {:?})",
+            frame.columns, frame.rows, explicit.window
+        ));
+        if differences.iter().any(|d| *d > 1) {
+            failures.push(id);
+        }
+    }
+    web_sys::console::log_1(&report.join("\n").into());
+    assert!(failures.is_empty(), "GPU differs from the CPU render by more than 1: {failures:?}\n{}", report.join("\n"));
+}
+
+#[wasm_bindgen_test]
+fn synthetic_images_on_the_gpu_match_the_cpu_render() {
+    let mut report = Vec::new();
+    let mut failures = Vec::new();
+    for case in gpu_support::cases() {
+        let image = DicomImage::parse(&case.bytes).unwrap_or_else(|e| panic!("{}: {e}", case.name));
+        for frame_index in [0, 1] {
+            let renders: Vec<RenderOptions> =
+                case.renders.iter().filter(|(f, _)| *f == frame_index).map(|(_, options)| *options).collect();
+            if renders.is_empty() {
+                continue;
+            }
+            let frame = image.decode_frame(frame_index).unwrap_or_else(|e| panic!("{}: {e}", case.name));
+            let differences = compare(&image, frame_index, &frame, &renders);
+            report.push(format!("{} frame {frame_index}: {differences:?}", case.name));
+            if differences.iter().any(|d| *d > 1) {
+                failures.push(case.name);
+            }
+        }
+    }
+    web_sys::console::log_1(&report.join("\n").into());
+    assert!(failures.is_empty(), "GPU differs from the CPU render by more than 1: {failures:?}\n{}", report.join("\n"));
+}
+
+#[wasm_bindgen_test]
+fn a_plan_for_another_frame_layout_is_refused() {
+    let case = gpu_support::cases().into_iter().find(|c| c.name == "rgb12").expect("case");
+    let image = DicomImage::parse(&case.bytes).expect("parses");
+    let frame = image.decode_frame(0).expect("decodes");
+    let canvas = canvas(frame.columns, frame.rows);
+    let mut renderer = GpuRenderer::new(&canvas).expect("WebGL2");
+    let rgb_plan = plan(&image, 0, &frame, &RenderOptions::default());
+    assert!(renderer.set_plan_uniforms(&rgb_plan).is_err(), "nothing uploaded yet");
+    assert!(renderer.draw(FILL_VIEW).is_err(), "nothing uploaded yet");
+    renderer.upload(&frame, &rgb_plan).expect("uploads");
+    let mut other = rgb_plan.clone();
+    other.columns += 1;
+    assert!(renderer.set_plan_uniforms(&other).is_err());
+}
