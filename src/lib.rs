@@ -3,9 +3,11 @@
 
 pub mod api;
 pub mod codec;
+pub mod container;
 pub mod dicom;
 pub mod error;
 pub mod pipeline;
+pub mod tags;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;
