@@ -4,8 +4,11 @@ mod app;
 pub mod bindings;
 mod canvas;
 mod files;
+mod tag_browser;
 mod view_state;
 mod viewport;
+
+pub use tag_browser::TagBrowser;
 
 /// Mounts the page on `<body>`.
 pub fn start() {
