@@ -10,7 +10,9 @@ use dicom_object::{file::ReadPreamble, OpenFileOptions};
 use dicom_viewer::tags::{filter, meta_tag_tree, tag_tree, TagNode};
 
 fn corpus() -> PathBuf {
-    PathBuf::from(std::env::var("DICOM_CORPUS").unwrap_or(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/dicom").into()))
+    PathBuf::from(
+        std::env::var("DICOM_CORPUS").unwrap_or(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/dicom").into()),
+    )
 }
 
 /// One element line of dcmdump: tag, VR, value (text between brackets, or integers as printed),
