@@ -111,7 +111,9 @@ fn stored_deflated_and_streamed_archives_give_the_source_files() {
 #[test]
 fn zip64_stdin_entries_with_descriptors_stored_and_deflated() {
     let dir = temp_dir("stdin");
-    let data = b"a line of text from standard input\n".repeat(300);
+    let mut data = b"a line of text from standard input\n".repeat(300);
+    // A false data descriptor signature inside the stored data must not end the entry.
+    data.splice(100..100, b"PK\x07\x08\0\0\0\0\x64\0\0\0\0\0\0\0\x64\0\0\0\0\0\0\0".iter().copied());
     for level in ["-6", "-0"] {
         // Input from a pipe: ZIP64 local header, sizes unknown until the data descriptor.
         let archive = zip(&dir, &["-q", level, "-", "-"], Some(&data), None);

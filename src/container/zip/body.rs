@@ -8,6 +8,7 @@ use miniz_oxide::{DataFormat, MZError, MZFlush, MZStatus};
 
 use super::error::ZipError;
 use super::header::{read_u32, read_u64, LocalHeader, DATA_DESCRIPTOR};
+use super::scan::Scan;
 
 const METHOD_STORED: u16 = 0;
 const METHOD_DEFLATE: u16 = 8;
@@ -39,8 +40,8 @@ enum Mode {
     /// Stored data of known length.
     Stored { remaining: u64 },
     /// Stored data of unknown length: ends where a data descriptor matching the bytes so far
-    /// begins (`checked` = positions already ruled out).
-    StoredScan { checked: usize },
+    /// begins (`scan.checked` = positions already ruled out).
+    StoredScan { scan: Scan },
     /// Deflate data, ending with its final block; `remaining` input when the size is known.
     Deflate { state: Box<InflateState>, remaining: Option<u64> },
     /// Data of an entry that cannot be read, stepped over.
@@ -78,7 +79,7 @@ impl EntryReader {
             (Some(reason), _) if sized => Mode::Skip { remaining: header.compressed_size, reason },
             (Some(reason), _) => return Err(reason),
             (None, METHOD_STORED) if sized => Mode::Stored { remaining: header.compressed_size },
-            (None, METHOD_STORED) => Mode::StoredScan { checked: 0 },
+            (None, METHOD_STORED) => Mode::StoredScan { scan: Scan::default() },
             (None, _) => Mode::Deflate {
                 state: InflateState::new_boxed(DataFormat::Raw),
                 remaining: (!header.has_data_descriptor()).then_some(header.compressed_size),
@@ -107,11 +108,11 @@ impl EntryReader {
                 self.compressed_read += take as u64;
                 Ok(Step { consumed: take, finished: *remaining == 0 })
             }
-            Mode::StoredScan { checked } => {
+            Mode::StoredScan { scan } => {
                 let descriptor = descriptor_len(&self.header);
                 budget.check(path, (self.data.len() + input.len()).saturating_sub(descriptor) as u64)?;
                 self.data.extend_from_slice(input);
-                let Some((at, len)) = find_descriptor(&self.data, checked, self.header.zip64) else {
+                let Some((at, len)) = scan.find_descriptor(&self.data, self.header.zip64) else {
                     return Ok(Step { consumed: input.len(), finished: false });
                 };
                 // Positions whose descriptor would have ended before this input were ruled
@@ -218,26 +219,4 @@ fn descriptor_len(header: &LocalHeader) -> usize {
     } else {
         16
     }
-}
-
-/// Finds, from `*checked` on, a signed data descriptor whose CRC-32 and sizes describe exactly
-/// the bytes before it: (position, descriptor length). Positions ruled out are not looked at again.
-fn find_descriptor(data: &[u8], checked: &mut usize, zip64: bool) -> Option<(usize, usize)> {
-    let len = if zip64 { 24 } else { 16 };
-    while *checked + len <= data.len() {
-        let at = *checked;
-        if read_u32(data, at) == Some(DATA_DESCRIPTOR) && read_u32(data, at + 4) == Some(crc32fast::hash(&data[..at])) {
-            let size = at as u64;
-            let sizes = if zip64 {
-                (read_u64(data, at + 8), read_u64(data, at + 16))
-            } else {
-                (read_u32(data, at + 8).map(u64::from), read_u32(data, at + 12).map(u64::from))
-            };
-            if sizes == (Some(size), Some(size)) {
-                return Some((at, len));
-            }
-        }
-        *checked += 1;
-    }
-    None
 }

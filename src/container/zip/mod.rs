@@ -7,6 +7,7 @@
 mod body;
 mod error;
 mod header;
+mod scan;
 
 use body::{Budget, EntryReader};
 pub use error::ZipError;
