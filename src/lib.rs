@@ -1,13 +1,18 @@
-//! A zero-install DICOM viewer. The pure core (parsing, codecs, pixel pipeline) is plain Rust,
-//! tested natively; `web` holds the thin browser layer (bindings, page) compiled for wasm32.
+//! A zero-install DICOM viewer. The pure core is plain Rust, tested natively: `dicom` (parsing),
+//! `codec` (decoders), `pipeline` (stored values → display), `container` (ZIP, DICOMDIR),
+//! `study` (patients → studies → series → display sets), `viewer` (view geometry, tools,
+//! overlays, frame cache), `tags` (tag browser data), `samples` (generated demo data).
+//! `web` is the thin browser layer (bindings, workers, WebGL2, Leptos components) for wasm32.
 
 pub mod api;
 pub mod codec;
+pub mod container;
 pub mod dicom;
 pub mod error;
 pub mod pipeline;
 pub mod samples;
 pub mod study;
+pub mod tags;
 pub mod viewer;
 
 #[cfg(target_arch = "wasm32")]
