@@ -1,5 +1,6 @@
 //! What toolbar buttons and keyboard shortcuts do to the active viewport.
 
+use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::context::AppContext;

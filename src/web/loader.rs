@@ -6,6 +6,7 @@
 use std::rc::Rc;
 
 use js_sys::{Array, Promise, Reflect, Uint8Array};
+use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
@@ -14,7 +15,7 @@ use web_sys::{
 };
 
 use super::session::Session;
-use crate::container::{dicomdir, sniff, zip};
+use crate::container::{dicomdir, sniff, ZipEntry, ZipLimits, ZipStream};
 use crate::dicom::{read_header_dataset, DicomImage};
 
 /// Header bytes read first; files whose header is longer are read whole.
@@ -129,10 +130,10 @@ fn is_zip(path: &str, head: &[u8]) -> bool {
 async fn unzip(source: &Source, session: &Session) -> Result<Vec<Source>, String> {
     let total = source.blob.size();
     let reader: ReadableStreamDefaultReader = source.blob.stream().get_reader().unchecked_into();
-    let mut stream = zip::ZipStream::new(zip::ZipLimits::default());
+    let mut stream = ZipStream::new(ZipLimits::default());
     let mut out = Vec::new();
     let mut read = 0.0;
-    let push = |entries: Vec<zip::ZipEntry>, out: &mut Vec<Source>| {
+    let push = |entries: Vec<ZipEntry>, out: &mut Vec<Source>| {
         for entry in entries {
             let bytes = Uint8Array::from(entry.data.as_slice());
             if let Ok(blob) = Blob::new_with_u8_array_sequence(&Array::of1(&bytes)) {
@@ -151,6 +152,9 @@ async fn unzip(source: &Source, session: &Session) -> Result<Vec<Source>, String
         push(entries, &mut out);
         let percent = if total > 0.0 { (read / total * 100.0) as u32 } else { 0 };
         session.signals.progress.set(Some((format!("Unzipping {}", source.path), percent, 100)));
+    }
+    for skipped in stream.skipped() {
+        session.report(format!("{}: {skipped}", source.path));
     }
     push(stream.finish().map_err(|e| e.to_string())?, &mut out);
     Ok(out)
@@ -201,8 +205,10 @@ async fn follow_dicomdirs(files: Vec<Source>, session: &Session) -> Vec<Source> 
     for source in files {
         if sniff::is_dicomdir_name(&source.path) {
             let base = source.path.rsplit_once('/').map(|(dir, _)| format!("{dir}/")).unwrap_or_default();
-            match read_bytes(&source.blob).await.map_err(|e| e).and_then(|b| dicomdir::read(&b).map_err(|e| e.to_string())) {
-                Ok(directory) => referenced.extend(directory.referenced_files().into_iter().map(|p| format!("{base}{p}"))),
+            match read_bytes(&source.blob).await.and_then(|b| dicomdir::read_dicomdir(&b).map_err(|e| e.to_string())) {
+                Ok(records) => {
+                    referenced.extend(dicomdir::referenced_files(&records).into_iter().map(|p| format!("{base}{p}")))
+                }
                 Err(e) => session.report(format!("The DICOMDIR {} could not be read ({e}); opening the folder's files instead.", source.path)),
             }
         } else {

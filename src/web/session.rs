@@ -74,6 +74,11 @@ pub struct Session {
     pub signals: SessionSignals,
 }
 
+/// Byte counts beyond the address space saturate (the cache then never evicts for size).
+fn to_usize(bytes: u64) -> usize {
+    usize::try_from(bytes).unwrap_or(usize::MAX)
+}
+
 impl Session {
     pub fn new(budget: u64) -> Rc<Session> {
         let signals = SessionSignals::new(budget);
@@ -87,7 +92,7 @@ impl Session {
         Rc::new(Session {
             instances: RefCell::new(Vec::new()),
             library: RefCell::new(StudyLibrary::default()),
-            cache: RefCell::new(FrameCache::new(budget)),
+            cache: RefCell::new(FrameCache::new(to_usize(budget))),
             in_flight: RefCell::new(HashMap::new()),
             pool,
             next_error: Cell::new(0),
@@ -142,8 +147,8 @@ impl Session {
 
     pub fn set_budget(&self, bytes: u64) {
         let mut cache = self.cache.borrow_mut();
-        cache.set_budget(bytes);
-        self.signals.memory.set((cache.used_bytes(), cache.budget()));
+        cache.set_budget(to_usize(bytes));
+        self.signals.memory.set((cache.used_bytes() as u64, cache.budget() as u64));
     }
 
     /// Keeps the frame viewport `pane` shows from eviction (one pinned frame per viewport).
@@ -159,8 +164,8 @@ impl Session {
     fn store(&self, key: FrameKey, frame: Frame) {
         let bytes = frame.pixels.byte_len();
         let mut cache = self.cache.borrow_mut();
-        cache.insert(key, Rc::new(frame), bytes);
-        self.signals.memory.set((cache.used_bytes(), cache.budget()));
+        cache.insert(key, Rc::new(frame), to_usize(bytes));
+        self.signals.memory.set((cache.used_bytes() as u64, cache.budget() as u64));
     }
 
     /// The decoded frame, from memory or decoded by a worker (frames of multi-frame files are

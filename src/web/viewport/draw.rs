@@ -34,14 +34,13 @@ fn js_text(value: &JsValue) -> String {
 }
 
 impl Renderer {
+    /// `?renderer=canvas2d` in the page URL forces the Canvas2D path (to compare it with WebGL2,
+    /// or to work around a broken GPU driver).
     pub fn new() -> Renderer {
-        Renderer { gpu: None, gpu_failed: false, uploaded: None, rendered: None }
-    }
-
-    /// Forces the 2-D path (used when WebGL2 is disabled by the user or for comparison).
-    pub fn disable_gpu(&mut self) {
-        self.gpu = None;
-        self.gpu_failed = true;
+        let forced_2d = web_sys::window()
+            .and_then(|w| w.location().search().ok())
+            .is_some_and(|query| query.split(['?', '&']).any(|part| part == "renderer=canvas2d"));
+        Renderer { gpu: None, gpu_failed: forced_2d, uploaded: None, rendered: None }
     }
 
     pub fn draw(

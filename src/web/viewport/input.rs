@@ -26,7 +26,6 @@ struct Drag {
     start: (f64, f64),
     transform: ViewTransform,
     window: Option<WindowDrag>,
-    frame: u32,
 }
 
 pub fn wheel_event() -> ev::Custom<WheelEvent> {
@@ -113,7 +112,6 @@ impl Handlers {
                 start: point,
                 transform: pane.transform.get_untracked(),
                 window: window_drag(&current),
-                frame: pane.frame.get_untracked(),
             }));
             if tool.points() > 0 {
                 let at = current.geometry.canvas_to_image(point);
