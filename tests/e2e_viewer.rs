@@ -66,7 +66,12 @@ async fn wait_for(client: &Client, what: &str, expression: &str) -> Result<Value
 /// Loads the page afresh, with a Long Tasks observer and a recorder of when viewport 0 first
 /// became ready and when its series was fully loaded.
 async fn fresh_page(client: &Client) -> Result {
-    client.goto(&env("APP_URL")).await?;
+    fresh_page_with(client, "").await
+}
+
+/// `fresh_page` with a query string (e.g. "?renderer=canvas2d").
+async fn fresh_page_with(client: &Client, query: &str) -> Result {
+    client.goto(&format!("{}{query}", env("APP_URL"))).await?;
     wait_for(client, "window.wasmBindings", "!!(window.wasmBindings && window.wasmBindings.render_frame)").await?;
     client
         .execute(
@@ -81,7 +86,8 @@ async fn fresh_page(client: &Client) -> Result {
                 const now = performance.now();
                 if (canvas.dataset.ready === 'true' && window.__marks.first === undefined) window.__marks.first = now;
                 const pane = canvas.parentElement;
-                if (pane.dataset.total !== '0' && pane.dataset.loaded === pane.dataset.total && window.__marks.all === undefined)
+                if (pane.dataset.total === String(window.__expectTotal) && pane.dataset.loaded === pane.dataset.total
+                    && window.__marks.all === undefined)
                     window.__marks.all = now;
             }).observe(document.body, { subtree: true, attributes: true, childList: true });
             "#,
@@ -244,8 +250,9 @@ async fn samples_load_in_one_click(client: &Client) -> Result {
 }
 
 /// Opens the MR series (files or a ZIP), reports timings, scrolls through it and compares pixels.
-async fn mr_series(client: &Client, paths: &[PathBuf], label: &str) -> Result {
-    fresh_page(client).await?;
+async fn mr_series(client: &Client, paths: &[PathBuf], label: &str, query: &str) -> Result {
+    fresh_page_with(client, query).await?;
+    client.execute("window.__expectTotal = 128;", vec![]).await?;
     let start = open_files(client, paths).await?;
     ready_on_frame(client, 0).await?;
     wait_for(client, "all 128 slices loaded", "window.__marks.all !== undefined").await?;
@@ -258,7 +265,12 @@ async fn mr_series(client: &Client, paths: &[PathBuf], label: &str) -> Result {
     if pane_total != json!("128") {
         return Err(format!("{label}: the display set should have 128 slices, has {pane_total}").into());
     }
-    let sets = client.execute(r#"return document.querySelectorAll('[data-testid="series-list"] [data-display-set]').length;"#, vec![]).await?;
+    let sets = client
+        .execute(
+            r#"return document.querySelectorAll('[data-testid="series-list"] [data-display-set]').length;"#,
+            vec![],
+        )
+        .await?;
     if sets != json!(1) {
         return Err(format!("{label}: expected one display set, the series list has {sets}").into());
     }
@@ -282,12 +294,14 @@ async fn mr_series(client: &Client, paths: &[PathBuf], label: &str) -> Result {
         )
         .await?;
     ready_on_frame(client, 127).await?;
-    let mut deltas: Vec<f64> = deltas.as_array().map(|a| a.iter().filter_map(Value::as_f64).collect()).unwrap_or_default();
+    let mut deltas: Vec<f64> =
+        deltas.as_array().map(|a| a.iter().filter_map(Value::as_f64).collect()).unwrap_or_default();
     deltas.sort_by(f64::total_cmp);
     let p95 = deltas.get(deltas.len() * 95 / 100).copied().unwrap_or(f64::NAN);
     let longest_scroll = longest_task(client).await?;
+    let renderer = attribute(client, "data-renderer").await?;
     println!(
-        "{label}: first image {first:.0} ms, all 128 slices {all:.0} ms, longest main-thread task {longest_load:.0} ms \
+        "{label} [{renderer}]: first image {first:.0} ms, all 128 slices {all:.0} ms, longest main-thread task {longest_load:.0} ms \
          (incl. scrolling {longest_scroll:.0} ms), scroll rAF delta p95 {p95:.1} ms (max {:.1})",
         deltas.last().copied().unwrap_or(f64::NAN)
     );
@@ -344,8 +358,9 @@ fn synthetic_spacing_image(dir: &Path) -> Result<PathBuf> {
     Ok(path)
 }
 
+/// WG04 and dcmqi images drawn by WebGL2 (forced, as headless Chromium's GPU is software).
 async fn wg04_tools_and_errors(client: &Client) -> Result {
-    fresh_page(client).await?;
+    fresh_page_with(client, "?renderer=webgl2").await?;
     let root = corpus();
     let dir = temp_dir("wg04");
     let ruler = synthetic_spacing_image(&dir)?;
@@ -365,7 +380,8 @@ async fn wg04_tools_and_errors(client: &Client) -> Result {
         damaged,
     ];
     open_files(client, &files).await?;
-    wait_for(client, "the skipped count", r#"(document.querySelector('[data-testid="skipped"]') || {}).textContent"#).await?;
+    wait_for(client, "the skipped count", r#"(document.querySelector('[data-testid="skipped"]') || {}).textContent"#)
+        .await?;
     let skipped = client.find(Locator::Css(r#"[data-testid="skipped"]"#)).await?.text().await?;
     if !skipped.starts_with("1 ") {
         return Err(format!("one non-DICOM file should be skipped: {skipped:?}").into());
@@ -377,7 +393,8 @@ async fn wg04_tools_and_errors(client: &Client) -> Result {
             vec![],
         )
         .await?;
-    let keys: Vec<String> = items.as_array().map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect()).unwrap_or_default();
+    let keys: Vec<String> =
+        items.as_array().map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect()).unwrap_or_default();
     if keys.len() != 6 {
         return Err(format!("expected 6 display sets (CT, US, VL, multi-frame, ruler, damaged MR): {items}").into());
     }
@@ -391,10 +408,7 @@ async fn wg04_tools_and_errors(client: &Client) -> Result {
     let mut damaged_shown = false;
     for key in &keys {
         client
-            .execute(
-                "document.querySelector(`[data-display-set=\"${arguments[0]}\"]`).click();",
-                vec![json!(key)],
-            )
+            .execute("document.querySelector(`[data-display-set=\"${arguments[0]}\"]`).click();", vec![json!(key)])
             .await?;
         let state = wait_for(
             client,
@@ -411,9 +425,14 @@ async fn wg04_tools_and_errors(client: &Client) -> Result {
         if let Some(message) = state.strip_prefix("error:") {
             // The damaged file: one message naming it and the cause.
             let messages = client
-                .execute(r#"return [...document.querySelectorAll('[data-testid="error"]')].map(e => e.textContent);"#, vec![])
+                .execute(
+                    r#"return [...document.querySelectorAll('[data-testid="error"]')].map(e => e.textContent);"#,
+                    vec![],
+                )
                 .await?;
-            let naming = messages.as_array().map_or(0, |a| a.iter().filter(|m| m.as_str().is_some_and(|m| m.contains("damaged.dcm"))).count());
+            let naming = messages
+                .as_array()
+                .map_or(0, |a| a.iter().filter(|m| m.as_str().is_some_and(|m| m.contains("damaged.dcm"))).count());
             if !message.contains("damaged.dcm") || naming != 1 {
                 return Err(format!("only the damaged file may fail, with one message naming it: {messages}").into());
             }
@@ -424,6 +443,9 @@ async fn wg04_tools_and_errors(client: &Client) -> Result {
         if let Some((_, url)) = served.iter().find(|(n, _)| *n == name) {
             let result = compare_with_render_frame(client, url, false).await?;
             println!("{name}: {result}");
+            if result["renderer"] != json!("webgl2") {
+                return Err(format!("{name} should be drawn by WebGL2 here: {result}").into());
+            }
             compared += 1;
         }
     }
@@ -443,7 +465,10 @@ async fn wg04_tools_and_errors(client: &Client) -> Result {
     )
     .await?;
     let after = compare_with_render_frame(client, &corpus_url("wg04/REF/CT1_UNC"), true).await?;
-    let (w0, w1) = (before.parse::<f64>().unwrap_or(0.0), after["width"].as_str().and_then(|s| s.parse::<f64>().ok()).unwrap_or(0.0));
+    let (w0, w1) = (
+        before.parse::<f64>().unwrap_or(0.0),
+        after["width"].as_str().and_then(|s| s.parse::<f64>().ok()).unwrap_or(0.0),
+    );
     if w1 <= w0 {
         return Err(format!("dragging right should widen the window: {w0} → {w1}").into());
     }
@@ -454,7 +479,12 @@ async fn wg04_tools_and_errors(client: &Client) -> Result {
     let from = offset_of_image_point(client, (20.5, 50.5)).await?;
     let to = offset_of_image_point(client, (180.5, 110.5)).await?;
     drag(client, from, to).await?;
-    let text = wait_for(client, "a length measurement", r#"(document.querySelector('[data-testid="measurements"]') || {}).textContent"#).await?;
+    let text = wait_for(
+        client,
+        "a length measurement",
+        r#"(document.querySelector('[data-testid="measurements"]') || {}).textContent"#,
+    )
+    .await?;
     let text = text.as_str().unwrap_or_default().to_string();
     let value: f64 = text
         .split_whitespace()
@@ -491,7 +521,9 @@ async fn wg04_tools_and_errors(client: &Client) -> Result {
 
 async fn show_by_file(client: &Client, name: &str, keys: &[String]) -> Result {
     for key in keys {
-        client.execute("document.querySelector(`[data-display-set=\"${arguments[0]}\"]`).click();", vec![json!(key)]).await?;
+        client
+            .execute("document.querySelector(`[data-display-set=\"${arguments[0]}\"]`).click();", vec![json!(key)])
+            .await?;
         let state = wait_for(
             client,
             &format!("display set {key}"),
@@ -509,6 +541,14 @@ async fn show_by_file(client: &Client, name: &str, keys: &[String]) -> Result {
     Err(format!("no display set shows {name}").into())
 }
 
+async fn expect_renderer(client: &Client, expected: &str) -> Result {
+    let renderer = attribute(client, "data-renderer").await?;
+    if renderer != expected {
+        return Err(format!("the viewport should draw with {expected}, drew with {renderer:?}").into());
+    }
+    Ok(())
+}
+
 async fn run(client: &Client) -> Result {
     samples_load_in_one_click(client).await?;
     let series = corpus().join("mr-series-128");
@@ -520,11 +560,15 @@ async fn run(client: &Client) -> Result {
     if slices.len() != 128 {
         return Err(format!("{} has {} slices, expected 128", series.display(), slices.len()).into());
     }
-    mr_series(client, &slices, "MR 128 slices as files").await?;
+    mr_series(client, &slices, "MR 128 slices as files", "").await?;
+    mr_series(client, &slices, "MR 128 slices as files, WebGL2 forced", "?renderer=webgl2").await?;
+    expect_renderer(client, "webgl2").await?;
+    mr_series(client, &slices, "MR 128 slices as files, Canvas2D forced", "?renderer=canvas2d").await?;
+    expect_renderer(client, "canvas2d").await?;
     let dir = temp_dir("zip");
     let archive = dir.join("mr-series-128.zip");
     zip_of(&series, &archive)?;
-    mr_series(client, &[archive], "MR 128 slices as a ZIP").await?;
+    mr_series(client, &[archive], "MR 128 slices as a ZIP", "").await?;
     let _ = std::fs::remove_dir_all(&dir);
     wg04_tools_and_errors(client).await?;
     Ok(())

@@ -133,11 +133,8 @@ pub fn export_png(app: AppContext) -> bool {
     let index = app.active.get_untracked();
     let Some(document) = web_sys::window().and_then(|w| w.document()) else { return false };
     let selector = format!("canvas[data-testid=viewport][data-pane=\"{index}\"]");
-    let Some(canvas) = document
-        .query_selector(&selector)
-        .ok()
-        .flatten()
-        .and_then(|e| e.dyn_into::<web_sys::HtmlCanvasElement>().ok())
+    let Some(canvas) =
+        document.query_selector(&selector).ok().flatten().and_then(|e| e.dyn_into::<web_sys::HtmlCanvasElement>().ok())
     else {
         return false;
     };

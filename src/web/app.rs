@@ -145,9 +145,10 @@ fn TagPanel() -> impl IntoView {
         let session = app.session();
         let library = session.library.borrow();
         // Objects without frames (reports) are display sets keyed by their SOP Instance UID.
-        let source = library.display_set(&key).and_then(|set| set.frames.get(pane.frame.get() as usize).map(|f| f.source)).or_else(
-            || library.instances().iter().find(|m| m.sop_instance_uid == key).map(|m| m.source),
-        );
+        let source = library
+            .display_set(&key)
+            .and_then(|set| set.frames.get(pane.frame.get() as usize).map(|f| f.source))
+            .or_else(|| library.instances().iter().find(|m| m.sop_instance_uid == key).map(|m| m.source));
         drop(library);
         source.and_then(|s| session.dataset(s)).map(|dataset| tag_tree(&dataset)).unwrap_or_default()
     });
@@ -180,7 +181,9 @@ fn fill_empty_viewports(app: AppContext) {
         for (index, pane) in app.panes.iter().enumerate().take(layout.panes()) {
             if pane.display_set.get_untracked().is_none() {
                 let shown: Vec<String> = app.panes.iter().filter_map(|p| p.display_set.get_untracked()).collect();
-                if let Some(key) = keys.iter().find(|k| !shown.contains(k)).or(if index == 0 { keys.first() } else { None }) {
+                if let Some(key) =
+                    keys.iter().find(|k| !shown.contains(k)).or(if index == 0 { keys.first() } else { None })
+                {
                     pane.show(key.clone(), 0);
                 }
             }

@@ -209,7 +209,10 @@ async fn follow_dicomdirs(files: Vec<Source>, session: &Session) -> Vec<Source> 
                 Ok(records) => {
                     referenced.extend(dicomdir::referenced_files(&records).into_iter().map(|p| format!("{base}{p}")))
                 }
-                Err(e) => session.report(format!("The DICOMDIR {} could not be read ({e}); opening the folder's files instead.", source.path)),
+                Err(e) => session.report(format!(
+                    "The DICOMDIR {} could not be read ({e}); opening the folder's files instead.",
+                    source.path
+                )),
             }
         } else {
             rest.push(source);

@@ -28,7 +28,8 @@ async fn thumbnail(app: AppContext, set: DisplaySet) -> Option<String> {
     let full: HtmlCanvasElement = document.create_element("canvas").ok()?.unchecked_into();
     full.set_width(rendered.columns);
     full.set_height(rendered.rows);
-    let data = ImageData::new_with_u8_clamped_array_and_sh(Clamped(&rendered.rgba), rendered.columns, rendered.rows).ok()?;
+    let data =
+        ImageData::new_with_u8_clamped_array_and_sh(Clamped(&rendered.rgba), rendered.columns, rendered.rows).ok()?;
     let context: web_sys::CanvasRenderingContext2d = full.get_context("2d").ok()??.dyn_into().ok()?;
     context.put_image_data(&data, 0.0, 0.0).ok()?;
     let small: HtmlCanvasElement = document.create_element("canvas").ok()?.unchecked_into();
@@ -115,13 +116,7 @@ pub fn SeriesPanel() -> impl IntoView {
             pane.display_set.get().as_deref() == Some(key_for_current.as_str())
         };
         let count = set.frames.len();
-        let label = format!(
-            "{} {} · {} image{}",
-            set.modality,
-            set.label,
-            count,
-            if count == 1 { "" } else { "s" }
-        );
+        let label = format!("{} {} · {} image{}", set.modality, set.label, count, if count == 1 { "" } else { "s" });
         let thumb_key = key.clone();
         view! {
             <li>

@@ -207,9 +207,10 @@ impl Session {
             }
         }
         let result = match &self.pool {
-            Some(pool) => pool.decode(&blob, first, count).await.map(|decoded| {
-                decoded.into_iter().map(|d| (d.index, d.frame)).collect::<Vec<_>>()
-            }),
+            Some(pool) => pool
+                .decode(&blob, first, count)
+                .await
+                .map(|decoded| decoded.into_iter().map(|d| (d.index, d.frame)).collect::<Vec<_>>()),
             None => self.decode_here(&blob, first, count).await,
         };
         let outcome = match result {

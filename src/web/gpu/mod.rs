@@ -48,7 +48,7 @@ impl fmt::Display for GpuError {
             GpuError::TooLarge { columns, rows, max_size } => {
                 write!(
                     f,
-                    "the frame ({columns} × {rows}) exceeds the GPU texture limit {max_size}; drawing without the GPU"
+                    "the frame ({columns} × {rows}) exceeds this GPU's texture limit {max_size}; open the viewer with ?renderer=canvas2d to see it"
                 )
             }
             GpuError::Upload(reason) => write!(f, "texture upload failed: {reason}"),
@@ -74,16 +74,71 @@ pub struct GpuRenderer {
     _quad: WebGlBuffer,
     vertex_array: WebGlVertexArrayObject,
     uploaded: Option<Uploaded>,
+    /// MAX_TEXTURE_SIZE, read once (getParameter is a round trip to the GPU process).
+    max_texture_size: u32,
 }
 
 /// The view matrix (column-major 3×3, clip space → texture coordinates) that shows the image
 /// filling the canvas, first stored row at the top: 1:1 when the canvas has the image's size.
 pub const FILL_VIEW: [f32; 9] = [0.5, 0.0, 0.0, 0.0, -0.5, 0.0, 0.5, 0.5, 1.0];
 
+/// Whether WebGL2 is available on real graphics hardware.
+fn hardware_webgl2() -> bool {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return false };
+    let Some(scratch) = document.create_element("canvas").ok().and_then(|e| e.dyn_into::<HtmlCanvasElement>().ok())
+    else {
+        return false;
+    };
+    let attributes = WebGlContextAttributes::new();
+    attributes.set_fail_if_major_performance_caveat(true);
+    let Some(gl) = scratch
+        .get_context_with_context_options("webgl2", &attributes)
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into::<Gl>().ok())
+    else {
+        return false;
+    };
+    // WEBGL_debug_renderer_info: UNMASKED_RENDERER_WEBGL = 0x9246.
+    let renderer = match gl.get_extension("WEBGL_debug_renderer_info") {
+        Ok(Some(_)) => gl.get_parameter(0x9246).ok().and_then(|v| v.as_string()).unwrap_or_default(),
+        _ => String::new(),
+    };
+    let software = ["swiftshader", "llvmpipe", "softpipe", "software"];
+    let lower = renderer.to_ascii_lowercase();
+    if let Some(context) = gl.get_extension("WEBGL_lose_context").ok().flatten() {
+        let _ = js_sys::Reflect::get(&context, &"loseContext".into())
+            .ok()
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+            .map(|f| f.call0(&context));
+    }
+    !software.iter().any(|name| lower.contains(name))
+}
+
 impl GpuRenderer {
-    /// A WebGL2 context on `canvas` (drawing buffer preserved so pixels can be read back).
+    /// A WebGL2 context on `canvas` (drawing buffer preserved so pixels can be read back),
+    /// software renderers included.
     pub fn new(canvas: &HtmlCanvasElement) -> Result<GpuRenderer, GpuError> {
+        GpuRenderer::with_options(canvas, true)
+    }
+
+    /// Like `new`, but refuses a software rasterizer (failIfMajorPerformanceCaveat, or a
+    /// renderer named SwiftShader/llvmpipe): there the CPU renderer is faster, and its output is
+    /// the same. The check runs once per page on a scratch canvas, so `canvas` stays free for a
+    /// 2-D context when this fails.
+    pub fn hardware(canvas: &HtmlCanvasElement) -> Result<GpuRenderer, GpuError> {
+        thread_local! {
+            static HARDWARE: std::cell::OnceCell<bool> = const { std::cell::OnceCell::new() };
+        }
+        if !HARDWARE.with(|cell| *cell.get_or_init(hardware_webgl2)) {
+            return Err(GpuError::Unavailable("WebGL2 runs on a software rasterizer here".into()));
+        }
+        GpuRenderer::with_options(canvas, false)
+    }
+
+    fn with_options(canvas: &HtmlCanvasElement, software_allowed: bool) -> Result<GpuRenderer, GpuError> {
         let attributes = WebGlContextAttributes::new();
+        attributes.set_fail_if_major_performance_caveat(!software_allowed);
         attributes.set_preserve_drawing_buffer(true);
         attributes.set_antialias(false);
         attributes.set_depth(false);
@@ -105,7 +160,16 @@ impl GpuRenderer {
         gl.enable_vertex_attrib_array(POSITION);
         gl.vertex_attrib_pointer_with_i32(POSITION, 2, Gl::FLOAT, false, 0, 0);
         gl.bind_vertex_array(None);
-        Ok(GpuRenderer { gl, programs: [None, None, None], _quad: quad, vertex_array, uploaded: None })
+        let max_texture_size =
+            gl.get_parameter(Gl::MAX_TEXTURE_SIZE).ok().and_then(|v| v.as_f64()).unwrap_or(2048.0) as u32;
+        Ok(GpuRenderer {
+            gl,
+            programs: [None, None, None],
+            _quad: quad,
+            vertex_array,
+            uploaded: None,
+            max_texture_size,
+        })
     }
 
     fn alive(&self) -> Result<(), GpuError> {
@@ -119,14 +183,13 @@ impl GpuRenderer {
     /// Uploads the frame's stored values and the plan's tables (replacing any previous frame).
     pub fn upload(&mut self, frame: &Frame, plan: &GpuPlan) -> Result<(), GpuError> {
         self.alive()?;
-        let max_size = self.gl.get_parameter(Gl::MAX_TEXTURE_SIZE).ok().and_then(|v| v.as_f64()).unwrap_or(2048.0);
+        let max_size = self.max_texture_size;
         self.release();
         let (_, _, _, kind) = textures::gl_format(plan.texture);
         if self.programs[kind.index()].is_none() {
             self.programs[kind.index()] = Some(Program::new(&self.gl, kind)?);
         }
-        let image =
-            textures::upload_image(&self.gl, &frame.pixels, plan.texture, plan.columns, plan.rows, max_size as u32)?;
+        let image = textures::upload_image(&self.gl, &frame.pixels, plan.texture, plan.columns, plan.rows, max_size)?;
         self.uploaded = Some(Uploaded {
             image,
             format: plan.texture,
@@ -173,11 +236,9 @@ impl GpuRenderer {
         gl.bind_vertex_array(Some(&self.vertex_array));
         gl.draw_arrays(Gl::TRIANGLE_STRIP, 0, 4);
         gl.bind_vertex_array(None);
-        match gl.get_error() {
-            Gl::NO_ERROR => Ok(()),
-            _ if gl.is_context_lost() => Err(GpuError::ContextLost),
-            code => Err(GpuError::Upload(format!("draw failed with WebGL error 0x{code:04X}"))),
-        }
+        // No getError here: it waits for the GPU to finish the frame (tens of milliseconds with
+        // a software renderer) and would make every scroll step a long task.
+        Ok(())
     }
 
     /// The canvas's pixels as RGBA, rows top-first (for tests).

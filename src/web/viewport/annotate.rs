@@ -90,9 +90,7 @@ fn shape_view(annotation: &Annotation, shown: &Shown) -> impl IntoView {
     let points: Vec<(f64, f64)> = annotation.points.iter().map(|p| to_css(*p)).collect();
     let label_at = points.last().copied().unwrap_or((0.0, 0.0));
     let shape = match (annotation.tool, points.as_slice()) {
-        (Tool::Length, [a, b]) => {
-            view! { <line x1=a.0 y1=a.1 x2=b.0 y2=b.1 /> }.into_any()
-        }
+        (Tool::Length, [a, b]) => view! { <line x1=a.0 y1=a.1 x2=b.0 y2=b.1 /> }.into_any(),
         (Tool::Angle, pts) => {
             let list = pts.iter().map(|(x, y)| format!("{x},{y}")).collect::<Vec<_>>().join(" ");
             view! { <polyline points=list /> }.into_any()
@@ -125,8 +123,7 @@ pub fn Annotations(pane: Pane, shown: RwSignal<Option<Shown>>) -> impl IntoView 
     let items = move || {
         let Some(current) = shown.get() else { return Vec::new() };
         let frame = pane.frame.get();
-        let mut list: Vec<Annotation> =
-            pane.annotations.get().into_iter().filter(|a| a.frame == frame).collect();
+        let mut list: Vec<Annotation> = pane.annotations.get().into_iter().filter(|a| a.frame == frame).collect();
         if let Some(draft) = pane.draft.get().filter(|a| a.frame == frame) {
             list.push(draft);
         }

@@ -18,9 +18,17 @@ pub struct Renderer {
     gpu: Option<GpuRenderer>,
     /// WebGL2 was tried and is unavailable: use the 2-D path.
     gpu_failed: bool,
+    choice: Choice,
     uploaded: Option<FrameKey>,
     /// CPU-rendered frame for the 2-D path, with what it was rendered for.
     rendered: Option<(FrameKey, RenderOptions, HtmlCanvasElement)>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Choice {
+    Auto,
+    AnyWebGl2,
+    Canvas2d,
 }
 
 /// What a draw showed.
@@ -34,13 +42,18 @@ fn js_text(value: &JsValue) -> String {
 }
 
 impl Renderer {
-    /// `?renderer=canvas2d` in the page URL forces the Canvas2D path (to compare it with WebGL2,
-    /// or to work around a broken GPU driver).
+    /// The page URL chooses: `?renderer=canvas2d` forces the CPU renderer, `?renderer=webgl2`
+    /// WebGL2 even on a software rasterizer; by default WebGL2 where the GPU is hardware, else
+    /// Canvas2D (a software WebGL2 is slower than the CPU renderer and draws the same pixels).
     pub fn new() -> Renderer {
-        let forced_2d = web_sys::window()
-            .and_then(|w| w.location().search().ok())
-            .is_some_and(|query| query.split(['?', '&']).any(|part| part == "renderer=canvas2d"));
-        Renderer { gpu: None, gpu_failed: forced_2d, uploaded: None, rendered: None }
+        let query = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
+        let choice = query.split(['?', '&']).find_map(|part| part.strip_prefix("renderer=")).unwrap_or("auto");
+        let choice = match choice {
+            "canvas2d" => Choice::Canvas2d,
+            "webgl2" => Choice::AnyWebGl2,
+            _ => Choice::Auto,
+        };
+        Renderer { gpu: None, gpu_failed: choice == Choice::Canvas2d, choice, uploaded: None, rendered: None }
     }
 
     pub fn draw(
@@ -57,7 +70,9 @@ impl Renderer {
             _ => None,
         };
         if self.gpu.is_none() && !self.gpu_failed {
-            match GpuRenderer::new(canvas) {
+            let created =
+                if self.choice == Choice::AnyWebGl2 { GpuRenderer::new(canvas) } else { GpuRenderer::hardware(canvas) };
+            match created {
                 Ok(gpu) => self.gpu = Some(gpu),
                 Err(e) => {
                     web_sys::console::warn_1(&format!("WebGL2 unavailable, drawing with Canvas2D: {e}").into());

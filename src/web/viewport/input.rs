@@ -8,16 +8,15 @@ use leptos::ev;
 use leptos::prelude::*;
 use web_sys::{PointerEvent, WheelEvent};
 
+use super::super::context::AppContext;
+use super::super::pane::{Annotation, Pane, Tool};
 use super::annotate;
 use super::Shown;
 use crate::study::FrameRef;
 use crate::viewer::gesture::PinchStart;
 use crate::viewer::stack::{DeltaMode, StepAccumulator};
-use crate::viewer::window_drag::WindowDrag;
 use crate::viewer::transform::ViewTransform;
-use super::super::context::AppContext;
-use super::super::pane::{Annotation, Pane, Tool};
-
+use crate::viewer::window_drag::WindowDrag;
 
 #[derive(Clone, Copy)]
 struct Drag {
@@ -152,7 +151,8 @@ impl Handlers {
             let image_point = current.geometry.canvas_to_image(point);
             pane.probe.set(annotate::probe_text(&session.get_value(), &current, image_point));
             let Some(d) = drag.get_value() else {
-                if let Some(draft) = pane.draft.get_untracked().filter(|a| a.tool == Tool::Angle && a.points.len() == 3) {
+                if let Some(draft) = pane.draft.get_untracked().filter(|a| a.tool == Tool::Angle && a.points.len() == 3)
+                {
                     let mut draft = draft;
                     if let Some(last) = draft.points.last_mut() {
                         *last = image_point;

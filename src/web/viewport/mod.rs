@@ -117,7 +117,13 @@ pub fn ViewportPane(index: usize) -> impl IntoView {
             return;
         };
         session.pin(index_of_pane, key);
-        let mut geometry = Geometry::new(frame.columns, frame.rows, pixel_aspect(&session, source), f64::from(width), f64::from(height));
+        let mut geometry = Geometry::new(
+            frame.columns,
+            frame.rows,
+            pixel_aspect(&session, source),
+            f64::from(width),
+            f64::from(height),
+        );
         geometry.transform = pane.transform.get_untracked();
         let options = RenderOptions {
             window: pane.window.get_untracked(),

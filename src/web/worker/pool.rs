@@ -191,9 +191,7 @@ impl DecodePool {
         frames
             .iter()
             .enumerate()
-            .map(|(offset, value)| {
-                Ok(DecodedFrame { index: first + offset as u32, frame: frame_from_js(&value)? })
-            })
+            .map(|(offset, value)| Ok(DecodedFrame { index: first + offset as u32, frame: frame_from_js(&value)? }))
             .collect()
     }
 }
@@ -207,10 +205,8 @@ fn number(object: &JsValue, key: &str) -> Result<f64, String> {
 
 /// The frame object of `wasmBindings.decode_frame` back into a Frame.
 pub fn frame_from_js(object: &JsValue) -> Result<Frame, String> {
-    let photometric_text = Reflect::get(object, &"photometric_interpretation".into())
-        .ok()
-        .and_then(|v| v.as_string())
-        .unwrap_or_default();
+    let photometric_text =
+        Reflect::get(object, &"photometric_interpretation".into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
     let photometric = Photometric::parse(&photometric_text)
         .ok_or_else(|| format!("a worker's frame has photometric interpretation {photometric_text:?}"))?;
     let pixels = Reflect::get(object, &"pixels".into()).map_err(|_| "a worker's frame has no pixels".to_string())?;
