@@ -41,10 +41,8 @@ fn dicomdir_made_by_dcmmkdir() {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join("SUB")).unwrap();
     for (name, source) in sources {
-        if std::fs::copy(corpus().join(source), dir.join("SUB").join(name)).is_err() {
-            eprintln!("{source} not found; set DICOM_CORPUS");
-            return;
-        }
+        std::fs::copy(corpus().join(source), dir.join("SUB").join(name))
+            .unwrap_or_else(|e| panic!("{source}: {e} (set DICOM_CORPUS to the test corpus)"));
     }
     // +I invents missing type 1 keys; -Nxc accepts the implicit VR CT.
     let mut command = Command::new("dcmmkdir");

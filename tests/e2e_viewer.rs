@@ -541,6 +541,47 @@ async fn show_by_file(client: &Client, name: &str, keys: &[String]) -> Result {
     Err(format!("no display set shows {name}").into())
 }
 
+/// A folder with a DICOMDIR (made by dcmmkdir) over 5 MR slices in a subfolder, and a text file,
+/// opened with the folder picker: one display set of 5 slices, one file skipped.
+async fn folder_with_dicomdir(client: &Client) -> Result {
+    fresh_page(client).await?;
+    let dir = temp_dir("folder");
+    std::fs::create_dir_all(dir.join("SUB"))?;
+    let names: Vec<String> = (1..=5).map(|i| format!("IMG{i:05}")).collect();
+    for (i, name) in names.iter().enumerate() {
+        std::fs::copy(corpus().join(format!("mr-series-128/slice{}.dcm", i * 10)), dir.join("SUB").join(name))?;
+    }
+    std::fs::write(dir.join("README.TXT"), b"Five slices.\n")?;
+    let status = std::process::Command::new("dcmmkdir")
+        .current_dir(&dir)
+        .args(["-q", "+I"])
+        .args(names.iter().map(|n| format!("SUB/{n}")))
+        .status()?;
+    if !status.success() {
+        return Err(format!("dcmmkdir failed: {status}").into());
+    }
+    client.execute("window.__expectTotal = 5;", vec![]).await?;
+    let input = client.find(Locator::Css(r#"[data-testid="open-folder"]"#)).await?;
+    input.send_keys(&dir.display().to_string()).await?;
+    ready_on_frame(client, 0).await?;
+    wait_for(client, "5 slices loaded", "window.__marks.all !== undefined").await?;
+    let skipped = wait_for(
+        client,
+        "the skipped count",
+        r#"(document.querySelector('[data-testid="skipped"]') || {}).textContent"#,
+    )
+    .await?;
+    if !skipped.as_str().is_some_and(|s| s.starts_with("1 ")) {
+        return Err(format!("README.TXT should be the one skipped file: {skipped}").into());
+    }
+    let errors = client.execute(r#"return document.querySelectorAll('[data-testid="error"]').length;"#, vec![]).await?;
+    if errors != json!(0) {
+        return Err(format!("a DICOMDIR folder should open without messages ({errors})").into());
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
+
 async fn expect_renderer(client: &Client, expected: &str) -> Result {
     let renderer = attribute(client, "data-renderer").await?;
     if renderer != expected {
@@ -570,6 +611,7 @@ async fn run(client: &Client) -> Result {
     zip_of(&series, &archive)?;
     mr_series(client, &[archive], "MR 128 slices as a ZIP", "").await?;
     let _ = std::fs::remove_dir_all(&dir);
+    folder_with_dicomdir(client).await?;
     wg04_tools_and_errors(client).await?;
     Ok(())
 }

@@ -20,8 +20,39 @@ use crate::dicom::{read_header_dataset, DicomImage};
 
 /// Header bytes read first; files whose header is longer are read whole.
 const HEADER_SLICE: f64 = 4.0 * 1024.0 * 1024.0;
+/// Compressed bytes inflated per task while unzipping.
+const UNZIP_SLICE: usize = 256 * 1024;
 /// How often (files) the series panel is refreshed while a load runs.
 const REFRESH_EVERY: u32 = 16;
+
+/// Work per task before yielding to the browser (ms): well under the 50 ms of a long task.
+const TASK_BUDGET_MS: f64 = 12.0;
+
+fn now() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+}
+
+/// Yields when the current task has run longer than TASK_BUDGET_MS since `started`; returns
+/// the start of the (possibly new) task.
+async fn yield_if_due(started: f64) -> f64 {
+    if now() - started < TASK_BUDGET_MS {
+        return started;
+    }
+    yield_to_browser().await;
+    now()
+}
+
+/// Ends the current task (a zero-delay timeout), so long work does not block the page.
+async fn yield_to_browser() {
+    let promise = Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+        } else {
+            let _ = resolve.call0(&JsValue::NULL);
+        }
+    });
+    let _ = JsFuture::from(promise).await;
+}
 
 /// A file to open, with its path inside the dropped folder or archive.
 pub struct Source {
@@ -148,8 +179,15 @@ async fn unzip(source: &Source, session: &Session) -> Result<Vec<Source>, String
         }
         let value: Uint8Array = Reflect::get(&chunk, &"value".into()).map_err(|e| js_text(&e))?.unchecked_into();
         read += f64::from(value.length());
-        let entries = stream.push(&value.to_vec()).map_err(|e| e.to_string())?;
-        push(entries, &mut out);
+        // Browsers hand out chunks of up to several megabytes: inflate them in slices, letting
+        // the page paint and handle input in between.
+        let bytes = value.to_vec();
+        let mut started = now();
+        for slice in bytes.chunks(UNZIP_SLICE) {
+            let entries = stream.push(slice).map_err(|e| e.to_string())?;
+            push(entries, &mut out);
+            started = yield_if_due(started).await;
+        }
         let percent = if total > 0.0 { (read / total * 100.0) as u32 } else { 0 };
         session.signals.progress.set(Some((format!("Unzipping {}", source.path), percent, 100)));
     }
@@ -180,7 +218,10 @@ pub async fn open_all(session: Rc<Session>, sources: Vec<Source>) {
     let files = follow_dicomdirs(files, &session).await;
     let total = files.len() as u32;
     let mut opened = 0u32;
+    // Blobs made in memory (ZIP entries) resolve their reads without ending the task.
+    let mut started = now();
     for (index, source) in files.into_iter().enumerate() {
+        started = yield_if_due(started).await;
         session.signals.progress.set(Some(("Reading files".into(), index as u32, total)));
         match open_one(&session, &source).await {
             Ok(true) => opened += 1,
