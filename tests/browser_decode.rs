@@ -5,34 +5,19 @@
 #![cfg(target_arch = "wasm32")]
 
 mod browser_support;
+mod corpus_fetch;
 
 use browser_support::{parse_fixture, Fnv};
 use dicom_viewer::web::bindings;
 use js_sys::{Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
+
+use corpus_fetch::fetch;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-const CORPUS_URL: &str = match option_env!("CORPUS_URL") {
-    Some(url) => url,
-    None => "http://127.0.0.1:8765/",
-};
 const FIXTURE: &str = include_str!("fixtures/digests.json");
-
-async fn fetch(path: &str) -> Vec<u8> {
-    let url = format!("{}/{path}", CORPUS_URL.trim_end_matches('/'));
-    let window = web_sys::window().expect("a window");
-    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(&url))
-        .await
-        .unwrap_or_else(|e| panic!("fetch {url}: {e:?} (is the corpus server running?)"))
-        .dyn_into()
-        .expect("a Response");
-    assert!(response.ok(), "fetch {url}: HTTP {}", response.status());
-    let buffer = JsFuture::from(response.array_buffer().expect("arrayBuffer")).await.expect("body");
-    Uint8Array::new(&buffer).to_vec()
-}
 
 fn get(object: &JsValue, key: &str) -> JsValue {
     Reflect::get(object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)

@@ -5,40 +5,23 @@
 //! `CORPUS_URL` (compile time; scripts/browser-tests.sh serves ../shared/dicom there).
 #![cfg(target_arch = "wasm32")]
 
+mod corpus_fetch;
 mod gpu_support;
 
 use dicom_viewer::api::{self, RenderOptions};
 use dicom_viewer::dicom::{DicomImage, Frame};
 use dicom_viewer::pipeline::gpu_plan::plan;
 use dicom_viewer::web::gpu::{GpuRenderer, FILL_VIEW};
-use js_sys::Uint8Array;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 use web_sys::HtmlCanvasElement;
 
-wasm_bindgen_test_configure!(run_in_browser);
+use corpus_fetch::fetch;
 
-const CORPUS_URL: &str = match option_env!("CORPUS_URL") {
-    Some(url) => url,
-    None => "http://127.0.0.1:8765/",
-};
+wasm_bindgen_test_configure!(run_in_browser);
 
 const REFERENCES: [&str; 16] =
     ["CT1", "CT2", "MR1", "MR2", "MR3", "MR4", "NM1", "RG2", "RG3", "SC1", "US1", "VL1", "VL2", "VL3", "VL6", "XA1"];
-
-async fn fetch(path: &str) -> Vec<u8> {
-    let url = format!("{}/{path}", CORPUS_URL.trim_end_matches('/'));
-    let window = web_sys::window().expect("a window");
-    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(&url))
-        .await
-        .unwrap_or_else(|e| panic!("fetch {url}: {e:?} (is the corpus server running?)"))
-        .dyn_into()
-        .expect("a Response");
-    assert!(response.ok(), "fetch {url}: HTTP {}", response.status());
-    let buffer = JsFuture::from(response.array_buffer().expect("arrayBuffer")).await.expect("body");
-    Uint8Array::new(&buffer).to_vec()
-}
 
 fn canvas(columns: u32, rows: u32) -> HtmlCanvasElement {
     let document = web_sys::window().and_then(|w| w.document()).expect("a document");

@@ -407,21 +407,7 @@ async fn wg04_tools_and_errors(client: &Client) -> Result {
     let mut compared = 0;
     let mut damaged_shown = false;
     for key in &keys {
-        client
-            .execute("document.querySelector(`[data-display-set=\"${arguments[0]}\"]`).click();", vec![json!(key)])
-            .await?;
-        let state = wait_for(
-            client,
-            &format!("display set {key}"),
-            &format!(
-                "(() => {{ const c = document.querySelector('{VIEWPORT}'); \
-                   const e = c.parentElement.querySelector('[data-testid=\"error\"]'); \
-                   if (e) return 'error:' + e.textContent; \
-                   return c.dataset.ready === 'true' && !!c.dataset.fileName && 'ready'; }})()"
-            ),
-        )
-        .await?;
-        let state = state.as_str().unwrap_or_default().to_string();
+        let state = show_display_set(client, key).await?;
         if let Some(message) = state.strip_prefix("error:") {
             // The damaged file: one message naming it and the cause.
             let messages = client
@@ -519,22 +505,29 @@ async fn wg04_tools_and_errors(client: &Client) -> Result {
     Ok(())
 }
 
+/// Clicks a display set in the series list and waits until viewport 0 shows it: "ready", or
+/// "error:" and the viewport's message.
+async fn show_display_set(client: &Client, key: &str) -> Result<String> {
+    client
+        .execute("document.querySelector(`[data-display-set=\"${arguments[0]}\"]`).click();", vec![json!(key)])
+        .await?;
+    let state = wait_for(
+        client,
+        &format!("display set {key}"),
+        &format!(
+            "(() => {{ const c = document.querySelector('{VIEWPORT}'); \
+               const e = c.parentElement.querySelector('[data-testid=\"error\"]'); \
+               if (e) return 'error:' + e.textContent; \
+               return c.dataset.ready === 'true' && !!c.dataset.fileName && 'ready'; }})()"
+        ),
+    )
+    .await?;
+    Ok(state.as_str().unwrap_or_default().to_string())
+}
+
 async fn show_by_file(client: &Client, name: &str, keys: &[String]) -> Result {
     for key in keys {
-        client
-            .execute("document.querySelector(`[data-display-set=\"${arguments[0]}\"]`).click();", vec![json!(key)])
-            .await?;
-        let state = wait_for(
-            client,
-            &format!("display set {key}"),
-            &format!(
-                "(() => {{ const c = document.querySelector('{VIEWPORT}'); \
-                   if (c.parentElement.querySelector('[data-testid=\"error\"]')) return 'error'; \
-                   return c.dataset.ready === 'true' && !!c.dataset.fileName && 'ready'; }})()"
-            ),
-        )
-        .await?;
-        if state == json!("ready") && attribute(client, "data-file-name").await? == name {
+        if show_display_set(client, key).await? == "ready" && attribute(client, "data-file-name").await? == name {
             return Ok(());
         }
     }
