@@ -492,14 +492,74 @@ async fn wg04_tools_and_errors(client: &Client) -> Result {
     }
     println!("length on the synthetic ruler: {text:?} (expected 50 mm)");
 
+    // Rectangle ROI about columns 10..=50, rows 10..=30. HU = 4 × column on this image, so the
+    // expected statistics follow from the columns whose centres lie between the corners where the
+    // pointer really landed (WebDriver rounds pointer positions to whole CSS pixels).
+    press(client, "b").await?;
+    let from = offset_of_image_point(client, (10.0, 10.0)).await?;
+    let to = offset_of_image_point(client, (51.0, 31.0)).await?;
+    client
+        .execute(
+            "window.__pointer = []; const c = document.querySelector(arguments[0]); \
+             for (const type of ['pointerdown', 'pointerup']) c.addEventListener(type, e => window.__pointer.push([e.offsetX, e.offsetY]));",
+            vec![json!(VIEWPORT)],
+        )
+        .await?;
+    drag(client, from, to).await?;
+    let roi = wait_for(
+        client,
+        "a rectangle ROI",
+        r#"(() => { const t = document.querySelector('[data-testid="measurements"]').textContent; return t.includes('Mean') && t; })()"#,
+    )
+    .await?;
+    let roi = roi.as_str().unwrap_or_default().to_string();
+    let landed = client
+        .execute(
+            r#"const c = document.querySelector(arguments[0]);
+               const [a, b, cc, d, e, f] = c.dataset.imageToCanvas.split(',').map(Number);
+               const scale = c.width / c.clientWidth, det = a * d - b * cc;
+               return window.__pointer.map(([x, y]) => { x *= scale; y *= scale;
+                   return [(d * (x - e) - cc * (y - f)) / det, (-b * (x - e) + a * (y - f)) / det]; });"#,
+            vec![json!(VIEWPORT)],
+        )
+        .await?;
+    let column = |i: usize| landed[i][0].as_f64().unwrap_or(f64::NAN);
+    let (left, right) = (column(0).min(column(1)), column(0).max(column(1)));
+    let columns: Vec<f64> = (0..200).map(f64::from).filter(|c| c + 0.5 >= left && c + 0.5 <= right).collect();
+    let values: Vec<f64> = columns.iter().map(|c| 4.0 * c).collect();
+    let mean = values.iter().sum::<f64>() / values.len().max(1) as f64;
+    let sd = (values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / values.len().max(1) as f64).sqrt();
+    let expected = format!(
+        "Mean {mean:.1} HU ± {sd:.1}, min {}, max {}",
+        values.first().copied().unwrap_or(f64::NAN),
+        values.last().copied().unwrap_or(f64::NAN)
+    );
+    if values.len() < 35 || !roi.contains(&expected) {
+        return Err(
+            format!("expected {expected:?} (pointer landed at columns {left:.2}..{right:.2}) in {roi:?}").into()
+        );
+    }
+    println!("rectangle ROI on the synthetic ruler: {roi:?}");
+
     // Layout 2×2 and the tag browser.
     client.find(Locator::Css(r#"button[aria-label="Layout 2×2"]"#)).await?.click().await?;
     wait_for(client, "four viewports", r#"document.querySelectorAll('[data-testid="viewport"]').length === 4"#).await?;
     press(client, "t").await?;
     wait_for(client, "the tag browser", r#"!!document.querySelector('[data-testid="tag-browser"]')"#).await?;
     let tags = client.find(Locator::Css(r#"[data-testid="tag-browser"]"#)).await?.text().await?;
-    if !tags.contains("PatientName") && !tags.contains("Patient") {
-        return Err(format!("the tag browser should list Patient Name: {:?}", &tags[..tags.len().min(300)]).into());
+    if !tags.contains("PatientName") {
+        return Err(format!("the tag browser should list PatientName: {:?}", &tags[..tags.len().min(300)]).into());
+    }
+    client.find(Locator::Css(r#"[data-testid="tag-search"]"#)).await?.send_keys("PixelSpacing").await?;
+    let found = wait_for(
+        client,
+        "the tag search result",
+        r#"(() => { const t = document.querySelector('[data-testid="tag-browser"]').innerText;
+                    return t.includes('0.5\\0.25') && !t.includes('PatientName'); })()"#,
+    )
+    .await;
+    if let Err(e) = found {
+        return Err(format!("searching PixelSpacing should show 0.5\\0.25 and hide other tags: {e}").into());
     }
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())

@@ -42,8 +42,13 @@ pub struct Handlers {
     pub wheel: Box<dyn FnMut(WheelEvent)>,
 }
 
-fn canvas_point(ev: &PointerEvent, shown: &Shown) -> (f64, f64) {
-    (f64::from(ev.offset_x()) * shown.scale, f64::from(ev.offset_y()) * shown.scale)
+/// The event's position in canvas pixels. offsetX/offsetY are fractional in browsers (web-sys
+/// types them as integers, which would lose up to a CSS pixel of measurement precision).
+fn canvas_point(ev: &web_sys::MouseEvent, shown: &Shown) -> (f64, f64) {
+    let fractional = |key: &str, whole: i32| {
+        js_sys::Reflect::get(ev, &key.into()).ok().and_then(|v| v.as_f64()).unwrap_or(f64::from(whole))
+    };
+    (fractional("offsetX", ev.offset_x()) * shown.scale, fractional("offsetY", ev.offset_y()) * shown.scale)
 }
 
 fn next_id() -> u64 {
@@ -263,7 +268,7 @@ impl Handlers {
             let Some(current) = shown.get_untracked() else { return };
             ev.prevent_default();
             if ev.ctrl_key() || ev.meta_key() {
-                let point = (f64::from(ev.offset_x()) * current.scale, f64::from(ev.offset_y()) * current.scale);
+                let point = canvas_point(&ev, &current);
                 let mut geometry = current.geometry;
                 let pixels = ev.delta_y() * if ev.delta_mode() == WheelEvent::DOM_DELTA_PIXEL { 1.0 } else { 40.0 };
                 geometry.zoom_at(point, (-pixels / 300.0).exp());
