@@ -51,18 +51,18 @@ fn LayoutButton(layout: Layout, label: &'static str) -> impl IntoView {
 #[component]
 fn Presets() -> impl IntoView {
     let app = use_app();
-    // Recomputed when the active image or its frame changes.
-    let list = move || {
-        let pane = app.panes[app.active.get().min(3)];
-        pane.display_set.track();
-        pane.drawn.track();
-        actions::presets(app)
-    };
+    // Filled when the user opens the list, not on every drawn slice (the "Full range" preset
+    // scans the frame's values): scrolling stays free of this work.
+    let presets = RwSignal::new(Vec::new());
+    let refresh = move || presets.set(actions::presets(app));
+    let list = move || presets.get();
     view! {
         <label class="select">
             <span>"Window"</span>
             <select
                 aria-label="Window preset"
+                on:focus=move |_| refresh()
+                on:pointerdown=move |_| refresh()
                 on:change=move |ev| {
                     let value = event_target_value(&ev);
                     if let Some(preset) = actions::presets(app).into_iter().find(|p| p.label() == value) {
