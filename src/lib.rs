@@ -1,6 +1,6 @@
 //! A zero-install DICOM viewer. The pure core is plain Rust, tested natively: `dicom` (parsing),
 //! `codec` (decoders), `pipeline` (stored values → display), `container` (ZIP, DICOMDIR),
-//! `study` (patients → studies → series → display sets), `viewer` (view geometry, tools,
+//! `dicomweb` (DICOMweb requests and responses, PS3.18), `study` (patients → studies → series → display sets), `viewer` (view geometry, tools,
 //! overlays, frame cache), `tags` (tag browser data), `samples` (generated demo data).
 //! `web` is the thin browser layer (bindings, workers, WebGL2, Leptos components) for wasm32.
 
@@ -8,6 +8,7 @@ pub mod api;
 pub mod codec;
 pub mod container;
 pub mod dicom;
+pub mod dicomweb;
 pub mod error;
 pub mod pipeline;
 pub mod samples;

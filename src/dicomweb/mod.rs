@@ -1,0 +1,4 @@
+//! DICOMweb (PS3.18) without the network: data-source configuration, QIDO-RS queries, WADO-RS
+//! addresses and Accept headers, DICOM JSON (PS3.18 F.2) and multipart/related responses, error
+//! classification and retry policy, and OHIF-style deep links. The browser layer
+//! (`web::dicomweb`) only sends what this module builds and hands back what it received.
