@@ -137,6 +137,23 @@ impl DicomImage {
         Ok(DicomImage { dataset: header.dataset, info, transfer_syntax })
     }
 
+    /// An image header from attributes that did not come from a file, such as a DICOMweb
+    /// metadata response (PS3.18 F.2): `sample_format` says which pixel data element the object
+    /// has, `transfer_syntax_uid` how its frames are encoded. Like [`DicomImage::parse_header`],
+    /// the frames are not available here.
+    pub fn from_header(
+        dataset: InMemDicomObject,
+        transfer_syntax_uid: &str,
+        sample_format: SampleFormat,
+    ) -> Result<DicomImage, DecodeError> {
+        let uid = transfer_syntax_uid.trim_end_matches(['\0', ' ']);
+        let transfer_syntax =
+            TransferSyntax::from_uid(uid).ok_or(DecodeError::UnsupportedTransferSyntax { uid: uid.to_string() })?;
+        let info = ImageInfo::read_with_sample_format(Attributes(&dataset), sample_format)?;
+        check_limits(&info)?;
+        Ok(DicomImage { dataset, info, transfer_syntax })
+    }
+
     pub fn attributes(&self) -> Attributes<'_> {
         Attributes(&self.dataset)
     }

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use super::context::{use_app, AppContext, Layout};
+use super::dicomweb::{link, DicomWeb, StudyBrowser};
 use super::help::Help;
 use super::opening::{self, list_samples, open_sample, FilePicker, FolderPicker};
 use super::pane::{Pane, Tool};
@@ -48,6 +49,7 @@ fn StartScreen() -> impl IntoView {
                 <FilePicker />
                 <FolderPicker />
             </div>
+            <ServerList />
             <h2>"Or try a sample"</h2>
             <Suspense fallback=|| view! { <p>"Looking for sample studies…"</p> }>
                 {move || samples.get().map(|result| match result {
@@ -73,6 +75,36 @@ fn StartScreen() -> impl IntoView {
                 })}
             </Suspense>
         </section>
+    }
+}
+
+/// The DICOMweb servers of config.json and the user's, each with a button to browse it.
+#[component]
+fn ServerList() -> impl IntoView {
+    let app = use_app();
+    let registry = app.dicomweb.get_value().sources.clone();
+    let (list, config) = (registry.list, registry.config);
+    view! {
+        <h2>"Or browse a DICOMweb server"</h2>
+        {move || config.get().error.map(|e| view! { <p class="error" role="alert">{e}</p> })}
+        <ul class="servers" data-testid="server-list">
+            {move || list.get().into_iter().map(|source| {
+                let name = source.name.clone();
+                view! {
+                    <li>
+                        <button type="button" data-testid="browse-source" data-source=source.name.clone()
+                            on:click=move |_| app.browse.set(Some(name.clone()))>
+                            {format!("Browse {}", source.friendly_name)}
+                        </button>
+                        <span>{source.description.clone()}</span>
+                    </li>
+                }
+            }).collect_view()}
+            <li>
+                <button type="button" data-testid="add-server"
+                    on:click=move |_| app.browse.set(Some(String::new()))>"Add a server…"</button>
+            </li>
+        </ul>
     }
 }
 
@@ -236,8 +268,14 @@ pub fn App() -> impl IntoView {
         show_tags: RwSignal::new(false),
         show_help: RwSignal::new(false),
         resized: RwSignal::new(0),
+        dicomweb: StoredValue::new_local(DicomWeb::new()),
+        browse: RwSignal::new(None),
     };
     provide_context(app);
+    let sources = app.dicomweb.get_value().sources.clone();
+    leptos::task::spawn_local(async move { sources.load_config().await });
+    link::open_initial(app);
+    link::follow_active_series(app);
     keyboard::install(app);
     fill_empty_viewports(app);
     for pane in app.panes {
@@ -262,10 +300,15 @@ pub fn App() -> impl IntoView {
             <Errors />
             <div class="workspace">
                 <SeriesPanel />
-                <Show when=has_data fallback=|| view! { <StartScreen /> }>
-                    <section class=move || app.layout.get().class() aria-label="Viewports">
-                        {move || (0..app.layout.get().panes()).map(|index| view! { <ViewportPane index=index /> }).collect_view()}
-                    </section>
+                <Show when=move || app.browse.get().is_some()>
+                    <StudyBrowser />
+                </Show>
+                <Show when=move || app.browse.get().is_none()>
+                    <Show when=has_data fallback=|| view! { <StartScreen /> }>
+                        <section class=move || app.layout.get().class() aria-label="Viewports">
+                            {move || (0..app.layout.get().panes()).map(|index| view! { <ViewportPane index=index /> }).collect_view()}
+                        </section>
+                    </Show>
                 </Show>
                 <TagPanel />
             </div>

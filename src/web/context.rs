@@ -4,6 +4,7 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 
+use super::dicomweb::DicomWeb;
 use super::pane::{Pane, Tool};
 use super::session::Session;
 
@@ -44,6 +45,9 @@ pub struct AppContext {
     pub show_help: RwSignal<bool>,
     /// Bumped on window resize: viewports re-measure their canvases.
     pub resized: RwSignal<u64>,
+    pub dicomweb: StoredValue<Rc<DicomWeb>, LocalStorage>,
+    /// The study browser, open on the named data source (None: the viewports are shown).
+    pub browse: RwSignal<Option<String>>,
 }
 
 impl AppContext {

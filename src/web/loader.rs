@@ -14,7 +14,7 @@ use web_sys::{
     ReadableStreamDefaultReader,
 };
 
-use super::session::Session;
+use super::session::{Content, Session};
 use crate::container::{dicomdir, sniff, ZipEntry, ZipLimits, ZipStream};
 use crate::dicom::{read_header_dataset, DicomImage};
 
@@ -304,5 +304,5 @@ async fn open_one(session: &Session, source: &Source) -> Result<bool, String> {
     let ((dataset, _transfer_syntax), bytes) = parsed.map_err(|e| e.to_string())?;
     let image = DicomImage::parse_header(&bytes).map_err(|e| e.to_string());
     let name = source.path.rsplit('/').next().unwrap_or(&source.path).to_string();
-    Ok(session.add(name, source.blob.clone(), dataset, image))
+    Ok(session.add(name, Content::File(source.blob.clone()), dataset, image))
 }

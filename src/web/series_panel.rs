@@ -10,6 +10,7 @@ use web_sys::{HtmlCanvasElement, ImageData};
 
 use super::context::{use_app, AppContext};
 use crate::api::RenderOptions;
+use crate::dicom::{DicomImage, Frame};
 use crate::study::DisplaySet;
 use crate::viewer::overlay::{format_date, format_person_name};
 
@@ -23,7 +24,12 @@ async fn thumbnail(app: AppContext, set: DisplaySet) -> Option<String> {
     let key = (middle.source, middle.frame);
     let frame = session.frame(key).await.ok()?;
     let image = session.image(middle.source)?;
-    let rendered = image.render(middle.frame, &frame, &RenderOptions::default());
+    thumbnail_of(&image, middle.frame, &frame)
+}
+
+/// One frame rendered with its default window, scaled into a THUMBNAIL² PNG data URL.
+pub fn thumbnail_of(image: &DicomImage, frame_index: u32, frame: &Frame) -> Option<String> {
+    let rendered = image.render(frame_index, frame, &RenderOptions::default());
     let document = web_sys::window()?.document()?;
     let full: HtmlCanvasElement = document.create_element("canvas").ok()?.unchecked_into();
     full.set_width(rendered.columns);

@@ -11,8 +11,9 @@ use js_sys::{Function, Promise};
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::Blob;
+use web_sys::{AbortSignal, Blob};
 
+use super::dicomweb::{fetch_frame, Fetched, RemoteInstance};
 use super::worker::DecodePool;
 use crate::dicom::{DicomImage, Frame};
 use crate::study::{AddOutcome, InstanceMeta, StudyLibrary};
@@ -25,10 +26,24 @@ pub const DEFAULT_BUDGET_BYTES: u64 = 1 << 30;
 
 pub type FrameKey = (u32, u32);
 
+enum LoadError {
+    Aborted,
+    Failed(String),
+}
+
+/// Where an instance's bytes are.
+#[derive(Clone)]
+pub enum Content {
+    /// A whole Part-10 file (opened locally, or fetched whole from a server).
+    File(Blob),
+    /// Frames to fetch one by one from a DICOMweb server.
+    Remote(RemoteInstance),
+}
+
 /// One opened DICOM object.
 pub struct Instance {
     pub name: String,
-    pub blob: Blob,
+    pub content: Content,
     pub dataset: Rc<InMemDicomObject>,
     /// The image header (None for objects without pixel data, or when it cannot be shown).
     pub image: Option<Rc<DicomImage>>,
@@ -71,6 +86,8 @@ pub struct Session {
     pool: Option<DecodePool>,
     next_error: Cell<u64>,
     pinned: RefCell<[Option<FrameKey>; 4]>,
+    /// Frames that could not be loaded or decoded, with the reason (not retried on every draw).
+    failed: RefCell<HashMap<FrameKey, String>>,
     pub signals: SessionSignals,
 }
 
@@ -97,6 +114,7 @@ impl Session {
             pool,
             next_error: Cell::new(0),
             pinned: RefCell::new([None; 4]),
+            failed: RefCell::new(HashMap::new()),
             signals,
         })
     }
@@ -118,7 +136,7 @@ impl Session {
     }
 
     /// Adds a parsed object; returns false for a duplicate SOP Instance.
-    pub fn add(&self, name: String, blob: Blob, dataset: InMemDicomObject, image: Result<DicomImage, String>) -> bool {
+    pub fn add(&self, name: String, content: Content, dataset: InMemDicomObject, image: Result<DicomImage, String>) -> bool {
         let source = self.instances.borrow().len() as u32;
         let meta = InstanceMeta::read(source, &dataset);
         let added = matches!(self.library.borrow_mut().add(meta), AddOutcome::Added);
@@ -127,7 +145,7 @@ impl Session {
                 Ok(image) => (Some(Rc::new(image)), None),
                 Err(e) => (None, Some(e)),
             };
-            self.instances.borrow_mut().push(Instance { name, blob, dataset: Rc::new(dataset), image, image_error });
+            self.instances.borrow_mut().push(Instance { name, content, dataset: Rc::new(dataset), image, image_error });
         }
         added
     }
@@ -171,8 +189,26 @@ impl Session {
     /// The decoded frame, from memory or decoded by a worker (frames of multi-frame files are
     /// decoded in small batches, so scrolling a cine loop does not re-parse per frame).
     pub async fn frame(self: &Rc<Self>, key: FrameKey) -> Result<Rc<Frame>, String> {
+        self.frame_with(key, None).await
+    }
+
+    /// Why a frame could not be shown, if it failed before.
+    pub fn failure(&self, key: FrameKey) -> Option<String> {
+        self.failed.borrow().get(&key).cloned()
+    }
+
+    /// Forgets failures (the user asked to try again).
+    pub fn clear_failures(&self) {
+        self.failed.borrow_mut().clear();
+    }
+
+    /// [`Session::frame`]; `signal` cancels the network part (a background load the user left).
+    pub async fn frame_with(self: &Rc<Self>, key: FrameKey, signal: Option<&AbortSignal>) -> Result<Rc<Frame>, String> {
         if let Some(frame) = self.cached(key) {
             return Ok(frame);
+        }
+        if let Some(reason) = self.failure(key) {
+            return Err(reason);
         }
         let existing = self.in_flight.borrow().get(&key).map(|(p, _)| p.clone());
         if let Some(promise) = existing {
@@ -181,20 +217,24 @@ impl Session {
                 return Ok(frame);
             }
         }
-        self.decode_batch(key).await?;
+        self.decode_batch(key, signal).await?;
         self.cached(key).ok_or_else(|| "the frame was evicted before it could be shown; raise the memory budget".into())
     }
 
-    async fn decode_batch(self: &Rc<Self>, (source, first): FrameKey) -> Result<(), String> {
-        let (blob, frames) = {
+    async fn decode_batch(self: &Rc<Self>, (source, first): FrameKey, signal: Option<&AbortSignal>) -> Result<(), String> {
+        let (content, dataset, frames) = {
             let instances = self.instances.borrow();
             let instance = instances.get(source as usize).ok_or("no such file")?;
             let image = instance.image.as_ref().ok_or_else(|| {
                 instance.image_error.clone().unwrap_or_else(|| "this object has no image".to_string())
             })?;
-            (instance.blob.clone(), image.info.number_of_frames.max(1))
+            (instance.content.clone(), instance.dataset.clone(), image.info.number_of_frames.max(1))
         };
-        let count = FRAMES_PER_JOB.min(frames.saturating_sub(first)).max(1);
+        // Remote frames come one per request; a file's frames in small batches.
+        let count = match content {
+            Content::File(_) => FRAMES_PER_JOB.min(frames.saturating_sub(first)).max(1),
+            Content::Remote(_) => 1,
+        };
         let keys: Vec<FrameKey> = (first..first + count)
             .map(|f| (source, f))
             .filter(|k| !self.in_flight.borrow().contains_key(k) && !self.cache.borrow().contains(k))
@@ -206,13 +246,7 @@ impl Session {
                 self.in_flight.borrow_mut().insert(*key, (promise, resolve));
             }
         }
-        let result = match &self.pool {
-            Some(pool) => pool
-                .decode(&blob, first, count)
-                .await
-                .map(|decoded| decoded.into_iter().map(|d| (d.index, d.frame)).collect::<Vec<_>>()),
-            None => self.decode_here(&blob, first, count).await,
-        };
+        let result = self.load(source, content, &dataset, first, count, signal).await;
         let outcome = match result {
             Ok(decoded) => {
                 for (index, frame) in decoded {
@@ -220,7 +254,13 @@ impl Session {
                 }
                 Ok(())
             }
-            Err(e) => Err(e),
+            Err(LoadError::Aborted) => Err("loading was cancelled".to_string()),
+            Err(LoadError::Failed(e)) => {
+                for key in &keys {
+                    self.failed.borrow_mut().insert(*key, e.clone());
+                }
+                Err(e)
+            }
         };
         for key in keys {
             if let Some((_, resolve)) = self.in_flight.borrow_mut().remove(&key) {
@@ -228,6 +268,52 @@ impl Session {
             }
         }
         outcome
+    }
+
+    /// Fetches (for remote instances) and decodes `count` frames from `first`.
+    async fn load(
+        &self,
+        source: u32,
+        content: Content,
+        dataset: &InMemDicomObject,
+        first: u32,
+        count: u32,
+        signal: Option<&AbortSignal>,
+    ) -> Result<Vec<(u32, Frame)>, LoadError> {
+        let (blob, first_in_blob, index_offset) = match content {
+            Content::File(blob) => (blob, first, 0),
+            Content::Remote(remote) => match fetch_frame(&remote, dataset, first, signal).await {
+                Ok(Fetched::Frame(blob)) => (blob, 0, first),
+                Ok(Fetched::WholeInstance(blob)) => {
+                    // From now on this instance is a local file.
+                    if let Some(instance) = self.instances.borrow_mut().get_mut(source as usize) {
+                        instance.content = Content::File(blob.clone());
+                    }
+                    (blob, first, 0)
+                }
+                Err(e) if e.aborted() => return Err(LoadError::Aborted),
+                Err(e) => return Err(LoadError::Failed(e.message)),
+            },
+        };
+        let decoded = match &self.pool {
+            Some(pool) => pool
+                .decode(&blob, first_in_blob, count)
+                .await
+                .map(|decoded| decoded.into_iter().map(|d| (d.index, d.frame)).collect::<Vec<_>>()),
+            None => self.decode_here(&blob, first_in_blob, count).await,
+        };
+        decoded
+            .map(|frames| frames.into_iter().map(|(index, frame)| (index + index_offset, frame)).collect())
+            .map_err(LoadError::Failed)
+    }
+
+    /// Decodes frame `index` of a Part-10 file that is not (yet) in the session, on a worker.
+    pub async fn decode_file(&self, blob: &Blob, index: u32) -> Result<Frame, String> {
+        let decoded = match &self.pool {
+            Some(pool) => pool.decode(blob, index, 1).await.map(|d| d.into_iter().map(|d| (d.index, d.frame)).collect()),
+            None => self.decode_here(blob, index, 1).await,
+        }?;
+        decoded.into_iter().next().map(|(_, frame)| frame).ok_or_else(|| "the file has no such frame".to_string())
     }
 
     /// Fallback when workers cannot start (e.g. a browser without module workers).

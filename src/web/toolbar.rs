@@ -123,6 +123,16 @@ pub fn Toolbar() -> impl IntoView {
             <div class="group" role="group" aria-label="Open">
                 <FilePicker />
                 <FolderPicker />
+                <button type="button" data-testid="open-study-browser" title="Search the studies of a DICOMweb server"
+                    aria-pressed=move || app.browse.get().is_some().to_string()
+                    on:click=move |_| {
+                        if app.browse.get_untracked().is_some() {
+                            app.browse.set(None);
+                        } else {
+                            let first = app.dicomweb.with_value(|d| d.sources.list.with_untracked(|l| l.first().map(|s| s.name.clone())));
+                            app.browse.set(Some(first.unwrap_or_default()));
+                        }
+                    }>"Studies"</button>
             </div>
             <div class="group" role="group" aria-label="Layout">
                 <LayoutButton layout=Layout::One label="1×1" />

@@ -2,7 +2,9 @@
 //! touch interaction, corner overlays, measurements and a load progress bar.
 //! Test hooks: the canvas has data-testid="viewport", data-ready="true" once the current image is
 //! fully drawn, data-frame (index in the display set), data-window-center/-width, data-renderer,
-//! and data-image-to-canvas (a,b,c,d,e,f: image pixel → canvas pixel).
+//! data-image-to-canvas (a,b,c,d,e,f: image pixel → canvas pixel), data-sop-instance-uid, and
+//! data-first-drawn-at (performance.now() when the display set was first drawn); its parent has
+//! data-loaded/data-total of the background load.
 
 mod annotate;
 mod draw;
@@ -142,6 +144,9 @@ pub fn ViewportPane(index: usize) -> impl IntoView {
                     let _ = element.set_attribute("data-file-name", &name);
                 }
                 let _ = element.set_attribute("data-file-frame", &file_frame.to_string());
+                if let Some(uid) = session.library.borrow().instance(source).map(|m| m.sop_instance_uid.clone()) {
+                    let _ = element.set_attribute("data-sop-instance-uid", &uid);
+                }
                 match drawn.window {
                     Some((center, width)) => {
                         let _ = element.set_attribute("data-window-center", &center.to_string());
@@ -151,6 +156,13 @@ pub fn ViewportPane(index: usize) -> impl IntoView {
                         let _ = element.remove_attribute("data-window-center");
                         let _ = element.remove_attribute("data-window-width");
                     }
+                }
+                // When this display set was first drawn (performance.now(), for timing tests).
+                let set = pane.display_set.get_untracked().unwrap_or_default();
+                if element.get_attribute("data-first-drawn-set").as_deref() != Some(set.as_str()) {
+                    let now = web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now());
+                    let _ = element.set_attribute("data-first-drawn-set", &set);
+                    let _ = element.set_attribute("data-first-drawn-at", &format!("{now:.1}"));
                 }
                 let _ = element.set_attribute("data-ready", "true");
                 shown.set(Some(Shown {
@@ -228,6 +240,12 @@ pub fn ViewportPane(index: usize) -> impl IntoView {
             class="pane"
             data-loaded=move || loaded_count.get().0.to_string()
             data-total=move || loaded_count.get().1.to_string()
+            data-loaded-at=move || {
+                let (done, total) = loaded_count.get();
+                (total > 0 && done == total)
+                    .then(|| web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now()))
+                    .map(|now| format!("{now:.1}"))
+            }
             class:active=is_active
             on:pointerdown=move |_| app.active.set(index)
         >

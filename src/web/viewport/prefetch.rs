@@ -7,10 +7,12 @@ use std::collections::VecDeque;
 use std::rc::Rc;
 
 use leptos::prelude::*;
+use web_sys::AbortController;
 
 use super::super::context::AppContext;
 use super::super::pane::Pane;
-use super::super::session::FrameKey;
+use super::super::dicomweb::PARALLEL_REQUESTS;
+use super::super::session::{Content, FrameKey, Session};
 use crate::study::FrameRef;
 use crate::viewer::load_order::outward;
 
@@ -26,10 +28,22 @@ pub fn run(
     app: AppContext,
 ) {
     let generation = StoredValue::new(0u64);
+    // Cancels the network requests of a run the user left (another series, or this view closed).
+    let controller = StoredValue::new_local(None::<AbortController>);
+    let abort_previous = move || {
+        if let Some(previous) = controller.try_update_value(Option::take).flatten() {
+            previous.abort();
+        }
+    };
+    on_cleanup(abort_previous);
     Effect::new(move |_| {
         let list = frames.get();
         let run_id = generation.get_value() + 1;
         generation.set_value(run_id);
+        abort_previous();
+        let abort = AbortController::new().ok();
+        let signal = abort.as_ref().map(AbortController::signal);
+        controller.set_value(abort);
         if list.is_empty() {
             progress.set(None);
             loaded.set((0, 0));
@@ -42,7 +56,7 @@ pub fn run(
             let Some(first) = order.first().and_then(|i| list.get(*i)) else { return };
             let first_key: FrameKey = (first.source, first.frame);
             // The first frame tells the size of the others (same rows/columns in a display set).
-            let limit = match session.frame(first_key).await {
+            let limit = match session.frame_with(first_key, signal.as_ref()).await {
                 Ok(frame) => {
                     let bytes = (frame.pixels.byte_len() as f64).max(1.0);
                     let budget = session.signals.memory.get_untracked().1 as f64;
@@ -58,11 +72,16 @@ pub fn run(
             let current = move || generation.try_get_value() == Some(run_id);
             progress.set(Some((0, total)));
             loaded.set((0, total));
-            let lanes = (session.workers().max(1) * 2).min(total as usize).max(1);
+            // Remote frames: as many lanes as requests the client lets through at once (the
+            // network is the bottleneck); local files: two decodes per worker.
+            let remote = wanted_remote(&session, first.source);
+            let per_machine = session.workers().max(1) * 2;
+            let lanes = if remote { PARALLEL_REQUESTS.max(per_machine) } else { per_machine };
+            let lanes = lanes.min(total as usize).max(1);
             let finished_lanes = Rc::new(Cell::new(0usize));
             for _ in 0..lanes {
-                let (session, queue, done, finished_lanes) =
-                    (session.clone(), queue.clone(), done.clone(), finished_lanes.clone());
+                let (session, queue, done, finished_lanes, signal) =
+                    (session.clone(), queue.clone(), done.clone(), finished_lanes.clone(), signal.clone());
                 leptos::task::spawn_local(async move {
                     loop {
                         if !current() {
@@ -70,7 +89,7 @@ pub fn run(
                         }
                         let Some(key) = queue.borrow_mut().pop_front() else { break };
                         // A frame that fails is reported by the viewport when shown.
-                        let _ = session.frame(key).await;
+                        let _ = session.frame_with(key, signal.as_ref()).await;
                         done.set(done.get() + 1);
                         if current() {
                             progress.set(Some((done.get(), total)));
@@ -85,4 +104,9 @@ pub fn run(
             }
         });
     });
+}
+
+/// Whether a display set's frames come from a DICOMweb server.
+fn wanted_remote(session: &Session, source: u32) -> bool {
+    session.instances.borrow().get(source as usize).is_some_and(|i| matches!(i.content, Content::Remote(_)))
 }

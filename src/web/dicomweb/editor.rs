@@ -1,0 +1,128 @@
+//! Adding and removing servers (data-testid="source-editor"). A new server needs a name, its
+//! QIDO-RS and WADO-RS roots, how it authenticates and OHIF's capability flags; it is remembered
+//! in localStorage (never with a key: keys are typed in the study browser and kept per tab).
+
+use leptos::prelude::*;
+
+use crate::dicomweb::source::{AuthKind, DataSource, SourceFlags, ThumbnailKind};
+use crate::web::context::use_app;
+
+#[component]
+pub fn SourceEditor() -> impl IntoView {
+    let app = use_app();
+    let sources = app.dicomweb.get_value().sources.clone();
+    let name = RwSignal::new(String::new());
+    let qido = RwSignal::new(String::new());
+    let wado = RwSignal::new(String::new());
+    let auth = RwSignal::new("none".to_string());
+    let header = RwSignal::new("apikey".to_string());
+    let thumbnails = RwSignal::new("wadors".to_string());
+    let include_field = RwSignal::new(true);
+    let wildcard = RwSignal::new(true);
+    let fuzzy = RwSignal::new(false);
+    let bulk = RwSignal::new(true);
+    let unquoted = RwSignal::new(false);
+    let message = RwSignal::new(None::<String>);
+    let list = sources.list;
+    let (add_sources, remove_sources) = (sources.clone(), sources.clone());
+    let add = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let qido_root = qido.get_untracked().trim().to_string();
+        let wado_root = Some(wado.get_untracked().trim().to_string()).filter(|w| !w.is_empty()).unwrap_or_else(|| qido_root.clone());
+        let source = DataSource {
+            name: name.get_untracked().trim().to_string(),
+            friendly_name: name.get_untracked().trim().to_string(),
+            qido_root,
+            wado_root,
+            auth: match auth.get_untracked().as_str() {
+                "apikey" => AuthKind::ApiKey { header: header.get_untracked().trim().to_string() },
+                "bearer" => AuthKind::Bearer,
+                _ => AuthKind::None,
+            },
+            flags: SourceFlags {
+                qido_supports_include_field: include_field.get_untracked(),
+                supports_wildcard: wildcard.get_untracked(),
+                supports_fuzzy_matching: fuzzy.get_untracked(),
+                bulk_data_uri_enabled: bulk.get_untracked(),
+                omit_quotation_for_multipart_request: unquoted.get_untracked(),
+            },
+            thumbnails: match thumbnails.get_untracked().as_str() {
+                "rendered" => ThumbnailKind::Rendered,
+                "thumbnail" => ThumbnailKind::Thumbnail,
+                _ => ThumbnailKind::DecodeFrame,
+            },
+            description: String::new(),
+        };
+        let added_name = source.name.clone();
+        match add_sources.add(source) {
+            Ok(()) => {
+                message.set(Some(format!("Added {added_name}.")));
+                app.browse.set(Some(added_name));
+                name.set(String::new());
+                qido.set(String::new());
+                wado.set(String::new());
+            }
+            Err(e) => message.set(Some(e)),
+        }
+    };
+    let text = move |label: &'static str, testid: &'static str, value: RwSignal<String>, placeholder: &'static str| view! {
+        <label><span>{label}</span>
+            <input type="text" data-testid=testid placeholder=placeholder spellcheck="false"
+                prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev)) />
+        </label>
+    };
+    let flag = move |label: &'static str, testid: &'static str, value: RwSignal<bool>| view! {
+        <label class="flag"><input type="checkbox" data-testid=testid prop:checked=move || value.get()
+            on:change=move |ev| value.set(event_target_checked(&ev)) /><span>{label}</span></label>
+    };
+    view! {
+        <section class="source-editor" data-testid="source-editor" aria-label="Servers">
+            <ul>
+                {move || list.get().into_iter().map(|s| {
+                    let removing = remove_sources.clone();
+                    let source_name = s.name.clone();
+                    view! {
+                        <li data-testid="source-entry" data-source=s.name.clone()>
+                            <strong>{s.friendly_name.clone()}</strong>
+                            <span class="root">{s.qido_root.clone()}</span>
+                            <button type="button" data-testid="remove-source" aria-label=format!("Remove {}", s.friendly_name)
+                                on:click=move |_| removing.remove(&source_name)>"Remove"</button>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            <form on:submit=add>
+                <h3>"Add a DICOMweb server"</h3>
+                {text("Name", "source-name", name, "my-pacs")}
+                {text("QIDO-RS root", "source-qido", qido, "https://server/dicom-web")}
+                {text("WADO-RS root (if different)", "source-wado", wado, "")}
+                <label><span>"Authentication"</span>
+                    <select data-testid="source-auth" on:change=move |ev| auth.set(event_target_value(&ev))>
+                        <option value="none">"None"</option>
+                        <option value="apikey">"API key header"</option>
+                        <option value="bearer">"Bearer token"</option>
+                    </select>
+                </label>
+                <Show when=move || auth.get() == "apikey">
+                    {text("Key header name", "source-key-header", header, "apikey")}
+                </Show>
+                <label><span>"Thumbnails"</span>
+                    <select on:change=move |ev| thumbnails.set(event_target_value(&ev))>
+                        <option value="wadors">"Decode in the browser"</option>
+                        <option value="rendered">"Server /rendered"</option>
+                        <option value="thumbnail">"Server /thumbnail"</option>
+                    </select>
+                </label>
+                <fieldset><legend>"Server capabilities (OHIF names)"</legend>
+                    {flag("qidoSupportsIncludeField", "flag-includefield", include_field)}
+                    {flag("supportsWildcard", "flag-wildcard", wildcard)}
+                    {flag("supportsFuzzyMatching", "flag-fuzzy", fuzzy)}
+                    {flag("bulkDataURI.enabled", "flag-bulkdata", bulk)}
+                    {flag("omitQuotationForMultipartRequest", "flag-unquoted", unquoted)}
+                </fieldset>
+                <button type="submit" data-testid="add-source">"Add server"</button>
+                {move || message.get().map(|m| view! { <p role="status" data-testid="source-message">{m}</p> })}
+            </form>
+        </section>
+    }
+}

@@ -1,0 +1,112 @@
+//! DICOMweb in the page: fetching (with limits, retries and cancellation), the data-source
+//! registry, opening studies into the session, the study browser and its source editor, and
+//! the shareable URL. Requests are built and answers parsed by the pure core (`crate::dicomweb`).
+
+mod browser;
+mod client;
+mod editor;
+mod frames;
+mod http;
+mod limiter;
+pub mod link;
+mod open;
+mod sources;
+mod thumbnail;
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use leptos::prelude::*;
+use web_sys::AbortController;
+
+pub use browser::StudyBrowser;
+pub use client::PARALLEL_REQUESTS;
+pub use frames::{fetch_frame, Fetched, RemoteInstance};
+pub use sources::SourceRegistry;
+
+use super::context::AppContext;
+
+/// DICOMweb state shared by the page.
+pub struct DicomWeb {
+    pub sources: Rc<SourceRegistry>,
+    /// The study being opened; a new one cancels the previous one's requests.
+    opening: RefCell<Option<AbortController>>,
+}
+
+impl DicomWeb {
+    pub fn new() -> Rc<DicomWeb> {
+        Rc::new(DicomWeb { sources: SourceRegistry::new(), opening: RefCell::new(None) })
+    }
+
+    fn begin_opening(&self) -> Option<web_sys::AbortSignal> {
+        if let Some(previous) = self.opening.borrow_mut().take() {
+            previous.abort();
+        }
+        let controller = AbortController::new().ok()?;
+        let signal = controller.signal();
+        self.opening.replace(Some(controller));
+        Some(signal)
+    }
+}
+
+/// Opens `study` from data source `source_name` into the viewer: the series in `series_first`
+/// first (shown in the active viewport as soon as its metadata is in), then the study's other
+/// series. Failures are reported once; what loaded stays.
+pub fn open_study(app: AppContext, source_name: String, study: String, series_first: Vec<String>) {
+    let dicomweb = app.dicomweb.get_value();
+    let session = app.session();
+    let Some(client) = dicomweb.sources.client(&source_name) else {
+        session.report(format!(
+            "The data source \"{source_name}\" is not configured in this viewer: add it under Servers, or check the link."
+        ));
+        return;
+    };
+    let signal = dicomweb.begin_opening();
+    app.browse.set(None);
+    leptos::task::spawn_local(async move {
+        let signal = signal.as_ref();
+        let report = |e: client::RequestError| {
+            if !e.aborted() {
+                session.report(e.message);
+            }
+        };
+        let mut shown = false;
+        let mut show = |series: &str| {
+            if shown {
+                return;
+            }
+            if let Some(key) = open::display_set_of_series(&app, series) {
+                app.active_pane().show(key, 0);
+                shown = true;
+            }
+        };
+        session.signals.progress.set(Some(("Reading the study".to_string(), 0, 1)));
+        for series in &series_first {
+            match open::add_series(&session, &client, &study, series, signal).await {
+                Ok(_) => show(series),
+                Err(e) => report(e),
+            }
+        }
+        let all = match open::study_series(&client, &study, signal).await {
+            Ok(rows) => rows,
+            Err(e) => {
+                session.signals.progress.set(None);
+                return report(e);
+            }
+        };
+        if all.is_empty() && series_first.is_empty() {
+            session.report(format!("{} has no series in study {study}: the study may have been deleted, or the link is wrong.", client.source.friendly_name));
+        }
+        let rest: Vec<_> = all.into_iter().filter(|r| !series_first.contains(&r.series_uid)).collect();
+        let total = rest.len() as u32;
+        for (done, row) in rest.into_iter().enumerate() {
+            session.signals.progress.set(Some(("Reading the study".to_string(), done as u32, total)));
+            match open::add_series(&session, &client, &study, &row.series_uid, signal).await {
+                Ok(_) => show(&row.series_uid),
+                Err(e) if e.aborted() => break,
+                Err(e) => report(e),
+            }
+        }
+        session.signals.progress.set(None);
+    });
+}

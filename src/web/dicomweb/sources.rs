@@ -1,0 +1,196 @@
+//! The data sources the page knows: those of `config.json` (served beside the page), plus the
+//! ones the user added, minus the ones the user removed (both remembered in localStorage, which
+//! never holds a key or token). Keys live in memory and in sessionStorage (this tab only).
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+use super::client::DicomWebClient;
+use crate::dicomweb::source::{parse_config, sources_from_json, sources_to_json, DataSource};
+
+const ADDED_KEY: &str = "dicomViewer.sources.added";
+const REMOVED_KEY: &str = "dicomViewer.sources.removed";
+const SECRET_PREFIX: &str = "dicomViewer.secret.";
+
+fn local() -> Option<web_sys::Storage> {
+    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
+}
+
+fn session_storage() -> Option<web_sys::Storage> {
+    web_sys::window().and_then(|w| w.session_storage().ok().flatten())
+}
+
+/// What `config.json` said (or why it could not be read).
+#[derive(Clone, Default)]
+pub struct ConfigState {
+    pub loaded: bool,
+    pub error: Option<String>,
+    pub default_source: Option<String>,
+}
+
+pub struct SourceRegistry {
+    configured: RefCell<Vec<DataSource>>,
+    /// Every source to offer, in order: configured (not removed), then added by the user.
+    pub list: RwSignal<Vec<DataSource>>,
+    pub config: RwSignal<ConfigState>,
+    secrets: RefCell<HashMap<String, Rc<RefCell<String>>>>,
+    clients: RefCell<HashMap<String, Rc<DicomWebClient>>>,
+    /// Bumped when a key changes (views waiting for a key re-run).
+    pub secret_revision: RwSignal<u64>,
+}
+
+fn added() -> Vec<DataSource> {
+    local().and_then(|s| s.get_item(ADDED_KEY).ok().flatten()).and_then(|json| sources_from_json(&json).ok()).unwrap_or_default()
+}
+
+fn removed() -> Vec<String> {
+    local()
+        .and_then(|s| s.get_item(REMOVED_KEY).ok().flatten())
+        .and_then(|json| serde_json::from_str::<Vec<String>>(&json).ok())
+        .unwrap_or_default()
+}
+
+impl SourceRegistry {
+    pub fn new() -> Rc<SourceRegistry> {
+        Rc::new(SourceRegistry {
+            configured: RefCell::new(Vec::new()),
+            list: RwSignal::new(added()),
+            config: RwSignal::new(ConfigState::default()),
+            secrets: RefCell::new(HashMap::new()),
+            clients: RefCell::new(HashMap::new()),
+            secret_revision: RwSignal::new(0),
+        })
+    }
+
+    /// Reads `config.json` next to the page.
+    pub async fn load_config(self: &Rc<Self>) {
+        let state = match fetch_text("config.json").await {
+            Ok(text) => match parse_config(&text) {
+                Ok(config) => {
+                    self.configured.replace(config.sources);
+                    ConfigState { loaded: true, error: None, default_source: config.default_source }
+                }
+                Err(e) => ConfigState {
+                    loaded: true,
+                    error: Some(format!("config.json is not valid ({e}); the configured servers are not available")),
+                    default_source: None,
+                },
+            },
+            Err(e) => ConfigState { loaded: true, error: Some(format!("config.json could not be read ({e})")), default_source: None },
+        };
+        self.config.set(state);
+        self.refresh();
+    }
+
+    fn refresh(&self) {
+        let removed = removed();
+        let mut list: Vec<DataSource> =
+            self.configured.borrow().iter().filter(|s| !removed.contains(&s.name)).cloned().collect();
+        for source in added() {
+            if !list.iter().any(|s| s.name == source.name) {
+                list.push(source);
+            }
+        }
+        self.clients.borrow_mut().retain(|name, client| list.iter().any(|s| &s.name == name && *s == client.source));
+        self.list.set(list);
+    }
+
+    pub fn find(&self, name: &str) -> Option<DataSource> {
+        self.list.with_untracked(|list| list.iter().find(|s| s.name == name).cloned())
+    }
+
+    pub fn is_configured(&self, name: &str) -> bool {
+        self.configured.borrow().iter().any(|s| s.name == name)
+    }
+
+    /// Adds (or replaces) a user source; remembered without secrets.
+    pub fn add(&self, source: DataSource) -> Result<(), String> {
+        source.validate().map_err(|e| e.to_string())?;
+        let mut list = added();
+        list.retain(|s| s.name != source.name);
+        list.push(source.clone());
+        let storage = local().ok_or("this browser does not allow localStorage; the server is kept until the page is closed")?;
+        let _ = storage.set_item(ADDED_KEY, &sources_to_json(&list));
+        let mut gone = removed();
+        gone.retain(|n| *n != source.name);
+        let _ = storage.set_item(REMOVED_KEY, &serde_json::Value::from(gone).to_string());
+        self.refresh();
+        Ok(())
+    }
+
+    pub fn remove(&self, name: &str) {
+        if let Some(storage) = local() {
+            let mut list = added();
+            list.retain(|s| s.name != name);
+            let _ = storage.set_item(ADDED_KEY, &sources_to_json(&list));
+            if self.is_configured(name) {
+                let mut gone = removed();
+                if !gone.iter().any(|n| n == name) {
+                    gone.push(name.to_string());
+                }
+                let _ = storage.set_item(REMOVED_KEY, &serde_json::Value::from(gone).to_string());
+            }
+        }
+        self.refresh();
+    }
+
+    fn secret_cell(&self, name: &str) -> Rc<RefCell<String>> {
+        self.secrets
+            .borrow_mut()
+            .entry(name.to_string())
+            .or_insert_with(|| {
+                let stored = session_storage()
+                    .and_then(|s| s.get_item(&format!("{SECRET_PREFIX}{name}")).ok().flatten())
+                    .unwrap_or_default();
+                Rc::new(RefCell::new(stored))
+            })
+            .clone()
+    }
+
+    pub fn secret(&self, name: &str) -> String {
+        self.secret_cell(name).borrow().clone()
+    }
+
+    /// Sets the key or token for `name`: in memory and in this tab's sessionStorage.
+    pub fn set_secret(&self, name: &str, secret: &str) {
+        self.secret_cell(name).replace(secret.trim().to_string());
+        if let Some(storage) = session_storage() {
+            let key = format!("{SECRET_PREFIX}{name}");
+            let _ = if secret.trim().is_empty() { storage.remove_item(&key) } else { storage.set_item(&key, secret.trim()) };
+        }
+        if let Some(client) = self.clients.borrow().get(name) {
+            client.resume();
+        }
+        self.secret_revision.update(|n| *n += 1);
+    }
+
+    /// The client for a source (one per source, shared so its request limit is global).
+    pub fn client(&self, name: &str) -> Option<Rc<DicomWebClient>> {
+        if let Some(client) = self.clients.borrow().get(name) {
+            return Some(client.clone());
+        }
+        let source = self.find(name)?;
+        let client = DicomWebClient::new(source, self.secret_cell(name));
+        self.clients.borrow_mut().insert(name.to_string(), client.clone());
+        Some(client)
+    }
+}
+
+async fn fetch_text(url: &str) -> Result<String, String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(url))
+        .await
+        .map_err(|_| "network error".to_string())?
+        .dyn_into()
+        .map_err(|_| "not a response".to_string())?;
+    if !response.ok() {
+        return Err(format!("HTTP {}", response.status()));
+    }
+    let text = JsFuture::from(response.text().map_err(|_| "unreadable body")?).await.map_err(|_| "unreadable body")?;
+    text.as_string().ok_or_else(|| "not text".to_string())
+}
