@@ -3,6 +3,7 @@
 # (../shared/dicom, with CORS) on free loopback ports, starts chromedriver, then runs
 #   tests/browser_digests_native.rs  native digests equal tests/fixtures/digests.json
 #   tests/e2e_viewer.rs              the page in Chromium: canvas == wasmBindings.render_frame
+#   tests/e2e_dicomweb.rs            the page against Orthanc behind nginx (CORS, apikey, faults)
 #   tests/browser_decode.rs          wasm-bindgen-test in headless Chromium: same digests
 # Stops exactly the processes it started; exits non-zero if anything failed.
 set -euo pipefail
@@ -14,9 +15,13 @@ export PATH="$ROOT/.tools/bin:$HOME/.cargo/bin:$PATH" TRUNK_SKIP_VERSION_CHECK=t
 CHROMEDRIVER=${CHROMEDRIVER:-$(command -v chromedriver || echo /usr/bin/chromedriver)}
 
 pids=()
+DICOMWEB_STATE=$(mktemp -d "${TMPDIR:-/tmp}/dicomweb.XXXXXX")
+APP_DIR=$(mktemp -d "${TMPDIR:-/tmp}/app.XXXXXX")
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  bash scripts/dicomweb-servers.sh stop "$DICOMWEB_STATE" || echo "browser-tests: stopping the DICOMweb servers failed" >&2
+  rm -rf "$APP_DIR"
 }
 trap cleanup EXIT
 
@@ -33,8 +38,31 @@ wait_port() {
 echo "== trunk build --release" >&2
 trunk build --release
 
+echo "== DICOMweb servers (Orthanc behind nginx)" >&2
+bash scripts/dicomweb-servers.sh start "$DICOMWEB_STATE"
+set -a
+# shellcheck source=/dev/null
+. "$DICOMWEB_STATE/env"
+set +a
+# The page as built, with a config.json naming the test servers (the shipped one names the
+# public archives), served from its own port: every DICOMweb request is cross-origin.
+cp -r dist/. "$APP_DIR/"
+python3 - "$APP_DIR/config.json" <<'PY'
+import json, os, sys
+def source(name, friendly, url, thumbnails):
+    return {"namespace": "@ohif/extension-default.dataSourcesModule.dicomweb", "sourceName": name,
+            "configuration": {"friendlyName": friendly, "name": name, "qidoRoot": url, "wadoRoot": url,
+                              "qidoSupportsIncludeField": True, "supportsWildcard": True, "supportsFuzzyMatching": False,
+                              "bulkDataURI": {"enabled": True}, "omitQuotationForMultipartRequest": False,
+                              "thumbnailRendering": thumbnails, "auth": "none"}}
+config = {"defaultDataSourceName": "orthanc", "dataSources": [
+    source("orthanc", "Test Orthanc", os.environ["DICOMWEB_CORS_URL"], "rendered"),
+    source("orthanc-faults", "Test Orthanc (faults)", os.environ["DICOMWEB_FAULTS_URL"], "wadors")]}
+json.dump(config, open(sys.argv[1], "w"), indent=2)
+PY
+
 APP_PORT=$(free_port); CORPUS_PORT=$(free_port); DRIVER_PORT=$(free_port)
-python3 scripts/serve_static.py dist "$APP_PORT" & pids+=($!)
+python3 scripts/serve_static.py "$APP_DIR" "$APP_PORT" & pids+=($!)
 python3 scripts/serve_static.py "$CORPUS" "$CORPUS_PORT" & pids+=($!)
 "$CHROMEDRIVER" --port="$DRIVER_PORT" --log-level=SEVERE >/dev/null 2>&1 & pids+=($!)
 for port in "$APP_PORT" "$CORPUS_PORT" "$DRIVER_PORT"; do wait_port "$port"; done
@@ -46,6 +74,8 @@ echo "== native digests" >&2
 cargo test --test browser_digests_native || failed+=(browser_digests_native)
 echo "== end-to-end page test ($APP_URL)" >&2
 cargo test --test e2e_viewer || failed+=(e2e_viewer)
+echo "== end-to-end DICOMweb test ($DICOMWEB_CORS_URL)" >&2
+cargo test --test e2e_dicomweb -- --nocapture || failed+=(e2e_dicomweb)
 echo "== wasm-bindgen tests in headless Chromium" >&2
 CHROMEDRIVER="$CHROMEDRIVER" WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-600} \
   cargo test --target wasm32-unknown-unknown --test browser_decode || failed+=(browser_decode)

@@ -33,7 +33,7 @@ struct Stored {
 }
 
 fn stored_instances() -> Result<HashMap<String, Stored>> {
-    let path = env("DICOMWEB_INSTANCES");
+    let path = env("DICOMWEB_INSTANCES_TSV");
     let text = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
     let mut map = HashMap::new();
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
