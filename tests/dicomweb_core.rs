@@ -276,7 +276,7 @@ fn failure_messages_name_cause_and_fix_and_never_the_secret() {
                 "CORS",
             ],
         ),
-        (status(401), &api_key, false, vec!["needs a API key", "'apikey' header", "key field"]),
+        (status(401), &api_key, false, vec!["needs an API key", "'apikey' header", "key field"]),
         (status(403), &api_key, true, vec!["rejected the API key", "403"]),
         (status(401), &AuthKind::Bearer, true, vec!["rejected the bearer token"]),
         (status(401), &AuthKind::None, false, vec!["needs credentials", "choose apikey or bearer"]),
@@ -333,7 +333,10 @@ fn retry_policy_and_backoff() {
 
 #[test]
 fn deep_links_round_trip_and_drop_secrets() {
-    let link = parse_query("?renderer=canvas2d&StudyInstanceUIDs=1.2.3,1.2.4&studyinstanceuids=1.2.5&StudyInstanceUIDs=1.2.3&SeriesInstanceUID=1.9&apikey=s3cr3t&Token=t&datasource=idc&x=a%20b");
+    let link = parse_query(concat!(
+        "?renderer=canvas2d&StudyInstanceUIDs=1.2.3,1.2.4&studyinstanceuids=1.2.5&StudyInstanceUIDs=1.2.3",
+        "&SeriesInstanceUID=1.9&apikey=s3cr3t&Token=t&datasource=idc&x=a%20b"
+    ));
     assert_eq!(
         link,
         DeepLink {

@@ -65,7 +65,7 @@ pub fn describe(failure: &FetchFailure, context: &RequestContext) -> String {
              try again later.",
             context.attempts
         ),
-        FetchFailure::Status { code: 401 | 403, .. } => credentials_message(failure, context, &source, &what),
+        FetchFailure::Status { code: code @ (401 | 403), .. } => credentials_message(*code, context, &source, &what),
         FetchFailure::Status { code: 404, .. } => format!(
             "{source} has no {what} (404 Not Found): check the QIDO/WADO root in the data source settings; the \
              study may also have been deleted from the server."
@@ -98,20 +98,16 @@ pub fn describe(failure: &FetchFailure, context: &RequestContext) -> String {
     }
 }
 
-fn credentials_message(failure: &FetchFailure, context: &RequestContext, source: &str, what: &str) -> String {
-    let code = match failure {
-        FetchFailure::Status { code, .. } => *code,
-        _ => 401,
-    };
-    let credential = match context.auth {
+fn credentials_message(code: u16, context: &RequestContext, source: &str, what: &str) -> String {
+    let (article, credential) = match context.auth {
         AuthKind::None => {
             return format!(
                 "{source} answered {code} for {what}: this server needs credentials: edit the data source and \
                  choose apikey or bearer, then enter the key."
             )
         }
-        AuthKind::ApiKey { header } => format!("API key (sent in the '{}' header)", strip_queries(header)),
-        AuthKind::Bearer => "bearer token".to_string(),
+        AuthKind::ApiKey { header } => ("an", format!("API key (sent in the '{}' header)", strip_queries(header))),
+        AuthKind::Bearer => ("a", "bearer token".to_string()),
     };
     if context.has_secret {
         format!(
@@ -119,7 +115,7 @@ fn credentials_message(failure: &FetchFailure, context: &RequestContext, source:
              it may be wrong, expired, or without access to this data."
         )
     } else {
-        format!("{source} needs a {credential} for {what} ({code}): enter it in the data source's key field.")
+        format!("{source} needs {article} {credential} for {what} ({code}): enter it in the data source's key field.")
     }
 }
 
