@@ -149,7 +149,8 @@ fn push_exact(parameters: &mut Vec<(&str, String)>, key: &'static str, value: &s
 fn date_range(from: &str, to: &str) -> Result<Option<String>, QueryError> {
     let (from, to) = (from.trim(), to.trim());
     for (which, value) in [("start", from), ("end", to)] {
-        if !value.is_empty() && !(value.len() == 8 && value.bytes().all(|byte| byte.is_ascii_digit())) {
+        let is_date = value.len() == 8 && value.bytes().all(|byte| byte.is_ascii_digit());
+        if !value.is_empty() && !is_date {
             return Err(QueryError::InvalidDate { which, value: value.to_string() });
         }
     }
