@@ -136,8 +136,8 @@ fn study_search_applies_wildcards_ranges_and_include_fields() {
     };
     assert_eq!(
         study_search_url(&orthanc(), &query).unwrap(),
-        "http://localhost:8042/dicom-web/studies?PatientName=DOE%5EJ%2A&PatientID=ID%207&StudyDate=20240101-20241231\
-         &ModalitiesInStudy=CT&StudyDescription=chest%2A&fuzzymatching=true\
+        "http://localhost:8042/dicom-web/studies?PatientName=DOE%5EJ*&PatientID=ID%207&StudyDate=20240101-20241231\
+         &ModalitiesInStudy=CT&StudyDescription=chest*&fuzzymatching=true\
          &includefield=00081030,00080060,00080061,00201206,00201208,00080050,00100020&limit=50&offset=100"
     );
     let plain = DataSource { flags: SourceFlags::OHIF_DEFAULTS, ..orthanc() };
@@ -155,7 +155,7 @@ fn study_search_applies_wildcards_ranges_and_include_fields() {
         StudyQuery { patient_name: "DO?".into(), study_date_from: "20200101".into(), ..StudyQuery::default() };
     assert_eq!(
         study_search_url(&orthanc(), &own_wildcard).unwrap(),
-        "http://localhost:8042/dicom-web/studies?PatientName=DO%3F&StudyDate=20200101-&fuzzymatching=true\
+        "http://localhost:8042/dicom-web/studies?PatientName=DO?&StudyDate=20200101-&fuzzymatching=true\
          &includefield=00081030,00080060,00080061,00201206,00201208,00080050,00100020&limit=0&offset=0"
     );
     let bad_date = StudyQuery { study_date_from: "2024-01-01".into(), ..StudyQuery::default() };

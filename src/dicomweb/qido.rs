@@ -6,7 +6,7 @@
 use std::cmp::Ordering;
 
 use super::source::DataSource;
-use super::uri::{checked_uid, percent_encode, QueryError};
+use super::uri::{checked_uid, query_value_encode, QueryError};
 
 /// Study attributes asked for beyond the PS3.18 Table 10.6.3-3 defaults: StudyDescription,
 /// Modality, ModalitiesInStudy, NumberOfStudyRelatedSeries, NumberOfStudyRelatedInstances,
@@ -39,7 +39,7 @@ pub fn study_search_url(source: &DataSource, query: &StudyQuery) -> Result<Strin
     let mut parameters: Vec<(&str, String)> = Vec::new();
     let name = wildcard_text(&query.patient_name, flags.supports_wildcard);
     if !name.is_empty() {
-        parameters.push(("PatientName", percent_encode(&name)));
+        parameters.push(("PatientName", query_value_encode(&name)));
     }
     push_exact(&mut parameters, "PatientID", &query.patient_id);
     push_exact(&mut parameters, "AccessionNumber", &query.accession_number);
@@ -49,7 +49,7 @@ pub fn study_search_url(source: &DataSource, query: &StudyQuery) -> Result<Strin
     push_exact(&mut parameters, "ModalitiesInStudy", &query.modality.trim().to_ascii_uppercase());
     let description = wildcard_text(&query.description, flags.supports_wildcard);
     if !description.is_empty() {
-        parameters.push(("StudyDescription", percent_encode(&description)));
+        parameters.push(("StudyDescription", query_value_encode(&description)));
     }
     if flags.supports_fuzzy_matching && !name.is_empty() {
         parameters.push(("fuzzymatching", "true".to_string()));
@@ -70,6 +70,17 @@ pub fn series_search_url(source: &DataSource, study_uid: &str) -> Result<String,
         parameters.push(("includefield", SERIES_INCLUDE_FIELDS.to_string()));
     }
     Ok(with_parameters(base, &parameters))
+}
+
+/// `{qidoRoot}/studies/{study}/series/{series}/instances` (PS3.18 10.6.1.2): the instances
+/// of a series with their Instance Numbers (00200013 is in the default return keys).
+pub fn instances_search_url(source: &DataSource, study_uid: &str, series_uid: &str) -> Result<String, QueryError> {
+    Ok(format!(
+        "{}/studies/{}/series/{}/instances",
+        source.qido_root,
+        checked_uid(study_uid)?,
+        checked_uid(series_uid)?
+    ))
 }
 
 /// `{qidoRoot}/studies?StudyInstanceUID={uid}`: one study's list row, for deep links.
@@ -141,7 +152,7 @@ fn wildcard_text(value: &str, supports_wildcard: bool) -> String {
 fn push_exact(parameters: &mut Vec<(&str, String)>, key: &'static str, value: &str) {
     let value = value.trim();
     if !value.is_empty() {
-        parameters.push((key, percent_encode(value)));
+        parameters.push((key, query_value_encode(value)));
     }
 }
 

@@ -113,12 +113,9 @@ pub fn StudyBrowser() -> impl IntoView {
     let editing = RwSignal::new(app.browse.get_untracked().is_some_and(|s| s.is_empty()));
     let generation = StoredValue::new(0u64);
 
-    let client = {
-        let sources = sources.clone();
-        move || -> Option<Rc<DicomWebClient>> { sources.client(&selected.get_untracked()) }
-    };
+    let registry = move || app.dicomweb.get_value().sources.clone();
+    let client = move || -> Option<Rc<DicomWebClient>> { registry().client(&selected.get_untracked()) };
     let search = {
-        let client = client.clone();
         move |offset: u32| {
             let Some(client) = client() else { return };
             let mut q = query.get_untracked();
@@ -128,7 +125,7 @@ pub fn StudyBrowser() -> impl IntoView {
             q.limit = requested + 1;
             let url = match study_search_url(&client.source, &q) {
                 Ok(url) => url,
-                Err(e) => return error.set(Some(e.to_string())),
+                Err(e) => return error.set(Some(format!("The search cannot be sent: {e}"))),
             };
             let run = generation.get_value() + 1;
             generation.set_value(run);
@@ -162,7 +159,6 @@ pub fn StudyBrowser() -> impl IntoView {
         }
     };
     let expand = {
-        let client = client.clone();
         move |study: String| {
             if expanded.with_untracked(|e| e.as_ref().is_some_and(|(uid, _)| *uid == study)) {
                 return expanded.set(None);
@@ -197,7 +193,6 @@ pub fn StudyBrowser() -> impl IntoView {
     let search_submit = search.clone();
     let (search_prev, search_next) = (search.clone(), search.clone());
     let source_list = sources.list;
-    let sources_for_key = sources.clone();
     view! {
         <section class="study-browser" data-testid="study-browser" aria-label="Study browser">
             <header class="browser-head">
@@ -213,7 +208,7 @@ pub fn StudyBrowser() -> impl IntoView {
                 </label>
                 {move || {
                     let name = selected.get();
-                    sources_for_key.find(&name).map(|s| view! { <KeyField source=name.clone() auth=s.auth.clone() /> })
+                    registry().find(&name).map(|s| view! { <KeyField source=name.clone() auth=s.auth.clone() /> })
                 }}
                 <button type="button" data-testid="manage-sources" aria-expanded=move || editing.get().to_string()
                     on:click=move |_| editing.update(|e| *e = !*e)>"Servers…"</button>

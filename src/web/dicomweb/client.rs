@@ -66,6 +66,10 @@ impl DicomWebClient {
     }
 
     fn error(&self, failure: FetchFailure, url: &str, what: &str) -> RequestError {
+        self.error_after(failure, url, what, 1)
+    }
+
+    fn error_after(&self, failure: FetchFailure, url: &str, what: &str, attempts: u32) -> RequestError {
         let origin = page_origin();
         let server = server_origin(url);
         let secret = self.secret.borrow();
@@ -76,6 +80,7 @@ impl DicomWebClient {
             what,
             auth: &self.source.auth,
             has_secret: !secret.is_empty(),
+            attempts,
         };
         let message = describe(&failure, &context);
         RequestError { failure, message }
@@ -124,7 +129,7 @@ impl DicomWebClient {
                         return Err(self.error(FetchFailure::Aborted, url, what));
                     }
                 }
-                None => return Err(self.error(failure, url, what)),
+                None => return Err(self.error_after(failure, url, what, failed_attempts)),
             }
         }
     }
@@ -135,6 +140,7 @@ impl DicomWebClient {
     }
 
     /// A failure in parsing what the server sent, worded like the others.
+    /// `url` may be empty when the request could not even be built.
     pub fn malformed(&self, url: &str, what: &str, detail: impl std::fmt::Display) -> RequestError {
         self.error(FetchFailure::Malformed { what: format!("{what} ({detail})") }, url, what)
     }

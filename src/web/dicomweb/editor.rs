@@ -24,7 +24,7 @@ pub fn SourceEditor() -> impl IntoView {
     let unquoted = RwSignal::new(false);
     let message = RwSignal::new(None::<String>);
     let list = sources.list;
-    let (add_sources, remove_sources) = (sources.clone(), sources.clone());
+    let registry = move || app.dicomweb.get_value().sources.clone();
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let qido_root = qido.get_untracked().trim().to_string();
@@ -54,7 +54,7 @@ pub fn SourceEditor() -> impl IntoView {
             description: String::new(),
         };
         let added_name = source.name.clone();
-        match add_sources.add(source) {
+        match registry().add(source) {
             Ok(()) => {
                 message.set(Some(format!("Added {added_name}.")));
                 app.browse.set(Some(added_name));
@@ -79,14 +79,13 @@ pub fn SourceEditor() -> impl IntoView {
         <section class="source-editor" data-testid="source-editor" aria-label="Servers">
             <ul>
                 {move || list.get().into_iter().map(|s| {
-                    let removing = remove_sources.clone();
                     let source_name = s.name.clone();
                     view! {
                         <li data-testid="source-entry" data-source=s.name.clone()>
                             <strong>{s.friendly_name.clone()}</strong>
                             <span class="root">{s.qido_root.clone()}</span>
                             <button type="button" data-testid="remove-source" aria-label=format!("Remove {}", s.friendly_name)
-                                on:click=move |_| removing.remove(&source_name)>"Remove"</button>
+                                on:click=move |_| registry().remove(&source_name)>"Remove"</button>
                         </li>
                     }
                 }).collect_view()}

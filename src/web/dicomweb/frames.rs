@@ -55,8 +55,9 @@ pub async fn fetch_frame(
 ) -> Result<Fetched, RequestError> {
     let client = &remote.client;
     let source = &client.source;
-    let url = frames_url(source, &remote.study, &remote.series, &remote.instance, &[index + 1]);
     let what = format!("slice {}", index + 1);
+    let url = frames_url(source, &remote.study, &remote.series, &remote.instance, &[index + 1])
+        .map_err(|e| client.malformed("", &what, e))?;
     let attempt = async {
         let answer = client.get(&url, &frames_accept(&source.flags), &what, signal).await?;
         let bytes = answer.bytes();
@@ -85,8 +86,9 @@ pub async fn fetch_frame(
 /// The whole instance as a Part-10 file (`application/dicom` in a multipart answer).
 pub async fn fetch_instance(remote: &RemoteInstance, signal: Option<&AbortSignal>) -> Result<Blob, RequestError> {
     let client = &remote.client;
-    let url = instance_url(&client.source, &remote.study, &remote.series, &remote.instance);
     let what = "the image file";
+    let url = instance_url(&client.source, &remote.study, &remote.series, &remote.instance)
+        .map_err(|e| client.malformed("", what, e))?;
     let answer = client.get(&url, &instance_accept(&client.source.flags), what, signal).await?;
     let bytes = answer.bytes();
     let parts = split_parts(&answer.content_type, &bytes).map_err(|e| client.malformed(&url, what, e))?;

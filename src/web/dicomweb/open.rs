@@ -6,6 +6,7 @@
 use std::rc::Rc;
 
 use dicom_core::Tag;
+use leptos::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortSignal;
 
@@ -37,8 +38,8 @@ pub async fn study_series(
     study: &str,
     signal: Option<&AbortSignal>,
 ) -> Result<Vec<SeriesRow>, RequestError> {
-    let url = series_search_url(&client.source, study);
     let what = "the series list";
+    let url = series_search_url(&client.source, study).map_err(|e| client.malformed("", what, e))?;
     let body = client.get_json(&url, what, signal).await?;
     let mut rows = parse_series_rows(&body).map_err(|e| client.malformed(&url, what, e))?;
     rows.sort_by_key(|r| (r.series_number.unwrap_or(i32::MAX), r.series_uid.clone()));
@@ -46,12 +47,17 @@ pub async fn study_series(
 }
 
 /// Follows the BulkDataURIs of top-level attributes other than pixel data.
-async fn fetch_bulk_data(client: &DicomWebClient, item: &mut JsonDataset, signal: Option<&AbortSignal>) -> Result<(), RequestError> {
+async fn fetch_bulk_data(
+    client: &DicomWebClient,
+    item: &mut JsonDataset,
+    (study, series): (&str, &str),
+    signal: Option<&AbortSignal>,
+) -> Result<(), RequestError> {
     let pixel_tags = [PIXEL_DATA, FLOAT_PIXEL_DATA, DOUBLE_FLOAT_PIXEL_DATA];
     let wanted: Vec<_> =
         item.bulk_data.iter().filter(|r| !r.in_sequence && !pixel_tags.contains(&r.tag)).cloned().collect();
     for reference in wanted {
-        let url = resolve_bulk_data_uri(&client.source.wado_root, &reference.uri);
+        let url = resolve_bulk_data_uri(&client.source.wado_root, study, series, &reference.uri);
         let what = format!("bulk data of attribute {}", reference.tag);
         let answer = client.get(&url, &bulk_data_accept(&client.source.flags), &what, signal).await?;
         let bytes = answer.bytes();
@@ -92,13 +98,13 @@ pub async fn add_series(
     series: &str,
     signal: Option<&AbortSignal>,
 ) -> Result<usize, RequestError> {
-    let url = series_metadata_url(&client.source, study, series);
     let what = "the series metadata";
+    let url = series_metadata_url(&client.source, study, series).map_err(|e| client.malformed("", what, e))?;
     let body = client.get_json(&url, what, signal).await?;
     let items = parse_metadata(&body).map_err(|e| client.malformed(&url, what, e))?;
     let mut added = 0;
     for (position, mut item) in items.into_iter().enumerate() {
-        fetch_bulk_data(client, &mut item, signal).await?;
+        fetch_bulk_data(client, &mut item, (study, series), signal).await?;
         let instance_uid = text_of(&item.dataset, Tag(0x0008, 0x0018)).unwrap_or_default();
         let transfer_syntax = text_of(&item.dataset, TRANSFER_SYNTAX_UID);
         let remote = RemoteInstance {

@@ -39,7 +39,8 @@ async fn server_rendering(client: &DicomWebClient, row: &SeriesRow, instance: &s
         ThumbnailKind::Rendered => rendered_url(source, &row.study_uid, &row.series_uid, instance, None, VIEWPORT),
         ThumbnailKind::Thumbnail => thumbnail_url(source, &row.study_uid, &row.series_uid, instance),
         ThumbnailKind::DecodeFrame => return None,
-    };
+    }
+    .ok()?;
     let answer = client.get(&url, "image/jpeg, image/png, image/gif", "a thumbnail", None).await.ok()?;
     let media = answer.content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     if !media.starts_with("image/") {
