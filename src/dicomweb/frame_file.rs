@@ -21,6 +21,8 @@ const NUMBER_OF_FRAMES: Tag = Tag(0x0028, 0x0008);
 const FRAME_INCREMENT_POINTER: Tag = Tag(0x0028, 0x0009);
 const BITS_ALLOCATED: Tag = Tag(0x0028, 0x0100);
 const PIXEL_DATA: Tag = Tag(0x7FE0, 0x0010);
+const FLOAT_PIXEL_DATA: Tag = Tag(0x7FE0, 0x0008);
+const DOUBLE_FLOAT_PIXEL_DATA: Tag = Tag(0x7FE0, 0x0009);
 const ITEM: [u8; 4] = [0xFE, 0xFF, 0x00, 0xE0];
 const SEQUENCE_DELIMITATION: [u8; 4] = [0xFE, 0xFF, 0xDD, 0xE0];
 
@@ -45,6 +47,9 @@ fn frame_error(reason: impl Into<String>) -> ResponseError {
 
 /// The head and tail of a single-frame PS3.10 file around `frame_len` bytes encoded in
 /// `transfer_syntax_uid`; `dataset` is the instance's metadata (e.g. from WADO-RS /metadata).
+/// Float (7FE0,0008) or Double Float Pixel Data (7FE0,0009, PS3.3 C.7.6.24) is written when
+/// `dataset` holds that element (put an empty one for a BulkDataRef of that tag); otherwise
+/// Pixel Data (7FE0,0010).
 pub fn frame_file_parts(
     dataset: &InMemDicomObject,
     transfer_syntax_uid: &str,
@@ -98,8 +103,13 @@ pub fn frame_file_parts(
         .ok_or_else(|| frame_error("Explicit VR Little Endian is not registered"))?;
     header.write_dataset_with_ts(&mut head, explicit).map_err(|e| frame_error(format!("image attributes: {e}")))?;
 
-    head.extend_from_slice(&PIXEL_DATA.group().to_le_bytes());
-    head.extend_from_slice(&PIXEL_DATA.element().to_le_bytes());
+    let float_tag = [FLOAT_PIXEL_DATA, DOUBLE_FLOAT_PIXEL_DATA].into_iter().find(|tag| dataset.get(*tag).is_some());
+    let pixel_tag = float_tag.unwrap_or(PIXEL_DATA);
+    if float_tag.is_some() && encapsulated {
+        return Err(frame_error(format!("float pixel data cannot be in {} (PS3.5 A.4)", syntax.name)));
+    }
+    head.extend_from_slice(&pixel_tag.group().to_le_bytes());
+    head.extend_from_slice(&pixel_tag.element().to_le_bytes());
     let mut tail = Vec::new();
     if encapsulated {
         head.extend_from_slice(b"OB\0\0");
@@ -111,7 +121,13 @@ pub fn frame_file_parts(
         tail.extend_from_slice(&SEQUENCE_DELIMITATION);
         tail.extend_from_slice(&0u32.to_le_bytes());
     } else {
-        head.extend_from_slice(if bits_allocated > 8 { b"OW\0\0" } else { b"OB\0\0" });
+        let vr = match float_tag {
+            Some(FLOAT_PIXEL_DATA) => b"OF\0\0",
+            Some(_) => b"OD\0\0",
+            None if bits_allocated > 8 => b"OW\0\0",
+            None => b"OB\0\0",
+        };
+        head.extend_from_slice(vr);
         head.extend_from_slice(&padded_len.to_le_bytes());
     }
     Ok(FrameFileParts { head, tail, pad })

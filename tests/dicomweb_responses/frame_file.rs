@@ -13,15 +13,17 @@ use dicom_viewer::samples::{DataSet, Vr};
 use super::corpus;
 
 const PIXEL_DATA: Tag = Tag(0x7FE0, 0x0010);
+const FLOAT_PIXEL_DATA: Tag = Tag(0x7FE0, 0x0008);
 
 /// The stored bytes of frame `frame` as a WADO-RS frame resource would send them.
-fn frame_bytes(image: &DicomImage, frame: u32) -> Vec<u8> {
+pub fn frame_bytes(image: &DicomImage, frame: u32) -> Vec<u8> {
     if image.transfer_syntax.is_encapsulated() {
         return image.encapsulated_frame(frame).expect("fragment").into_owned();
     }
     let info = &image.info;
     let size = (info.samples_per_frame() * u64::from(info.layout.bits_allocated) / 8) as usize;
-    let all = image.attributes().bytes(PIXEL_DATA).expect("pixel data");
+    let tag = [PIXEL_DATA, FLOAT_PIXEL_DATA].into_iter().find(|t| image.attributes().has(*t)).expect("pixel data");
+    let all = image.attributes().bytes(tag).expect("pixel data");
     all[size * frame as usize..size * (frame as usize + 1)].to_vec()
 }
 
@@ -38,7 +40,11 @@ fn check(name: &str, bytes: &[u8], frame: u32) {
     assert_eq!((wrapped.info.rows, wrapped.info.columns), (original.info.rows, original.info.columns));
     let expected = original.decode_frame(frame).expect("original decodes");
     assert!(wrapped.decode_frame(0).expect("wrapped decodes") == expected, "{name}: frame {frame} differs");
-    eprintln!("{name}: frame {frame} ({} bytes, head {} bytes) decodes identically", frame_data.len(), parts.head.len());
+    eprintln!(
+        "{name}: frame {frame} ({} bytes, head {} bytes) decodes identically",
+        frame_data.len(),
+        parts.head.len()
+    );
 }
 
 #[test]
@@ -59,8 +65,13 @@ fn corpus_frames_decode_like_their_files() {
     }
 }
 
-/// A 4-frame, 5×3, 16-bit signed image with a rescale, native or RLE-encoded.
+/// A 4-frame, 5×3, 16-bit signed image with a rescale, native or RLE-encoded; or, with
+/// `float`, 32-bit Float Pixel Data (PS3.3 C.7.6.24).
 fn multi_frame(rle: bool) -> Vec<u8> {
+    multi_frame_of(rle, false)
+}
+
+fn multi_frame_of(rle: bool, float: bool) -> Vec<u8> {
     let (rows, columns) = (5u32, 3u32);
     let frames: Vec<Vec<u16>> =
         (0..4u16).map(|f| (0..15u16).map(|i| (i * 977 + f * 4099) ^ 0x8000).collect()).collect();
@@ -73,12 +84,20 @@ fn multi_frame(rle: bool) -> Vec<u8> {
     dataset.put_integer(Tag(0x0028, 0x0008), 4).unwrap();
     dataset.put_u16(Tag(0x0028, 0x0010), rows as u16);
     dataset.put_u16(Tag(0x0028, 0x0011), columns as u16);
-    for (element, value) in [(0x0100, 16), (0x0101, 16), (0x0102, 15), (0x0103, 1)] {
-        dataset.put_u16(Tag(0x0028, element), value);
+    if float {
+        dataset.put_u16(Tag(0x0028, 0x0100), 32);
+    } else {
+        for (element, value) in [(0x0100, 16), (0x0101, 16), (0x0102, 15), (0x0103, 1)] {
+            dataset.put_u16(Tag(0x0028, element), value);
+        }
     }
     dataset.put_decimals(Tag(0x0028, 0x1052), &[-1024.0]).unwrap();
     dataset.put_decimals(Tag(0x0028, 0x1053), &[2.5]).unwrap();
-    let transfer_syntax_uid = if rle {
+    let transfer_syntax_uid = if float {
+        let values = frames.iter().flatten().flat_map(|v| (f32::from(*v) * -0.25).to_le_bytes()).collect();
+        dataset.put_binary(FLOAT_PIXEL_DATA, Vr::OW, values).unwrap();
+        "1.2.840.10008.1.2.1"
+    } else if rle {
         let encoded = frames.iter().map(|f| encode_frame(RlePixels::U16(f), rows, columns, 1).unwrap()).collect();
         dataset.put_encapsulated_pixel_data(encoded).unwrap();
         "1.2.840.10008.1.2.5"
@@ -101,6 +120,7 @@ fn multi_frame(rle: bool) -> Vec<u8> {
 fn third_frame_of_a_multi_frame_image() {
     check("native 4-frame", &multi_frame(false), 2);
     check("RLE 4-frame", &multi_frame(true), 2);
+    check("float 4-frame", &multi_frame_of(false, true), 2);
     let original = DicomImage::parse(&multi_frame(false)).unwrap();
     let frame = frame_bytes(&original, 2);
     assert_eq!(frame.len(), 30);
@@ -116,7 +136,10 @@ fn odd_fragments_are_padded_and_unsupported_frames_refused() {
     let parts = frame_file_parts(&original.dataset, "1.2.840.10008.1.2.4.70", 1001).unwrap();
     assert!(parts.pad);
     // Encapsulated: empty Basic Offset Table item, then one item of 1002 bytes.
-    assert_eq!(parts.head[parts.head.len() - 16..], [0xFE, 0xFF, 0x00, 0xE0, 0, 0, 0, 0, 0xFE, 0xFF, 0x00, 0xE0, 0xEA, 0x03, 0, 0]);
+    assert_eq!(
+        parts.head[parts.head.len() - 16..],
+        [0xFE, 0xFF, 0x00, 0xE0, 0, 0, 0, 0, 0xFE, 0xFF, 0x00, 0xE0, 0xEA, 0x03, 0, 0]
+    );
     assert_eq!(parts.tail, [0xFE, 0xFF, 0xDD, 0xE0, 0, 0, 0, 0]);
     let big_endian = frame_file_parts(&original.dataset, "1.2.840.10008.1.2.2", 30).unwrap_err();
     assert!(matches!(big_endian, ResponseError::Frame(ref m) if m.contains("Big Endian")), "{big_endian}");

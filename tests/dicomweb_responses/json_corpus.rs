@@ -13,6 +13,8 @@ use dicom_viewer::study::InstanceMeta;
 use serde_json::{json, Map, Value};
 
 use super::corpus;
+use super::frame_file::frame_bytes;
+use dicom_viewer::dicomweb::frame_file::frame_file_parts;
 
 const BINARY: [VR; 7] = [VR::OB, VR::OW, VR::OF, VR::OD, VR::OL, VR::OV, VR::UN];
 
@@ -73,11 +75,20 @@ fn to_json(dataset: &InMemDicomObject) -> Value {
                 VR::AT => tags(value).expect("tags").iter().map(|t| json!(key(*t))).collect(),
                 VR::DS | VR::FL | VR::FD => texts
                     .iter()
-                    .map(|t| t.parse::<f64>().ok().and_then(|f| serde_json::Number::from_f64(f)).map_or(Value::Null, Value::Number))
+                    .map(|t| {
+                        t.parse::<f64>()
+                            .ok()
+                            .and_then(serde_json::Number::from_f64)
+                            .map_or(Value::Null, Value::Number)
+                    })
                     .collect(),
                 VR::IS | VR::SS | VR::US | VR::SL | VR::UL | VR::SV | VR::UV => texts
                     .iter()
-                    .map(|t| t.parse::<i128>().ok().map_or(Value::Null, |n| serde_json::from_str(&n.to_string()).expect("int")))
+                    .map(|t| {
+                        t.parse::<i128>()
+                            .ok()
+                            .map_or(Value::Null, |n| serde_json::from_str(&n.to_string()).expect("int"))
+                    })
                     .collect(),
                 _ => texts.into_iter().map(Value::String).collect(),
             };
@@ -186,6 +197,12 @@ fn dcm2json_output_reads_like_the_file() {
             let pixel = Tag(0x7FE0, 0x0010);
             assert_eq!(Attributes(&parsed.dataset).bytes(pixel), image.attributes().bytes(pixel), "{file}: pixels");
         }
+        // The WADO-RS path: metadata from JSON, frame 1 alone, wrapped as a PS3.10 file.
+        let frame = frame_bytes(&image, 0);
+        let parts = frame_file_parts(&parsed.dataset, &image.transfer_syntax.uid, frame.len()).expect("parts");
+        let wrapped = DicomImage::parse(&parts.assemble(&frame)).unwrap_or_else(|e| panic!("{file}: {e}"));
+        let decoded = wrapped.decode_frame(0).expect("wrapped frame decodes");
+        assert!(decoded == image.decode_frame(0).expect("file decodes"), "{file}: frame from JSON metadata differs");
         eprintln!("{file}: dcm2json agrees ({}x{}, {:?})", info.rows, info.columns, info.photometric);
     }
 }

@@ -60,10 +60,7 @@ fn every_vr_of_the_model() {
     assert_eq!(attrs.string(Tag(0x0009, 0x0010)).as_deref(), Some("Vendor A"), "private creator kept");
     // "z0x9c8v7" = 110011 110100 110001 111101 011100 111100 101111 111011
     assert_eq!(value(0x0009, 0x1002).to_bytes().expect("bytes").as_ref(), [0xCF, 0x4C, 0x7D, 0x73, 0xCB, 0xFB]);
-    assert_eq!(
-        strings(value(0x0010, 0x0010)),
-        ["Yamada^Tarou=山田^太郎=やまだ^たろう", "Wang^XiaoDong", ""]
-    );
+    assert_eq!(strings(value(0x0010, 0x0010)), ["Yamada^Tarou=山田^太郎=やまだ^たろう", "Wang^XiaoDong", ""]);
     let items = attrs.items(Tag(0x0008, 0x1111));
     assert_eq!(items.len(), 2);
     assert_eq!(Attributes(&items[1]).string(Tag(0x0008, 0x1155)).as_deref(), Some("1.2.3.4"));
@@ -88,7 +85,12 @@ fn every_vr_of_the_model() {
     assert_eq!(
         parsed.bulk_data,
         vec![
-            BulkDataRef { tag: Tag(0x0009, 0x1020), uri: "https://pacs/bulk/nested".into(), vr: VR::OB, in_sequence: true },
+            BulkDataRef {
+                tag: Tag(0x0009, 0x1020),
+                uri: "https://pacs/bulk/nested".into(),
+                vr: VR::OB,
+                in_sequence: true
+            },
             BulkDataRef {
                 tag: Tag(0x7FE0, 0x0010),
                 uri: "https://pacs/studies/1/series/2/instances/3/bulk/7FE00010".into(),

@@ -49,7 +49,8 @@ fn lf_only_lines_and_missing_final_dashes() {
 
 #[test]
 fn transfer_syntax_from_part_else_response() {
-    let content_type = "multipart/related; type=\"application/octet-stream\"; transfer-syntax=1.2.840.10008.1.2.4.80; boundary=q";
+    let content_type =
+        "multipart/related; type=\"application/octet-stream\"; transfer-syntax=1.2.840.10008.1.2.4.80; boundary=q";
     let body = b"--q\r\nContent-Type: application/octet-stream\r\n\r\nZZ\r\n--q--";
     let parts = split_parts(content_type, body).expect("splits");
     assert_eq!(transfer_syntax_of(&parts[0], content_type).as_deref(), Some("1.2.840.10008.1.2.4.80"));

@@ -57,7 +57,10 @@ fn series_and_instance_rows() {
         (rows[0].series_uid.as_str(), rows[0].modality.as_str(), rows[0].description.as_str()),
         ("1.2.3", "MR", "T2 AX")
     );
-    assert_eq!((rows[0].series_number, rows[0].instance_count, rows[0].body_part.as_str()), (Some(-4), Some(20), "HEAD"));
+    assert_eq!(
+        (rows[0].series_number, rows[0].instance_count, rows[0].body_part.as_str()),
+        (Some(-4), Some(20), "HEAD")
+    );
     assert_eq!((rows[1].study_uid.as_str(), rows[1].series_number), ("", None));
     let instances = br#"[{"00080018":{"vr":"UI","Value":["1.2.3.4"]},"00200013":{"vr":"IS","Value":[12]}},{"00200013":{"vr":"IS","Value":[1]}}]"#;
     let rows = parse_instance_rows(instances).expect("parses");

@@ -131,7 +131,7 @@ fn integers<T: TryFrom<i128>>(key: &str, values: &[Value]) -> Result<C<T>, Respo
 /// Bytes of InlineBinary or bulk data (Little Endian, F.2.7) as a value of `vr`.
 pub(super) fn from_binary(tag: Tag, vr: VR, bytes: Vec<u8>) -> Result<PrimitiveValue, ResponseError> {
     fn words<const N: usize, T>(tag: Tag, vr: VR, bytes: &[u8], read: fn([u8; N]) -> T) -> Result<C<T>, ResponseError> {
-        if bytes.len() % N != 0 {
+        if !bytes.len().is_multiple_of(N) {
             return Err(ResponseError::Model(format!(
                 "element {} ({}) has {} bytes, not a multiple of {N}",
                 tag_key(tag),
