@@ -76,10 +76,7 @@ fn to_json(dataset: &InMemDicomObject) -> Value {
                 VR::DS | VR::FL | VR::FD => texts
                     .iter()
                     .map(|t| {
-                        t.parse::<f64>()
-                            .ok()
-                            .and_then(serde_json::Number::from_f64)
-                            .map_or(Value::Null, Value::Number)
+                        t.parse::<f64>().ok().and_then(serde_json::Number::from_f64).map_or(Value::Null, Value::Number)
                     })
                     .collect(),
                 VR::IS | VR::SS | VR::US | VR::SL | VR::UL | VR::SV | VR::UV => texts
