@@ -14,7 +14,7 @@ use dicom_object::InMemDicomObject;
 use dicom_transfer_syntax_registry::TransferSyntaxRegistry;
 
 use super::ResponseError;
-use crate::dicom::{Attributes, TransferSyntax};
+use crate::dicom::{Attributes, ImageInfo, SampleFormat, TransferSyntax};
 
 const EXPLICIT_VR_LITTLE_ENDIAN: &str = "1.2.840.10008.1.2.1";
 const NUMBER_OF_FRAMES: Tag = Tag(0x0028, 0x0008);
@@ -98,16 +98,24 @@ pub fn frame_file_parts(
             .cloned(),
     );
     header.put(DataElement::new(NUMBER_OF_FRAMES, VR::IS, PrimitiveValue::from("1")));
-    let explicit = TransferSyntaxRegistry
-        .get(EXPLICIT_VR_LITTLE_ENDIAN)
-        .ok_or_else(|| frame_error("Explicit VR Little Endian is not registered"))?;
-    header.write_dataset_with_ts(&mut head, explicit).map_err(|e| frame_error(format!("image attributes: {e}")))?;
-
     let float_tag = [FLOAT_PIXEL_DATA, DOUBLE_FLOAT_PIXEL_DATA].into_iter().find(|tag| dataset.get(*tag).is_some());
     let pixel_tag = float_tag.unwrap_or(PIXEL_DATA);
     if float_tag.is_some() && encapsulated {
         return Err(frame_error(format!("float pixel data cannot be in {} (PS3.5 A.4)", syntax.name)));
     }
+    let sample_format = match float_tag {
+        Some(FLOAT_PIXEL_DATA) => SampleFormat::Float32,
+        Some(_) => SampleFormat::Float64,
+        None => SampleFormat::Integer,
+    };
+    // Refuse here, with the reason, metadata the decoder would refuse later.
+    ImageInfo::read_with_sample_format(Attributes(&header), sample_format)
+        .map_err(|e| frame_error(format!("the instance's metadata does not describe its pixels: {e}")))?;
+    let explicit = TransferSyntaxRegistry
+        .get(EXPLICIT_VR_LITTLE_ENDIAN)
+        .ok_or_else(|| frame_error("Explicit VR Little Endian is not registered"))?;
+    header.write_dataset_with_ts(&mut head, explicit).map_err(|e| frame_error(format!("image attributes: {e}")))?;
+
     head.extend_from_slice(&pixel_tag.group().to_le_bytes());
     head.extend_from_slice(&pixel_tag.element().to_le_bytes());
     let mut tail = Vec::new();

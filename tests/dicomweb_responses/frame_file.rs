@@ -144,6 +144,10 @@ fn odd_fragments_are_padded_and_unsupported_frames_refused() {
     let big_endian = frame_file_parts(&original.dataset, "1.2.840.10008.1.2.2", 30).unwrap_err();
     assert!(matches!(big_endian, ResponseError::Frame(ref m) if m.contains("Big Endian")), "{big_endian}");
     assert!(frame_file_parts(&original.dataset, "1.2.3.4", 30).is_err());
+    let mut without_rows = original.dataset.clone();
+    without_rows.remove_element(Tag(0x0028, 0x0010));
+    let missing = frame_file_parts(&without_rows, "1.2.840.10008.1.2.1", 30).unwrap_err();
+    assert!(matches!(missing, ResponseError::Frame(ref m) if m.contains("Rows")), "{missing}");
     // Implicit VR Little Endian frames are native little-endian samples: the file says Explicit.
     let implicit = frame_file_parts(&original.dataset, "1.2.840.10008.1.2", 30).unwrap();
     let text = String::from_utf8_lossy(&implicit.head);

@@ -18,7 +18,7 @@ pub use rows::{parse_instance_rows, parse_series_rows, parse_study_rows, Instanc
 /// Deepest sequence nesting accepted (F.2.3: SQ values are arrays of nested objects).
 pub const MAX_DEPTH: usize = 16;
 /// Most attributes accepted in one instance object, nested items included.
-pub const MAX_ELEMENTS: usize = 200_000;
+pub const MAX_ELEMENTS: usize = 1_000_000;
 
 /// One instance object of a DICOM JSON response.
 #[derive(Debug, Clone)]
