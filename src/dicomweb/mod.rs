@@ -2,10 +2,17 @@
 //! addresses and Accept headers, DICOM JSON (PS3.18 F.2) and multipart/related responses, error
 //! classification and retry policy, and OHIF-style deep links. The browser layer
 //! (`web::dicomweb`) only sends what this module builds and hands back what it received.
+
 pub mod config;
 pub mod deep_link;
 pub mod failure;
+pub mod frame_file;
+pub mod json;
+pub mod multipart;
 pub mod qido;
+pub mod response_error;
 pub mod source;
 pub mod uri;
 pub mod wado;
+
+pub use response_error::ResponseError;
