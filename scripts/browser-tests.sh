@@ -53,7 +53,7 @@ def source(name, friendly, url, thumbnails):
     return {"namespace": "@ohif/extension-default.dataSourcesModule.dicomweb", "sourceName": name,
             "configuration": {"friendlyName": friendly, "name": name, "qidoRoot": url, "wadoRoot": url,
                               "qidoSupportsIncludeField": True, "supportsWildcard": True, "supportsFuzzyMatching": False,
-                              "bulkDataURI": {"enabled": True}, "omitQuotationForMultipartRequest": False,
+                              "bulkDataURI": {"enabled": True}, "omitQuotationForMultipartRequest": True,
                               "thumbnailRendering": thumbnails, "auth": "none"}}
 config = {"defaultDataSourceName": "orthanc", "dataSources": [
     source("orthanc", "Test Orthanc", os.environ["DICOMWEB_CORS_URL"], "rendered"),

@@ -87,7 +87,10 @@ async fn load_timings(client: &Client, start: f64) -> Result<(f64, f64, u64, f64
             r#"const frames = performance.getEntriesByType('resource').filter(e => e.name.includes('/frames/'));
                const begin = Math.min(...frames.map(e => e.startTime)), end = Math.max(...frames.map(e => e.responseEnd));
                const first = Number(document.querySelector('[data-testid="viewport"][data-pane="0"]').dataset.firstDrawnAt);
-               return { first, requests: frames.length,
+               const metadata = performance.getEntriesByType('resource').filter(e => e.name.endsWith('/metadata'));
+               window.__timeline = { metadata: metadata.map(e => [Math.round(e.startTime), Math.round(e.responseEnd)]),
+                                     frames: [Math.round(begin), Math.round(end)], longTasks: window.__longTaskSpans };
+               return { first, requests: frames.length, timeline: window.__timeline,
                         perSecond: frames.length / Math.max(1e-3, (end - begin) / 1000) };"#,
             vec![],
         )
@@ -98,6 +101,7 @@ async fn load_timings(client: &Client, start: f64) -> Result<(f64, f64, u64, f64
         value["requests"].as_u64().unwrap_or(0),
         value["perSecond"].as_f64().unwrap_or(f64::NAN),
     ))
+    .inspect(|_| println!("  timeline (ms since navigation start): {}", value["timeline"]))
 }
 
 async fn viewport_attribute(client: &Client, name: &str) -> Result<String> {
@@ -135,6 +139,22 @@ async fn no_errors(client: &Client, what: &str) -> Result {
     Ok(())
 }
 
+/// An attribute of the MR study's QIDO row, read straight from the server (CORS port).
+async fn mr_study_attribute(client: &Client, tag: &str) -> Result<String> {
+    let value = client
+        .execute(
+            "return fetch(arguments[0] + '/studies?StudyInstanceUID=' + arguments[1]).then(r => r.json()).then(j => {
+                 const v = j[0][arguments[2]].Value[0]; return typeof v === 'object' ? v.Alphabetic : String(v); });",
+            vec![json!(env("DICOMWEB_CORS_URL")), json!(env("MR_STUDY_UID")), json!(tag)],
+        )
+        .await?;
+    Ok(value.as_str().unwrap_or_default().to_string())
+}
+
+async fn mr_patient_id(client: &Client) -> Result<String> {
+    mr_study_attribute(client, "00100020").await
+}
+
 /// Search, paging, unfolding a study, opening the MR series, scrolling, pixels, the address.
 async fn search_and_open(client: &Client, stored: &HashMap<String, Stored>) -> Result<String> {
     let (study, series) = (env("MR_STUDY_UID"), env("MR_SERIES_UID"));
@@ -149,17 +169,20 @@ async fn search_and_open(client: &Client, stored: &HashMap<String, Stored>) -> R
         wait_for(client, "the second page", r#"document.querySelector('[data-testid="search-status"]').textContent.startsWith('Studies 26')"#).await?;
     }
     // The MR study by a wildcard on its patient name (first three letters).
-    let name = client
-        .execute(
-            "return fetch(arguments[0] + '/studies?StudyInstanceUID=' + arguments[1]).then(r => r.json()).then(j => j[0]['00100010'].Value[0].Alphabetic);",
-            vec![json!(env("DICOMWEB_CORS_URL")), json!(study)],
-        )
-        .await?;
-    let prefix: String = name.as_str().unwrap_or_default().chars().take(3).collect();
+    let name = mr_study_attribute(client, "00100010").await?;
+    let prefix: String = name.chars().take(3).collect();
     type_into(client, r#"[data-testid="search-patient-name"]"#, &prefix).await?;
     click(client, r#"[data-testid="search-button"]"#).await?;
+    wait_for(client, "the filtered first page", r#"document.querySelector('[data-testid="search-status"]').textContent.startsWith('Studies 1–')"#).await?;
     let row = format!(r#"[data-testid="study-row"][data-study-uid="{study}"]"#);
     wait_for(client, "the MR study in the results", &format!("document.querySelector({})", json!(row))).await?;
+    let names = client
+        .execute(r#"return [...document.querySelectorAll('[data-testid="study-row"] td:first-child')].map(td => td.textContent);"#, vec![])
+        .await?;
+    let first_name_part = name.split('^').next().unwrap_or_default().to_lowercase();
+    if names.as_array().is_none_or(|a| a.iter().any(|n| !n.as_str().unwrap_or_default().to_lowercase().starts_with(&prefix.to_lowercase()))) {
+        return Err(format!("a search for {prefix:?}* should list only matching patients ({first_name_part}…), listed {names}").into());
+    }
     let rows = client.execute(r#"return document.querySelectorAll('[data-testid="study-row"]').length;"#, vec![]).await?;
     println!("patient name {prefix:?}* found {rows} stud(y/ies)");
     click(client, &row).await?;
@@ -279,7 +302,9 @@ async fn api_key(client: &Client) -> Result {
     if stored.as_str().unwrap_or_default().contains(&key) {
         return Err("the key must not be kept in localStorage or the address".into());
     }
-    // Open the MR study from this server too.
+    // Find and open the MR study from this server too.
+    type_into(client, r#"[data-testid="search-patient-id"]"#, &mr_patient_id(client).await?).await?;
+    click(client, r#"[data-testid="search-button"]"#).await?;
     let row = format!(r#"[data-testid="study-row"][data-study-uid="{}"] [data-testid="open-study"]"#, env("MR_STUDY_UID"));
     click(client, &row).await?;
     ready_on_frame(client, 0).await?;

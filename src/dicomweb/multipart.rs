@@ -6,6 +6,7 @@
 use std::ops::Range;
 
 use super::ResponseError;
+use crate::dicom::TransferSyntax;
 
 /// One body part: its headers and where its bytes lie in the response body.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,6 +67,33 @@ pub fn boundary_from_content_type(content_type: &str) -> Option<String> {
 /// The part's transfer syntax, else the one the response's Content-Type names.
 pub fn transfer_syntax_of(part: &Part, response_content_type: &str) -> Option<String> {
     part.transfer_syntax.clone().or_else(|| parameter(response_content_type, "transfer-syntax"))
+}
+
+/// The transfer syntax a frame part is in when its Content-Type has no `transfer-syntax`
+/// parameter (Orthanc names only the media type of compressed frames): the default of that
+/// media type (PS3.18 Table 8.7.3-2, e.g. image/jls → JPEG-LS Lossless), unless the stored
+/// syntax from the metadata (0002,0010) is of the same family (image/jpeg for 4.50 baseline),
+/// which is then more precise. A bare octet-stream is the stored native syntax, else Explicit
+/// VR Little Endian.
+pub fn frame_transfer_syntax(part: &Part, response_content_type: &str, stored: Option<&str>) -> String {
+    if let Some(named) = transfer_syntax_of(part, response_content_type) {
+        return named;
+    }
+    let media = media_type(part.content_type.as_deref().unwrap_or(response_content_type));
+    let default = match media.as_str() {
+        "image/jpeg" => "1.2.840.10008.1.2.4.70",
+        "image/jls" | "image/x-jls" => "1.2.840.10008.1.2.4.80",
+        "image/jp2" => "1.2.840.10008.1.2.4.90",
+        "image/jpx" => "1.2.840.10008.1.2.4.92",
+        "image/jphc" => "1.2.840.10008.1.2.4.201",
+        "image/dicom-rle" | "image/x-dicom-rle" => "1.2.840.10008.1.2.5",
+        _ => "1.2.840.10008.1.2.1",
+    };
+    let family = |uid: &str| TransferSyntax::from_uid(uid).map(|ts| ts.encoding);
+    match stored {
+        Some(stored) if family(stored).is_some() && family(stored) == family(default) => stored.to_string(),
+        _ => default.to_string(),
+    }
 }
 
 fn media_type(content_type: &str) -> String {

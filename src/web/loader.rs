@@ -15,6 +15,7 @@ use web_sys::{
 };
 
 use super::session::{Content, Session};
+use super::tasks::{now, yield_if_due};
 use crate::container::{dicomdir, sniff, ZipEntry, ZipLimits, ZipStream};
 use crate::dicom::{read_header_dataset, DicomImage};
 
@@ -24,35 +25,6 @@ const HEADER_SLICE: f64 = 4.0 * 1024.0 * 1024.0;
 const UNZIP_SLICE: usize = 256 * 1024;
 /// How often (files) the series panel is refreshed while a load runs.
 const REFRESH_EVERY: u32 = 16;
-
-/// Work per task before yielding to the browser (ms): well under the 50 ms of a long task.
-const TASK_BUDGET_MS: f64 = 12.0;
-
-fn now() -> f64 {
-    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
-}
-
-/// Yields when the current task has run longer than TASK_BUDGET_MS since `started`; returns
-/// the start of the (possibly new) task.
-async fn yield_if_due(started: f64) -> f64 {
-    if now() - started < TASK_BUDGET_MS {
-        return started;
-    }
-    yield_to_browser().await;
-    now()
-}
-
-/// Ends the current task (a zero-delay timeout), so long work does not block the page.
-async fn yield_to_browser() {
-    let promise = Promise::new(&mut |resolve, _| {
-        if let Some(window) = web_sys::window() {
-            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
-        } else {
-            let _ = resolve.call0(&JsValue::NULL);
-        }
-    });
-    let _ = JsFuture::from(promise).await;
-}
 
 /// A file to open, with its path inside the dropped folder or archive.
 pub struct Source {

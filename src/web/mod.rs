@@ -15,6 +15,7 @@ mod pane;
 pub(crate) mod series_panel;
 pub(crate) mod session;
 mod tag_browser;
+mod tasks;
 mod toolbar;
 mod viewport;
 pub mod worker;

@@ -129,7 +129,7 @@ pub fn Toolbar() -> impl IntoView {
                         if app.browse.get_untracked().is_some() {
                             app.browse.set(None);
                         } else {
-                            let first = app.dicomweb.with_value(|d| d.sources.list.with_untracked(|l| l.first().map(|s| s.name.clone())));
+                            let first = app.dicomweb.with_value(|d| d.sources.preferred());
                             app.browse.set(Some(first.unwrap_or_default()));
                         }
                     }>"Studies"</button>

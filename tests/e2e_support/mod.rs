@@ -63,7 +63,8 @@ pub async fn fresh_page_with(client: &Client, query: &str) -> Result {
         .execute(
             r#"
             window.__longTasks = [];
-            new PerformanceObserver(list => { for (const e of list.getEntries()) window.__longTasks.push(e.duration); })
+            window.__longTaskSpans = [];
+            new PerformanceObserver(list => { for (const e of list.getEntries()) { window.__longTasks.push(e.duration); window.__longTaskSpans.push([Math.round(e.startTime), Math.round(e.duration)]); } })
                 .observe({ type: 'longtask', buffered: true });
             window.__marks = {};
             new MutationObserver(() => {

@@ -48,7 +48,13 @@ pub fn dataset_from_json(object: &Value) -> Result<JsonDataset, ResponseError> {
 /// Parses a WADO-RS metadata response: a JSON array of instance objects. An empty body or
 /// `[]` gives no instances.
 pub fn parse_metadata(body: &[u8]) -> Result<Vec<JsonDataset>, ResponseError> {
-    parse_array(body)?.iter().map(dataset_from_json).collect()
+    parse_metadata_items(body)?.iter().map(dataset_from_json).collect()
+}
+
+/// The instance objects of a metadata response, still as JSON: a caller that must not block
+/// (the page) converts them one by one with [`dataset_from_json`].
+pub fn parse_metadata_items(body: &[u8]) -> Result<Vec<Value>, ResponseError> {
+    parse_array(body)
 }
 
 /// The JSON array of a QIDO-RS or WADO-RS metadata response (empty body: no results,

@@ -14,7 +14,7 @@ use web_sys::{AbortSignal, Blob, BlobPropertyBag};
 use super::client::{DicomWebClient, RequestError};
 use crate::dicomweb::failure::FetchFailure;
 use crate::dicomweb::frame_file::frame_file_parts;
-use crate::dicomweb::multipart::{split_parts, transfer_syntax_of};
+use crate::dicomweb::multipart::{frame_transfer_syntax, split_parts};
 use crate::dicomweb::wado::{frames_accept, frames_url, instance_accept, instance_url};
 
 /// Where an instance's pixels come from on a DICOMweb server.
@@ -63,9 +63,7 @@ pub async fn fetch_frame(
         let bytes = answer.bytes();
         let parts = split_parts(&answer.content_type, &bytes).map_err(|e| client.malformed(&url, &what, e))?;
         let part = parts.first().ok_or_else(|| client.malformed(&url, &what, "no part in the answer"))?;
-        let syntax = transfer_syntax_of(part, &answer.content_type)
-            .or_else(|| remote.transfer_syntax.clone())
-            .unwrap_or_else(|| "1.2.840.10008.1.2.1".to_string());
+        let syntax = frame_transfer_syntax(part, &answer.content_type, remote.transfer_syntax.as_deref());
         let length = part.body.end.saturating_sub(part.body.start);
         let wrap = frame_file_parts(dataset, &syntax, length).map_err(|e| client.malformed(&url, &what, e))?;
         let mut pieces = vec![JsValue::from(Uint8Array::from(wrap.head.as_slice())), answer.slice(part.body.clone()).into()];

@@ -12,7 +12,6 @@ use crate::dicomweb::failure::FetchFailure;
 
 /// A successful (2xx) answer.
 pub struct Answer {
-    pub status: u16,
     pub content_type: String,
     /// The body, still in JavaScript memory (so a frame can be sliced into a Blob uncopied).
     pub body: ArrayBuffer,
@@ -117,7 +116,7 @@ pub async fn get(
             .map_err(|_| FetchFailure::Network)?
             .dyn_into()
             .map_err(|_| FetchFailure::Network)?;
-        Ok(Answer { status, content_type, body })
+        Ok(Answer { content_type, body })
     }
     .await;
     if let Some(id) = timer.0 {

@@ -62,6 +62,8 @@ pub fn open_study(app: AppContext, source_name: String, study: String, series_fi
         return;
     };
     let signal = dicomweb.begin_opening();
+    // Slices that failed before get another chance.
+    session.clear_failures();
     app.browse.set(None);
     leptos::task::spawn_local(async move {
         let signal = signal.as_ref();

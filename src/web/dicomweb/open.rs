@@ -7,18 +7,18 @@ use std::rc::Rc;
 
 use dicom_core::Tag;
 use leptos::prelude::*;
-use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortSignal;
 
 use super::client::{DicomWebClient, RequestError};
 use super::frames::RemoteInstance;
 use crate::dicom::{DicomImage, SampleFormat};
-use crate::dicomweb::json::{insert_bulk_data, parse_metadata, parse_series_rows, JsonDataset, SeriesRow};
+use crate::dicomweb::json::{dataset_from_json, insert_bulk_data, parse_metadata_items, parse_series_rows, JsonDataset, SeriesRow};
 use crate::dicomweb::multipart::split_parts;
 use crate::dicomweb::qido::series_search_url;
 use crate::dicomweb::wado::{bulk_data_accept, resolve_bulk_data_uri, series_metadata_url};
 use crate::web::context::AppContext;
 use crate::web::session::{Content, Session};
+use crate::web::tasks::{now, yield_if_due};
 
 const PIXEL_DATA: Tag = Tag(0x7FE0, 0x0010);
 const FLOAT_PIXEL_DATA: Tag = Tag(0x7FE0, 0x0008);
@@ -101,9 +101,12 @@ pub async fn add_series(
     let what = "the series metadata";
     let url = series_metadata_url(&client.source, study, series).map_err(|e| client.malformed("", what, e))?;
     let body = client.get_json(&url, what, signal).await?;
-    let items = parse_metadata(&body).map_err(|e| client.malformed(&url, what, e))?;
+    let items = parse_metadata_items(&body).map_err(|e| client.malformed(&url, what, e))?;
+    drop(body);
     let mut added = 0;
-    for (position, mut item) in items.into_iter().enumerate() {
+    let mut task_start = now();
+    for (position, item) in items.iter().enumerate() {
+        let mut item = dataset_from_json(item).map_err(|e| client.malformed(&url, what, e))?;
         fetch_bulk_data(client, &mut item, (study, series), signal).await?;
         let instance_uid = text_of(&item.dataset, Tag(0x0008, 0x0018)).unwrap_or_default();
         let transfer_syntax = text_of(&item.dataset, TRANSFER_SYNTAX_UID);
@@ -119,9 +122,10 @@ pub async fn add_series(
         if session.add(name, Content::Remote(remote), item.dataset, image) {
             added += 1;
         }
-        // Let the page breathe while a large series is added.
-        if position % 64 == 63 {
-            let _ = JsFuture::from(js_sys::Promise::resolve(&wasm_bindgen::JsValue::NULL)).await;
+        // Let the page breathe while a large series is added; show the first slices early.
+        task_start = yield_if_due(task_start).await;
+        if position == 0 {
+            session.signals.library_revision.update(|r| *r += 1);
         }
     }
     session.signals.library_revision.update(|r| *r += 1);

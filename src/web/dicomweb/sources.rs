@@ -100,6 +100,16 @@ impl SourceRegistry {
         self.list.set(list);
     }
 
+    /// The source to browse first: config.json's default when offered, else the first one.
+    pub fn preferred(&self) -> Option<String> {
+        let default = self.config.with_untracked(|c| c.default_source.clone());
+        self.list.with_untracked(|list| {
+            default
+                .filter(|name| list.iter().any(|s| &s.name == name))
+                .or_else(|| list.first().map(|s| s.name.clone()))
+        })
+    }
+
     pub fn find(&self, name: &str) -> Option<DataSource> {
         self.list.with_untracked(|list| list.iter().find(|s| s.name == name).cloned())
     }

@@ -28,10 +28,11 @@ pub fn run(
     app: AppContext,
 ) {
     let generation = StoredValue::new(0u64);
-    // Cancels the network requests of a run the user left (another series, or this view closed).
-    let controller = StoredValue::new_local(None::<AbortController>);
+    // Cancels the network requests of a run the user left (another display set, or this view
+    // closed). A display set that only grew (more instances arrived) keeps its requests.
+    let controller = StoredValue::new_local(None::<(Option<String>, AbortController)>);
     let abort_previous = move || {
-        if let Some(previous) = controller.try_update_value(Option::take).flatten() {
+        if let Some((_, previous)) = controller.try_update_value(Option::take).flatten() {
             previous.abort();
         }
     };
@@ -40,10 +41,15 @@ pub fn run(
         let list = frames.get();
         let run_id = generation.get_value() + 1;
         generation.set_value(run_id);
-        abort_previous();
-        let abort = AbortController::new().ok();
-        let signal = abort.as_ref().map(AbortController::signal);
-        controller.set_value(abort);
+        let shown = pane.display_set.get_untracked();
+        let same_set = controller.with_value(|c| c.as_ref().is_some_and(|(key, _)| *key == shown));
+        if !same_set {
+            abort_previous();
+            if let Ok(abort) = AbortController::new() {
+                controller.set_value(Some((shown, abort)));
+            }
+        }
+        let signal = controller.with_value(|c| c.as_ref().map(|(_, abort)| abort.signal()));
         if list.is_empty() {
             progress.set(None);
             loaded.set((0, 0));
@@ -72,11 +78,12 @@ pub fn run(
             let current = move || generation.try_get_value() == Some(run_id);
             progress.set(Some((0, total)));
             loaded.set((0, total));
-            // Remote frames: as many lanes as requests the client lets through at once (the
-            // network is the bottleneck); local files: two decodes per worker.
+            // Remote frames: twice as many lanes as requests the client lets through at once, so
+            // a lane waiting to retry (backoff) or decoding does not leave a connection idle;
+            // local files: two decodes per worker.
             let remote = wanted_remote(&session, first.source);
             let per_machine = session.workers().max(1) * 2;
-            let lanes = if remote { PARALLEL_REQUESTS.max(per_machine) } else { per_machine };
+            let lanes = if remote { (2 * PARALLEL_REQUESTS).max(per_machine) } else { per_machine };
             let lanes = lanes.min(total as usize).max(1);
             let finished_lanes = Rc::new(Cell::new(0usize));
             for _ in 0..lanes {
