@@ -186,6 +186,14 @@ async fn search_and_open(client: &Client, stored: &HashMap<String, Stored>) -> R
     let rows = client.execute(r#"return document.querySelectorAll('[data-testid="study-row"]').length;"#, vec![]).await?;
     println!("patient name {prefix:?}* found {rows} stud(y/ies)");
     click(client, &row).await?;
+    // The series thumbnail: the server's /rendered image (the source says it has one).
+    let thumbnail = format!(r#"[data-testid="series-row"][data-series-uid="{series}"] [data-testid="series-thumbnail"]"#);
+    wait_for(
+        client,
+        "the series thumbnail",
+        &format!("(() => {{ const i = document.querySelector({}); return i && i.complete && i.naturalWidth > 0 && i.src.startsWith('blob:'); }})()", json!(thumbnail)),
+    )
+    .await?;
     let open = format!(r#"[data-testid="series-row"][data-series-uid="{series}"] [data-testid="open-series"]"#);
     let start = start_clock(client, 128).await?;
     click(client, &open).await?;

@@ -16,7 +16,7 @@ use crate::dicom::DicomImage;
 use crate::dicomweb::json::{parse_instance_rows, SeriesRow};
 use crate::dicomweb::qido::instances_search_url;
 use crate::dicomweb::source::ThumbnailKind;
-use crate::dicomweb::wado::{rendered_url, thumbnail_url};
+use crate::dicomweb::wado::{rendered_url, thumbnail_url, RENDERED_ACCEPT};
 use crate::web::context::use_app;
 use crate::web::series_panel::thumbnail_of;
 use crate::web::session::Session;
@@ -41,7 +41,8 @@ async fn server_rendering(client: &DicomWebClient, row: &SeriesRow, instance: &s
         ThumbnailKind::DecodeFrame => return None,
     }
     .ok()?;
-    let answer = client.get(&url, "image/jpeg, image/png, image/gif", "a thumbnail", None).await.ok()?;
+    // One media type: Orthanc 1.10 answers 400 to a list ("image/jpeg, image/png").
+    let answer = client.get(&url, RENDERED_ACCEPT, "a thumbnail", None).await.ok()?;
     let media = answer.content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     if !media.starts_with("image/") {
         return None;
