@@ -75,7 +75,7 @@ fn digits(date: &str) -> String {
 }
 
 #[component]
-fn KeyField(source: String, auth: AuthKind) -> impl IntoView {
+pub fn KeyField(source: String, auth: AuthKind) -> impl IntoView {
     let app = use_app();
     let sources = app.dicomweb.get_value().sources.clone();
     let label = match &auth {

@@ -19,6 +19,7 @@ pub const PARALLEL_REQUESTS: usize = 6;
 /// Seconds before a request counts as timed out.
 const TIMEOUT_SECONDS: u32 = 30;
 
+
 /// A failed request: what happened (to decide what to do) and the words for the user.
 #[derive(Clone, Debug)]
 pub struct RequestError {
@@ -95,6 +96,30 @@ impl DicomWebClient {
         what: &str,
         signal: Option<&AbortSignal>,
     ) -> Result<Answer, RequestError> {
+        let headers = self.headers(accept);
+        self.retrying(url, what, signal, || http::get(url, &headers, signal, TIMEOUT_SECONDS)).await
+    }
+
+    /// GETs a large body as a Blob, reporting (bytes received, bytes announced) as it streams in.
+    pub async fn download(
+        &self,
+        url: &str,
+        accept: &str,
+        what: &str,
+        progress: &dyn Fn(u64, Option<u64>),
+        signal: Option<&AbortSignal>,
+    ) -> Result<web_sys::Blob, RequestError> {
+        let headers = self.headers(accept);
+        self.retrying(url, what, signal, || http::download(url, &headers, signal, progress)).await
+    }
+
+    /// Runs `attempt` through the request limit until it succeeds, fails for good, or the
+    /// source is stopped (429).
+    async fn retrying<T, F, Fut>(&self, url: &str, what: &str, signal: Option<&AbortSignal>, attempt: F) -> Result<T, RequestError>
+    where
+        F: Fn() -> Fut,
+        Fut: std::future::Future<Output = Result<T, FetchFailure>>,
+    {
         let backoff = Backoff::DEFAULT;
         let mut failed_attempts = 0u32;
         loop {
@@ -103,7 +128,7 @@ impl DicomWebClient {
             }
             let outcome = {
                 let _permit = self.limiter.acquire().await;
-                http::get(url, &self.headers(accept), signal, TIMEOUT_SECONDS).await
+                attempt().await
             };
             let failure = match outcome {
                 Ok(answer) => return Ok(answer),

@@ -131,3 +131,71 @@ pub async fn get(
         other => other,
     }
 }
+
+/// GETs `url` as a Blob, reading the body chunk by chunk so `progress` can show (received,
+/// Content-Length) while a large archive arrives. No timeout (a series ZIP may take minutes
+/// on a slow line); the user cancels through `signal`.
+pub async fn download(
+    url: &str,
+    headers: &[(String, String)],
+    signal: Option<&AbortSignal>,
+    progress: &dyn Fn(u64, Option<u64>),
+) -> Result<web_sys::Blob, FetchFailure> {
+    let response = send(url, headers, signal).await?;
+    let announced = header_value(&response.headers(), "content-length").and_then(|v| v.trim().parse::<u64>().ok());
+    let content_type = header_value(&response.headers(), "content-type").unwrap_or_default();
+    let body = response.body().ok_or(FetchFailure::Malformed { what: "an answer without a body".into() })?;
+    let reader: web_sys::ReadableStreamDefaultReader = body.get_reader().unchecked_into();
+    let chunks = js_sys::Array::new();
+    let mut received = 0u64;
+    progress(0, announced);
+    loop {
+        let step = JsFuture::from(reader.read()).await.map_err(|_| {
+            if signal.is_some_and(AbortSignal::aborted) { FetchFailure::Aborted } else { FetchFailure::Network }
+        })?;
+        let done = js_sys::Reflect::get(&step, &"done".into()).ok().and_then(|d| d.as_bool()).unwrap_or(true);
+        if done {
+            break;
+        }
+        if let Ok(chunk) = js_sys::Reflect::get(&step, &"value".into()).and_then(|v| v.dyn_into::<Uint8Array>()) {
+            received += u64::from(chunk.length());
+            chunks.push(&chunk);
+            progress(received, announced);
+        }
+    }
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(&content_type);
+    web_sys::Blob::new_with_u8_array_sequence_and_options(&chunks, &options).map_err(|_| FetchFailure::Malformed { what: "the downloaded data".into() })
+}
+
+/// Sends the request; a non-2xx status is a failure (its body is not read).
+async fn send(url: &str, headers: &[(String, String)], signal: Option<&AbortSignal>) -> Result<Response, FetchFailure> {
+    if signal.is_some_and(AbortSignal::aborted) {
+        return Err(FetchFailure::Aborted);
+    }
+    let window = web_sys::window().ok_or(FetchFailure::Network)?;
+    let init = RequestInit::new();
+    init.set_method("GET");
+    init.set_mode(RequestMode::Cors);
+    let request_headers = Headers::new().map_err(|_| FetchFailure::Network)?;
+    for (name, value) in headers {
+        request_headers
+            .set(name, value)
+            .map_err(|_| FetchFailure::Malformed { what: format!("the {name} header") })?;
+    }
+    init.set_headers(&request_headers);
+    if let Some(signal) = signal {
+        init.set_signal(Some(signal));
+    }
+    let response: Response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
+        .await
+        .map_err(|_| if signal.is_some_and(AbortSignal::aborted) { FetchFailure::Aborted } else { FetchFailure::Network })?
+        .dyn_into()
+        .map_err(|_| FetchFailure::Network)?;
+    let status = response.status();
+    if !(200..300).contains(&status) {
+        let retry_after_seconds = header_value(&response.headers(), "retry-after").and_then(|v| v.trim().parse::<u32>().ok());
+        return Err(FetchFailure::Status { code: status, retry_after_seconds });
+    }
+    Ok(response)
+}

@@ -19,8 +19,8 @@ use std::rc::Rc;
 use leptos::prelude::*;
 use web_sys::AbortController;
 
-pub use browser::StudyBrowser;
-pub use client::PARALLEL_REQUESTS;
+pub use browser::{KeyField, StudyBrowser};
+pub use client::{DicomWebClient, RequestError, PARALLEL_REQUESTS};
 pub use frames::{fetch_frame, Fetched, RemoteInstance};
 pub use sources::SourceRegistry;
 

@@ -11,7 +11,10 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use super::client::DicomWebClient;
-use crate::dicomweb::source::{parse_config, sources_from_json, sources_to_json, DataSource};
+use crate::archives::datasets::{parse_archives, Archives};
+use crate::dicomweb::source::{
+    parse_config, sources_from_json, sources_to_json, AuthKind, DataSource, SourceFlags, ThumbnailKind,
+};
 
 const ADDED_KEY: &str = "dicomViewer.sources.added";
 const REMOVED_KEY: &str = "dicomViewer.sources.removed";
@@ -35,6 +38,8 @@ pub struct ConfigState {
 
 pub struct SourceRegistry {
     configured: RefCell<Vec<DataSource>>,
+    /// The public archives and the start page's datasets (config.json's own keys).
+    pub archives: RwSignal<Archives>,
     /// Every source to offer, in order: configured (not removed), then added by the user.
     pub list: RwSignal<Vec<DataSource>>,
     pub config: RwSignal<ConfigState>,
@@ -59,6 +64,7 @@ impl SourceRegistry {
     pub fn new() -> Rc<SourceRegistry> {
         Rc::new(SourceRegistry {
             configured: RefCell::new(Vec::new()),
+            archives: RwSignal::new(Archives::default()),
             list: RwSignal::new(added()),
             config: RwSignal::new(ConfigState::default()),
             secrets: RefCell::new(HashMap::new()),
@@ -70,9 +76,12 @@ impl SourceRegistry {
     /// Reads `config.json` next to the page.
     pub async fn load_config(self: &Rc<Self>) {
         let state = match fetch_text("config.json").await {
-            Ok(text) => match parse_config(&text) {
-                Ok(config) => {
+            Ok(text) => match parse_config(&text).map_err(|e| e.to_string()).and_then(|config| {
+                parse_archives(&text).map(|archives| (config, archives)).map_err(|e| e.to_string())
+            }) {
+                Ok((config, archives)) => {
                     self.configured.replace(config.sources);
+                    self.archives.set(archives);
                     ConfigState { loaded: true, error: None, default_source: config.default_source }
                 }
                 Err(e) => ConfigState {
@@ -96,7 +105,9 @@ impl SourceRegistry {
                 list.push(source);
             }
         }
-        self.clients.borrow_mut().retain(|name, client| list.iter().any(|s| &s.name == name && *s == client.source));
+        self.clients.borrow_mut().retain(|name, client| {
+            name.starts_with("archive:") || list.iter().any(|s| &s.name == name && *s == client.source)
+        });
         self.list.set(list);
     }
 
@@ -177,6 +188,27 @@ impl SourceRegistry {
             client.resume();
         }
         self.secret_revision.update(|n| *n += 1);
+    }
+
+    /// A client for an archive's REST API (no key; its own request limit and retry policy).
+    pub fn archive_client(&self, name: &str, friendly_name: &str, root: &str) -> Rc<DicomWebClient> {
+        let key = format!("archive:{name}");
+        if let Some(client) = self.clients.borrow().get(&key) {
+            return client.clone();
+        }
+        let source = DataSource {
+            name: name.to_string(),
+            friendly_name: friendly_name.to_string(),
+            qido_root: root.to_string(),
+            wado_root: root.to_string(),
+            auth: AuthKind::None,
+            flags: SourceFlags::OHIF_DEFAULTS,
+            thumbnails: ThumbnailKind::DecodeFrame,
+            description: String::new(),
+        };
+        let client = DicomWebClient::new(source, Rc::new(RefCell::new(String::new())));
+        self.clients.borrow_mut().insert(key, client.clone());
+        client
     }
 
     /// The client for a source (one per source, shared so its request limit is global).

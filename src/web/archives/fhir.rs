@@ -1,0 +1,264 @@
+//! FHIR R4 patient stories (the SIIM hackathon's personas): a searchable, paged patient list
+//! (Bundle `next` links), then one patient's demographics, conditions, medications and
+//! reports in time order, each beside the ImagingStudy it belongs to; a study opens in the
+//! viewer through the DICOMweb address of its Endpoint. Requests carry the key of the linked
+//! DICOMweb source (the SIIM gateway takes one `apikey` for both).
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use leptos::prelude::*;
+
+use super::ArchiveView;
+use crate::archives::datasets::FhirSource;
+use crate::archives::fhir::bundle::{next_page_url, parse_bundle};
+use crate::archives::fhir::resources::{endpoint, patient_summary, PatientSummary};
+use crate::archives::fhir::story::{assemble_story, dicomweb_root_of, PatientStory, StoryEntry};
+use crate::archives::fhir::{patient_resources_urls, patient_search_url, reference_url};
+use crate::web::context::{use_app, AppContext};
+use crate::web::dicomweb::{open_study, DicomWebClient, KeyField, RequestError};
+use crate::viewer::overlay::format_date;
+
+const FHIR_JSON: &str = "application/fhir+json";
+/// Patients per page.
+const PAGE: u32 = 20;
+/// Bundle pages followed per resource type of one patient.
+const MAX_PAGES: usize = 10;
+
+/// The source and the client its requests go through.
+fn fhir_client(app: AppContext, name: &str) -> Option<(FhirSource, Rc<DicomWebClient>)> {
+    let registry = app.dicomweb.get_value().sources.clone();
+    let fhir = registry.archives.with_untracked(|a| a.fhir.iter().find(|f| f.name == name).cloned())?;
+    let client = registry
+        .client(&fhir.dicomweb_source)
+        .unwrap_or_else(|| registry.archive_client(&fhir.name, &fhir.friendly_name, &fhir.fhir_root));
+    Some((fhir, client))
+}
+
+fn unknown(name: &str) -> String {
+    format!("config.json has no FHIR source named \"{name}\"; check the link or the configuration.")
+}
+
+#[component]
+pub fn PatientList(source: String) -> impl IntoView {
+    let app = use_app();
+    let name = RwSignal::new(String::new());
+    let page = RwSignal::new(None::<Result<(Vec<PatientSummary>, Option<String>, Option<u32>), String>>);
+    let busy = RwSignal::new(false);
+    let key_source = fhir_client(app, &source).map(|(f, c)| (f.dicomweb_source, c.source.auth.clone()));
+    let load = {
+        let source = source.clone();
+        move |url: Option<String>| {
+            let Some((fhir, client)) = fhir_client(app, &source) else { return page.set(Some(Err(unknown(&source)))) };
+            let url = url.unwrap_or_else(|| patient_search_url(&fhir.fhir_root, &name.get_untracked(), PAGE));
+            busy.set(true);
+            leptos::task::spawn_local(async move {
+                let what = "the patient list";
+                let outcome = match client.get(&url, FHIR_JSON, what, None).await {
+                    Ok(answer) => parse_bundle(&answer.bytes()).map_err(|e| client.malformed(&url, what, e).message).and_then(|bundle| {
+                        let next = next_page_url(&fhir.fhir_root, &bundle).map_err(|e| e.to_string())?;
+                        let patients = bundle.resources.iter().filter_map(patient_summary).collect();
+                        Ok((patients, next, bundle.total))
+                    }),
+                    Err(e) => Err(e.message),
+                };
+                busy.set(false);
+                page.set(Some(outcome));
+            });
+        }
+    };
+    let (first, next) = (load.clone(), load.clone());
+    // The first page at once (with the key typed before, if any).
+    load(None);
+    view! {
+        <section class="archive fhir" data-testid="fhir-patients" aria-label="Patients">
+            <header class="browser-head">
+                <h2>"Patients"</h2>
+                {key_source.map(|(name, auth)| view! { <KeyField source=name auth=auth /> })}
+                <button type="button" on:click=move |_| app.archive.set(None)>"Close"</button>
+            </header>
+            <form class="study-search" on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); first(None) }>
+                <label><span>"Name"</span>
+                    <input type="search" data-testid="fhir-name" prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev)) />
+                </label>
+                <button type="submit" data-testid="fhir-search" disabled=move || busy.get()>"Search"</button>
+            </form>
+            {move || match page.get() {
+                None => view! { <p class="search-status">"Loading patients…"</p> }.into_any(),
+                Some(Err(message)) => view! { <p class="error" role="alert" data-testid="browse-error">{message}</p> }.into_any(),
+                Some(Ok((patients, next_url, total))) => {
+                    let next = next.clone();
+                    view! {
+                        <p class="search-status" data-testid="fhir-status">{match total {
+                            Some(total) => format!("{} of {total} patients", patients.len()),
+                            None => format!("{} patients", patients.len()),
+                        }}</p>
+                        <ul class="patients">
+                            {patients.into_iter().map(|p| {
+                                let (id, source) = (p.id.clone(), source.clone());
+                                view! {
+                                    <li>
+                                        <button type="button" data-testid="fhir-patient" data-patient-id=p.id.clone()
+                                            on:click=move |_| app.archive.set(Some(ArchiveView::Fhir { source: source.clone(), patient: Some(id.clone()) }))>
+                                            {if p.name.is_empty() { format!("Patient {}", p.id) } else { p.name.clone() }}
+                                        </button>
+                                        <span>{[p.gender.clone(), format_date(&p.birth_date)].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(", ")}</span>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                        {next_url.map(|url| view! {
+                            <button type="button" data-testid="fhir-next" on:click=move |_| next(Some(url.clone()))>"Next patients"</button>
+                        })}
+                    }.into_any()
+                }
+            }}
+        </section>
+    }
+}
+
+/// Every resource of every page of a search (up to MAX_PAGES).
+async fn all_pages(client: &DicomWebClient, root: &str, url: String, what: &str) -> Result<Vec<serde_json::Value>, RequestError> {
+    let mut resources = Vec::new();
+    let mut next = Some(url);
+    for _ in 0..MAX_PAGES {
+        let Some(url) = next.take() else { break };
+        let answer = client.get(&url, FHIR_JSON, what, None).await?;
+        let bundle = parse_bundle(&answer.bytes()).map_err(|e| client.malformed(&url, what, e))?;
+        next = next_page_url(root, &bundle).map_err(|e| client.malformed(&url, what, e))?;
+        resources.extend(bundle.resources);
+    }
+    Ok(resources)
+}
+
+/// The story, with the DICOMweb root of each endpoint reference.
+async fn load_story(fhir: FhirSource, client: Rc<DicomWebClient>, patient: String) -> Result<(PatientStory, HashMap<String, String>), String> {
+    let root = fhir.fhir_root.clone();
+    let url = reference_url(&root, &format!("Patient/{patient}")).ok_or_else(|| format!("\"{patient}\" is not a patient id"))?;
+    let answer = client.get(&url, FHIR_JSON, "the patient", None).await.map_err(|e| e.message)?;
+    let resource: serde_json::Value =
+        serde_json::from_slice(&answer.bytes()).map_err(|e| client.malformed(&url, "the patient", e).message)?;
+    let summary = patient_summary(&resource).ok_or_else(|| client.malformed(&url, "the patient", "not a Patient resource").message)?;
+    let mut resources = Vec::new();
+    for (kind, url) in patient_resources_urls(&root, &patient) {
+        let what = format!("the patient's {}", kind.name());
+        match all_pages(&client, &root, url, &what).await {
+            Ok(found) => resources.extend(found),
+            // A server without MedicationStatement (say) still tells the rest of the story.
+            Err(e) if matches!(e.failure, crate::dicomweb::failure::FetchFailure::Status { code: 400 | 404, .. }) => {}
+            Err(e) => return Err(e.message),
+        }
+    }
+    let story = assemble_story(summary, &resources);
+    let mut endpoints = HashMap::new();
+    let references: Vec<String> = story.entries.iter().filter_map(|e| e.study.as_ref()).flat_map(|s| s.endpoint_refs.clone()).collect();
+    for reference in references {
+        if endpoints.contains_key(&reference) {
+            continue;
+        }
+        let Some(url) = reference_url(&root, &reference) else { continue };
+        if let Ok(answer) = client.get(&url, FHIR_JSON, "an imaging endpoint", None).await {
+            if let Some(found) = serde_json::from_slice(&answer.bytes()).ok().as_ref().and_then(endpoint) {
+                endpoints.insert(reference, dicomweb_root_of(&found.address));
+            }
+        }
+    }
+    Ok((story, endpoints))
+}
+
+/// The DICOMweb source for a study: the configured one at its endpoint's address, else the
+/// FHIR source's own.
+fn source_for(app: AppContext, fhir: &FhirSource, roots: &[String]) -> String {
+    let registry = app.dicomweb.get_value().sources.clone();
+    let listed = registry.list.get_untracked();
+    roots
+        .iter()
+        .find_map(|root| listed.iter().find(|s| s.wado_root == *root || s.qido_root == *root).map(|s| s.name.clone()))
+        .unwrap_or_else(|| fhir.dicomweb_source.clone())
+}
+
+#[component]
+fn Entry(entry: StoryEntry, fhir: FhirSource, endpoints: HashMap<String, String>) -> impl IntoView {
+    let app = use_app();
+    let report = entry.report.clone();
+    let study = entry.study.clone();
+    view! {
+        <li class="story-entry" data-testid="story-entry" data-date=entry.date.clone()>
+            <time>{format_date(entry.date.get(..10).unwrap_or(&entry.date))}</time>
+            <div class="report">
+                {report.map(|r| view! {
+                    <h4 data-testid="story-report" data-report-id=r.id.clone()>{if r.title.is_empty() { "Report".to_string() } else { r.title.clone() }}</h4>
+                    {(!r.conclusion.is_empty()).then(|| view! { <p class="conclusion"><strong>"Conclusion: "</strong>{r.conclusion.clone()}</p> })}
+                    {(!r.text.is_empty()).then(|| view! { <pre class="report-text">{r.text.clone()}</pre> })}
+                })}
+            </div>
+            <div class="study">
+                {study.map(|s| {
+                    let roots: Vec<String> = s.endpoint_refs.iter().filter_map(|r| endpoints.get(r).cloned()).collect();
+                    let uid = s.study_uid.clone();
+                    let source = source_for(app, &fhir, &roots);
+                    view! {
+                        <div class="study-card" data-testid="story-study" data-study-uid=uid.clone().unwrap_or_default()>
+                            <strong>{if s.description.is_empty() { "Imaging study".to_string() } else { s.description.clone() }}</strong>
+                            <span>{s.modalities.join(", ")}</span>
+                            <span>{s.instance_count.map(|n| format!("{n} images")).unwrap_or_default()}</span>
+                            {match uid {
+                                Some(uid) => view! {
+                                    <button type="button" data-testid="story-open-study"
+                                        on:click=move |_| { app.archive.set(None); open_study(app, source.clone(), uid.clone(), Vec::new()) }>"Open images"</button>
+                                }.into_any(),
+                                None => view! { <span class="muted">"No DICOM Study Instance UID in this ImagingStudy"</span> }.into_any(),
+                            }}
+                        </div>
+                    }
+                })}
+            </div>
+        </li>
+    }
+}
+
+#[component]
+pub fn PatientStoryView(source: String, patient: String) -> impl IntoView {
+    let app = use_app();
+    let story = RwSignal::new(None::<Result<(PatientStory, HashMap<String, String>), String>>);
+    let fhir = fhir_client(app, &source);
+    match fhir.clone() {
+        Some((fhir, client)) => leptos::task::spawn_local(async move {
+            let _ = story.try_set(Some(load_story(fhir, client, patient).await));
+        }),
+        None => story.set(Some(Err(unknown(&source)))),
+    }
+    let back = source.clone();
+    view! {
+        <section class="archive story" data-testid="patient-story" aria-label="Patient story">
+            <header class="browser-head">
+                <button type="button" on:click=move |_| app.archive.set(Some(ArchiveView::Fhir { source: back.clone(), patient: None }))>"← Patients"</button>
+                <button type="button" on:click=move |_| app.archive.set(None)>"Close"</button>
+            </header>
+            {move || match story.get() {
+                None => view! { <p class="search-status">"Reading the patient's record…"</p> }.into_any(),
+                Some(Err(message)) => view! { <p class="error" role="alert" data-testid="browse-error">{message}</p> }.into_any(),
+                Some(Ok((story, endpoints))) => {
+                    let fhir = fhir.clone().map(|(f, _)| f);
+                    let p = story.patient.clone();
+                    view! {
+                        <h2 data-testid="story-patient">{p.name.clone()}</h2>
+                        <p>{[p.gender.clone(), format_date(&p.birth_date), p.identifiers.join(", ")].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" · ")}</p>
+                        <div class="story-lists">
+                            <section><h3>"Conditions"</h3><ul data-testid="story-conditions">
+                                {story.conditions.iter().map(|c| view! { <li>{c.text.clone()}{(!c.onset.is_empty()).then(|| format!(" (since {})", format_date(c.onset.get(..10).unwrap_or(&c.onset))))}</li> }).collect_view()}
+                            </ul></section>
+                            <section><h3>"Medications"</h3><ul data-testid="story-medications">
+                                {story.medications.iter().map(|m| view! { <li>{m.text.clone()}{(!m.status.is_empty()).then(|| format!(" ({})", m.status))}</li> }).collect_view()}
+                            </ul></section>
+                        </div>
+                        <h3>"Reports and imaging, oldest first"</h3>
+                        <ol class="story-timeline">
+                            {fhir.map(|fhir| story.entries.into_iter().map(|entry| view! { <Entry entry=entry fhir=fhir.clone() endpoints=endpoints.clone() /> }).collect_view())}
+                        </ol>
+                    }.into_any()
+                }
+            }}
+        </section>
+    }
+}
