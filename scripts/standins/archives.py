@@ -70,13 +70,16 @@ def main():
     facts = {
         "NBIA_URL": f"{nbia.base}/nbia-api/services/v4", "NBIA_BASE": nbia.base,
         "FHIR_URL": f"{fhir.base}{FHIR_PREFIX}", "FHIR_BASE": fhir.base, "FHIR_APIKEY": store.apikey,
-        "FHIR_PATIENT_ID": PERSONA, "FHIR_PATIENT_NAME": "Marlowe Quill", "FHIR_PATIENT_COUNT": "3",
+        "FHIR_PATIENT_ID": PERSONA, "FHIR_PATIENT_FAMILY": "Quill", "FHIR_PATIENT_COUNT": "3",
         "FHIR_STUDY_UID": env["MR_STUDY_UID"], "FHIR_STUDY_ID": ACCESSION_1,
         "FHIR_CT_STUDY_UID": ct_study, "FHIR_ENDPOINT_ADDRESS": env["DICOMWEB_APIKEY_URL"],
         "ISIC_URL": f"{isic.base}/api/v2", "ISIC_BASE": isic.base,
         "ISIC_IMAGE_ID": "ISIC_0000001", "ISIC_IMAGE_COUNT": str(len(isic.app.images)),
         **nbia.app.facts(),
     }
+    bad = [k for k, v in facts.items() if not v or any(c in v for c in " \t'\"$`\\")]
+    if bad:  # the env file is sourced by bash: values must need no quoting
+        raise RuntimeError(f"env values need quoting: {bad}")
     for server in servers:
         threading.Thread(target=server.serve_forever, name=server.name, daemon=True).start()
     tmp = os.path.join(args.state, "env.tmp")
