@@ -42,7 +42,9 @@ start_standins() {
   local state=$1
   [ -n "${DICOMWEB_ENV:-}" ] && [ -f "$DICOMWEB_ENV" ] || die "set DICOMWEB_ENV to the env file written by scripts/dicomweb-servers.sh start"
   for tool in python3 dcmdump cjpeg curl; do command -v "$tool" >/dev/null || die "$tool is missing (run scripts/setup.sh)"; done
-  local corpus=${DICOM_CORPUS:-$REPO_DIR/../shared/dicom}
+  # Default: the corpus the DICOMweb servers were loaded from, else ../shared/dicom.
+  local corpus=${DICOM_CORPUS:-$(sed -n 's/^DICOM_CORPUS=//p' "$DICOMWEB_ENV")}
+  corpus=${corpus:-$REPO_DIR/../shared/dicom}
   [ -d "$corpus/mr-series-128" ] || die "test corpus not found at $corpus (set DICOM_CORPUS)"
   [ ! -e "$state" ] || [ -z "$(ls -A "$state")" ] || die "$state exists and is not empty"
   mkdir -p "$state" && chmod 700 "$state"
