@@ -16,10 +16,12 @@ CHROMEDRIVER=${CHROMEDRIVER:-$(command -v chromedriver || echo /usr/bin/chromedr
 
 pids=()
 DICOMWEB_STATE=$(mktemp -d "${TMPDIR:-/tmp}/dicomweb.XXXXXX")
+STANDINS_STATE=$(mktemp -d "${TMPDIR:-/tmp}/standins.XXXXXX") # archive stand-ins (NBIA, FHIR, ISIC)
 APP_DIR=$(mktemp -d "${TMPDIR:-/tmp}/app.XXXXXX")
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  bash scripts/standins.sh stop "$STANDINS_STATE" || echo "browser-tests: stopping the archive stand-ins failed" >&2
   bash scripts/dicomweb-servers.sh stop "$DICOMWEB_STATE" || echo "browser-tests: stopping the DICOMweb servers failed" >&2
   rm -rf "$APP_DIR"
 }
@@ -43,6 +45,13 @@ bash scripts/dicomweb-servers.sh start "$DICOMWEB_STATE"
 set -a
 # shellcheck source=/dev/null
 . "$DICOMWEB_STATE/env"
+set +a
+# Archive stand-ins (TCIA NBIA v4, FHIR R4 with apikey, ISIC v2): NBIA_URL, FHIR_URL, ISIC_URL, ...
+echo "== archive stand-ins (scripts/standins.sh)" >&2
+DICOMWEB_ENV="$DICOMWEB_STATE/env" bash scripts/standins.sh start "$STANDINS_STATE"
+set -a
+# shellcheck source=/dev/null
+. "$STANDINS_STATE/env"
 set +a
 # The page as built, with a config.json naming the test servers (the shipped one names the
 # public archives), served from its own port: every DICOMweb request is cross-origin.

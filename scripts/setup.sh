@@ -14,7 +14,7 @@ TOOLS="$PWD/.tools"
 log() { printf '\n== setup: %s\n' "$*" >&2; }
 
 apt_packages=(chromium chromium-driver dcmtk grokj2k-tools libjxl-tools libjpeg-turbo-progs orthanc orthanc-dicomweb orthanc-gdcm nginx-light libnginx-mod-http-echo
-              libssl-dev pkg-config zip unzip curl ca-certificates)
+              libssl-dev pkg-config zip unzip curl ca-certificates python3)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
