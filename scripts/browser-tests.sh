@@ -53,22 +53,10 @@ set -a
 # shellcheck source=/dev/null
 . "$STANDINS_STATE/env"
 set +a
-# The page as built, with a config.json naming the test servers (the shipped one names the
-# public archives), served from its own port: every DICOMweb request is cross-origin.
+# The page as built, with the shipped config.json's presets pointed at the local servers
+# (scripts/test-config.py), served from its own port: every request is cross-origin.
 cp -r dist/. "$APP_DIR/"
-python3 - "$APP_DIR/config.json" <<'PY'
-import json, os, sys
-def source(name, friendly, url, thumbnails):
-    return {"namespace": "@ohif/extension-default.dataSourcesModule.dicomweb", "sourceName": name,
-            "configuration": {"friendlyName": friendly, "name": name, "qidoRoot": url, "wadoRoot": url,
-                              "qidoSupportsIncludeField": True, "supportsWildcard": True, "supportsFuzzyMatching": False,
-                              "bulkDataURI": {"enabled": True}, "omitQuotationForMultipartRequest": True,
-                              "thumbnailRendering": thumbnails, "auth": "none"}}
-config = {"defaultDataSourceName": "orthanc", "dataSources": [
-    source("orthanc", "Test Orthanc", os.environ["DICOMWEB_CORS_URL"], "rendered"),
-    source("orthanc-faults", "Test Orthanc (faults)", os.environ["DICOMWEB_FAULTS_URL"], "wadors")]}
-json.dump(config, open(sys.argv[1], "w"), indent=2)
-PY
+python3 scripts/test-config.py "$APP_DIR/config.json"
 
 APP_PORT=$(free_port); CORPUS_PORT=$(free_port); DRIVER_PORT=$(free_port)
 python3 scripts/serve_static.py "$APP_DIR" "$APP_PORT" & pids+=($!)
@@ -85,6 +73,8 @@ echo "== end-to-end page test ($APP_URL)" >&2
 cargo test --test e2e_viewer || failed+=(e2e_viewer)
 echo "== end-to-end DICOMweb test ($DICOMWEB_CORS_URL)" >&2
 cargo test --test e2e_dicomweb -- --nocapture || failed+=(e2e_dicomweb)
+echo "== end-to-end public sources (stand-ins for SIIM FHIR, IDC, TCIA, ISIC)" >&2
+cargo test --test e2e_archives -- --nocapture || failed+=(e2e_archives)
 echo "== wasm-bindgen tests in headless Chromium" >&2
 CHROMEDRIVER="$CHROMEDRIVER" WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-600} \
   cargo test --target wasm32-unknown-unknown --test browser_decode || failed+=(browser_decode)

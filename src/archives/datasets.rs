@@ -5,7 +5,7 @@
 //!
 //! ```json
 //! "archives": {
-//!   "fhir": [{ "name": "siim-fhir", "friendlyName": "…", "fhirRoot": "https://…/fhir-r4", "dicomwebSource": "siim-hackathon" }],
+//!   "fhir": [{ "name": "siim-fhir", "friendlyName": "…", "fhirRoot": "https://…/fhir-r4", "dicomwebSource": "siim-hackathon", "pageSize": 20 }],
 //!   "nbia": [{ "name": "tcia", "friendlyName": "…", "nbiaRoot": "https://…/nbia-api/services/v4" }],
 //!   "isic": [{ "name": "isic", "friendlyName": "…", "apiRoot": "https://api.isic-archive.com/api/v2" }]
 //! },
@@ -47,6 +47,8 @@ pub struct FhirSource {
     pub fhir_root: String,
     /// The DICOMweb source holding the studies, whose key FHIR requests send too.
     pub dicomweb_source: String,
+    /// Patients per page of the patient list (`pageSize`, default 20).
+    pub page_size: u32,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -131,6 +133,14 @@ pub fn parse_archives(config: &str) -> Result<Archives, ArchivesError> {
         out.fhir.push(FhirSource {
             fhir_root: root(entry, "fhirRoot", &name)?,
             dicomweb_source: text(entry, "dicomwebSource", &name, false)?,
+            page_size: match entry.get("pageSize") {
+                None | Some(Value::Null) => 20,
+                Some(value) => value
+                    .as_u64()
+                    .filter(|n| (1..=1000).contains(n))
+                    .and_then(|n| u32::try_from(n).ok())
+                    .ok_or_else(|| ArchivesError(format!("\"pageSize\" of {name} must be a number from 1 to 1000")))?,
+            },
             name,
             friendly_name,
         });
@@ -176,6 +186,7 @@ mod tests {
         let archives = parse_archives(config).expect("valid");
         assert_eq!(archives.fhir[0].fhir_root, "https://h.example/fhir-r4");
         assert_eq!(archives.fhir[0].dicomweb_source, "siim");
+        assert_eq!(archives.fhir[0].page_size, 20);
         assert_eq!(archives.nbia[0].friendly_name, "tcia");
         assert_eq!(archives.isic[0].root, "https://api.example/api/v2");
         assert_eq!(archives.datasets[0].kind, DatasetKind::Nbia);
@@ -189,6 +200,8 @@ mod tests {
         assert!(message.contains("credentials") && !message.contains("abc"), "{message}");
         let kind = r#"{"datasets": [{"title": "t", "kind": "ftp", "source": "s"}]}"#;
         assert!(parse_archives(kind).expect_err("refused").to_string().contains("\"ftp\""));
+        let page = r#"{"archives": {"fhir": [{"name": "f", "fhirRoot": "https://f.example", "pageSize": 0}]}}"#;
+        assert!(parse_archives(page).expect_err("refused").to_string().contains("pageSize"));
         let relative = r#"{"archives": {"nbia": [{"name": "n", "nbiaRoot": "/nbia"}]}}"#;
         assert!(parse_archives(relative).is_err());
     }

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use super::context::{use_app, AppContext, Layout};
+use super::archives::{ArchiveBrowser, ArchiveView, Datasets};
 use super::dicomweb::{link, DicomWeb, StudyBrowser};
 use super::help::Help;
 use super::opening::{self, list_samples, open_sample, FilePicker, FolderPicker};
@@ -42,7 +43,8 @@ fn StartScreen() -> impl IntoView {
     let samples = LocalResource::new(list_samples);
     view! {
         <section class="start" aria-labelledby="start-title">
-            <h2 id="start-title">"Open DICOM images"</h2>
+            <Datasets />
+            <h2 id="start-title">"Open DICOM images from this computer"</h2>
             <p>"Choose files, a folder, a ZIP or a DICOMDIR, or drop them anywhere on this page. \
                 Nothing is uploaded: everything is read and decoded in this browser."</p>
             <div class="start-actions">
@@ -270,6 +272,7 @@ pub fn App() -> impl IntoView {
         resized: RwSignal::new(0),
         dicomweb: StoredValue::new_local(DicomWeb::new()),
         browse: RwSignal::new(None),
+        archive: RwSignal::new(None),
     };
     provide_context(app);
     let sources = app.dicomweb.get_value().sources.clone();
@@ -303,7 +306,13 @@ pub fn App() -> impl IntoView {
                 <Show when=move || app.browse.get().is_some()>
                     <StudyBrowser />
                 </Show>
-                <Show when=move || app.browse.get().is_none()>
+                <Show when=move || app.browse.get().is_none() && app.archive.get().is_some_and(|a| a != ArchiveView::Start)>
+                    <ArchiveBrowser />
+                </Show>
+                <Show when=move || app.browse.get().is_none() && app.archive.get() == Some(ArchiveView::Start)>
+                    <StartScreen />
+                </Show>
+                <Show when=move || app.browse.get().is_none() && app.archive.get().is_none()>
                     <Show when=has_data fallback=|| view! { <StartScreen /> }>
                         <section class=move || app.layout.get().class() aria-label="Viewports">
                             {move || (0..app.layout.get().panes()).map(|index| view! { <ViewportPane index=index /> }).collect_view()}

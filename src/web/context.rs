@@ -4,6 +4,7 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 
+use super::archives::ArchiveView;
 use super::dicomweb::DicomWeb;
 use super::pane::{Pane, Tool};
 use super::session::Session;
@@ -48,6 +49,8 @@ pub struct AppContext {
     pub dicomweb: StoredValue<Rc<DicomWeb>, LocalStorage>,
     /// The study browser, open on the named data source (None: the viewports are shown).
     pub browse: RwSignal<Option<String>>,
+    /// An archive browser (FHIR patients, TCIA, ISIC) filling the workspace.
+    pub archive: RwSignal<Option<ArchiveView>>,
 }
 
 impl AppContext {

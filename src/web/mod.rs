@@ -2,6 +2,7 @@
 //! Leptos components of the viewer. Everything it shows comes from the pure core.
 
 mod actions;
+mod archives;
 mod app;
 pub mod bindings;
 pub(crate) mod context;
@@ -9,7 +10,7 @@ mod dicomweb;
 pub mod gpu;
 mod help;
 mod keyboard;
-mod loader;
+pub(crate) mod loader;
 mod opening;
 mod pane;
 pub(crate) mod series_panel;

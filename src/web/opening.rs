@@ -15,8 +15,15 @@ pub fn open(app: AppContext, sources: Vec<Source>) {
     if sources.is_empty() {
         return;
     }
+    show_viewer(app);
     let session = app.session();
     leptos::task::spawn_local(loader::open_all(session, sources));
+}
+
+/// Leaves the start page or a browser for the viewports (something is being opened).
+pub fn show_viewer(app: AppContext) {
+    app.browse.set(None);
+    app.archive.set(None);
 }
 
 fn on_input(app: AppContext) -> impl Fn(Event) {
@@ -75,6 +82,7 @@ pub fn on_drop(app: AppContext) -> impl Fn(DragEvent) {
         ev.prevent_default();
         let Some(transfer) = ev.data_transfer() else { return };
         let (entries, files) = loader::drop_entries(&transfer);
+        show_viewer(app);
         let session = app.session();
         leptos::task::spawn_local(async move {
             let mut sources = loader::walk(entries, &session).await;
@@ -134,6 +142,7 @@ pub async fn list_samples() -> Result<Vec<Sample>, String> {
 
 /// Downloads a sample's files (from this site, so it works offline once cached) and opens them.
 pub fn open_sample(app: AppContext, sample: Sample) {
+    show_viewer(app);
     let session = app.session();
     leptos::task::spawn_local(async move {
         let total = sample.files.len() as u32;

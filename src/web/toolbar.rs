@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use super::actions;
+use super::archives::ArchiveView;
 use super::context::{use_app, Layout};
 use super::opening::{FilePicker, FolderPicker};
 use super::pane::Tool;
@@ -121,11 +122,18 @@ pub fn Toolbar() -> impl IntoView {
         <header class="toolbar" role="toolbar" aria-label="Viewer tools">
             <h1>"DICOM Viewer"</h1>
             <div class="group" role="group" aria-label="Open">
+                <button type="button" data-testid="open-datasets" title="The public datasets, local files and samples"
+                    on:click=move |_| {
+                        app.browse.set(None);
+                        let showing = app.archive.get_untracked() == Some(ArchiveView::Start);
+                        app.archive.set((!showing).then_some(ArchiveView::Start));
+                    }>"Datasets"</button>
                 <FilePicker />
                 <FolderPicker />
                 <button type="button" data-testid="open-study-browser" title="Search the studies of a DICOMweb server"
                     aria-pressed=move || app.browse.get().is_some().to_string()
                     on:click=move |_| {
+                        app.archive.set(None);
                         if app.browse.get_untracked().is_some() {
                             app.browse.set(None);
                         } else {

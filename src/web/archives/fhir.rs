@@ -20,8 +20,6 @@ use crate::web::dicomweb::{open_study, DicomWebClient, KeyField, RequestError};
 use crate::viewer::overlay::format_date;
 
 const FHIR_JSON: &str = "application/fhir+json";
-/// Patients per page.
-const PAGE: u32 = 20;
 /// Bundle pages followed per resource type of one patient.
 const MAX_PAGES: usize = 10;
 
@@ -50,7 +48,7 @@ pub fn PatientList(source: String) -> impl IntoView {
         let source = source.clone();
         move |url: Option<String>| {
             let Some((fhir, client)) = fhir_client(app, &source) else { return page.set(Some(Err(unknown(&source)))) };
-            let url = url.unwrap_or_else(|| patient_search_url(&fhir.fhir_root, &name.get_untracked(), PAGE));
+            let url = url.unwrap_or_else(|| patient_search_url(&fhir.fhir_root, &name.get_untracked(), fhir.page_size));
             busy.set(true);
             leptos::task::spawn_local(async move {
                 let what = "the patient list";

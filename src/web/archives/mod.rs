@@ -18,6 +18,8 @@ use super::context::use_app;
 /// Which archive browser fills the workspace.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ArchiveView {
+    /// The start page (datasets, local files, samples), also once something is open.
+    Start,
     /// A FHIR source's patients; with a patient id, that patient's story.
     Fhir { source: String, patient: Option<String> },
     Nbia(String),
@@ -34,6 +36,6 @@ pub fn ArchiveBrowser() -> impl IntoView {
         }
         Some(ArchiveView::Nbia(source)) => view! { <tcia::NbiaBrowser source=source /> }.into_any(),
         Some(ArchiveView::Isic(source)) => view! { <isic::IsicBrowser source=source /> }.into_any(),
-        None => ().into_any(),
+        Some(ArchiveView::Start) | None => ().into_any(),
     }
 }

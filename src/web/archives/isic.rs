@@ -1,0 +1,155 @@
+//! The ISIC Archive (API v2): search dermoscopy images (ISIC query syntax, e.g.
+//! `diagnosis_3:"Melanoma Invasive"`), page with the `next` cursor, and open one: its JPEG is
+//! wrapped as a DICOM VL Photographic Image (JPEG Baseline, YBR_FULL_422, nothing re-encoded)
+//! whose descriptions carry the clinical metadata, so it opens in the viewer with every tool.
+
+use std::rc::Rc;
+
+use leptos::prelude::*;
+use web_sys::Blob;
+
+use crate::archives::isic::{age_text, image_search_url, parse_image_page, IsicImage};
+use crate::archives::jpeg_dicom::{jpeg_as_dicom, PhotoInfo};
+use crate::web::context::{use_app, AppContext};
+use crate::web::dicomweb::DicomWebClient;
+use crate::web::loader::{self, Source};
+
+/// Images per page.
+const PAGE: u32 = 24;
+
+fn client(app: AppContext, name: &str) -> Option<Rc<DicomWebClient>> {
+    let registry = app.dicomweb.get_value().sources.clone();
+    let source = registry.archives.with_untracked(|a| a.isic.iter().find(|s| s.name == name).cloned())?;
+    Some(registry.archive_client(&source.name, &source.friendly_name, &source.root))
+}
+
+/// One line of clinical facts: "melanoma · malignant · posterior torso · about 55 · female".
+fn facts(image: &IsicImage) -> String {
+    [
+        image.diagnosis_text().to_string(),
+        image.benign_malignant.clone(),
+        image.anatomic_site.clone(),
+        age_text(image.age_approx),
+        image.sex.clone(),
+    ]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+/// Fetches the JPEG, wraps it as DICOM and opens it in the viewer.
+fn open_image(app: AppContext, client: Rc<DicomWebClient>, image: IsicImage) {
+    let session = app.session();
+    app.archive.set(None);
+    leptos::task::spawn_local(async move {
+        let what = format!("image {}", image.isic_id);
+        session.signals.progress.set(Some((format!("Loading {}", image.isic_id), 0, 1)));
+        let outcome = async {
+            let answer = client.get(&image.full_url, "image/jpeg", &what, None).await.map_err(|e| e.message)?;
+            let info = PhotoInfo {
+                uid_seed: image.isic_id.clone(),
+                patient_id: image.isic_id.clone(),
+                patient_name: "ISIC Archive".to_string(),
+                patient_sex: image.sex.clone(),
+                study_description: format!("{}: {}", image.isic_id, facts(&image)),
+                series_description: format!("Dermoscopy · {} · {}", image.attribution, image.copyright_license),
+                body_part: image.anatomic_site.clone(),
+                ..PhotoInfo::default()
+            };
+            let file = jpeg_as_dicom(&answer.bytes(), &info)
+                .map_err(|e| format!("{} cannot be shown: {e}", image.isic_id))?;
+            let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(file.as_slice()));
+            Blob::new_with_u8_array_sequence(&parts).map_err(|_| "the browser refused to hold the image".to_string())
+        }
+        .await;
+        session.signals.progress.set(None);
+        match outcome {
+            Ok(blob) => loader::open_all(session, vec![Source { path: format!("{}.dcm", image.isic_id), blob }]).await,
+            Err(message) => session.report(message),
+        }
+    });
+}
+
+#[component]
+pub fn IsicBrowser(source: String) -> impl IntoView {
+    let app = use_app();
+    let query = RwSignal::new(String::new());
+    let images = RwSignal::new(Vec::<IsicImage>::new());
+    let next = RwSignal::new(None::<String>);
+    let count = RwSignal::new(None::<u64>);
+    let status = RwSignal::new(None::<Result<(), String>>);
+    let name = source.clone();
+    let load = move |url: Option<String>| {
+        let Some(client) = client(app, &name) else {
+            return status.set(Some(Err(format!("config.json has no ISIC source named \"{name}\"."))));
+        };
+        let append = url.is_some();
+        let url = url.unwrap_or_else(|| image_search_url(&client.source.qido_root, &query.get_untracked(), &[], PAGE));
+        status.set(None);
+        leptos::task::spawn_local(async move {
+            let what = "the image search";
+            let outcome = match client.get(&url, "application/json", what, None).await {
+                Ok(answer) => parse_image_page(&answer.bytes(), &client.source.qido_root).map_err(|e| client.malformed(&url, what, e).message),
+                Err(e) => Err(e.message),
+            };
+            match outcome {
+                Ok(page) => {
+                    images.update(|list| {
+                        if !append {
+                            list.clear();
+                        }
+                        list.extend(page.images);
+                    });
+                    if page.count.is_some() {
+                        count.set(page.count);
+                    }
+                    next.set(page.next);
+                    status.set(Some(Ok(())));
+                }
+                Err(message) => status.set(Some(Err(message))),
+            }
+        });
+    };
+    let (search, more) = (load.clone(), load.clone());
+    load(None);
+    let name = source.clone();
+    view! {
+        <section class="archive isic" data-testid="isic-browser" aria-label="ISIC images">
+            <header class="browser-head">
+                <form class="study-search" on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); search(None) }>
+                    <label><span>"Search (ISIC query, e.g. diagnosis_3:\"Melanoma Invasive\")"</span>
+                        <input type="search" data-testid="isic-query" size="40" prop:value=move || query.get()
+                            on:input=move |ev| query.set(event_target_value(&ev)) />
+                    </label>
+                    <button type="submit" data-testid="isic-search">"Search"</button>
+                </form>
+                <button type="button" on:click=move |_| app.archive.set(None)>"Close"</button>
+            </header>
+            <p class="search-status" data-testid="isic-status">{move || match (status.get(), count.get()) {
+                (None, _) => "Searching…".to_string(),
+                (Some(Err(_)), _) => String::new(),
+                (Some(Ok(())), Some(total)) => format!("{} of {total} images", images.with(Vec::len)),
+                (Some(Ok(())), None) => format!("{} images", images.with(Vec::len)),
+            }}</p>
+            {move || status.get().and_then(Result::err).map(|m| view! { <p class="error" role="alert" data-testid="browse-error">{m}</p> })}
+            <ul class="isic-grid">
+                {move || images.get().into_iter().map(|image| {
+                    let (chosen, name) = (image.clone(), name.clone());
+                    view! {
+                        <li data-testid="isic-image" data-isic-id=image.isic_id.clone()>
+                            <button type="button" data-testid="isic-open" aria-label=format!("Open {}", image.isic_id)
+                                on:click=move |_| if let Some(client) = client(app, &name) { open_image(app, client, chosen.clone()) }>
+                                <img src=image.thumbnail_url.clone() alt=format!("{} thumbnail", image.isic_id) loading="lazy" width="128" height="96" />
+                            </button>
+                            <strong>{image.isic_id.clone()}</strong>
+                            <span class="facts">{facts(&image)}</span>
+                            <small>{format!("{} · {}", image.attribution, image.copyright_license)}</small>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            {move || next.get().map(|url| view! { <button type="button" data-testid="isic-more" on:click=move |_| more(Some(url.clone()))>"More images"</button> })}
+        </section>
+    }
+}

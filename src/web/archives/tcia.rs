@@ -1,0 +1,185 @@
+//! TCIA through the NBIA REST API v4: collections → patients → studies → series (modality,
+//! body part, image count); a series downloads as one ZIP (streamed, with a progress bar) and
+//! opens like a dropped ZIP: unzipped in the browser, grouped, shown.
+
+use std::rc::Rc;
+
+use leptos::prelude::*;
+
+use crate::archives::nbia::{
+    collections_url, image_zip_url, parse_collections, parse_patients, parse_series, parse_studies, patients_url,
+    series_url, studies_url, NbiaPatient, NbiaSeries, NbiaStudy,
+};
+use crate::web::context::{use_app, AppContext};
+use crate::web::dicomweb::{DicomWebClient, RequestError};
+use crate::web::loader::{self, Source};
+use crate::viewer::overlay::format_date;
+
+/// Where the user is in the collection tree.
+#[derive(Clone, Debug, PartialEq)]
+enum Level {
+    Collections,
+    Patients { collection: String },
+    Studies { collection: String, patient: String },
+    Series { collection: String, patient: String, study: String },
+}
+
+/// One level's rows.
+#[derive(Clone)]
+enum Rows {
+    Collections(Vec<String>),
+    Patients(Vec<NbiaPatient>),
+    Studies(Vec<NbiaStudy>),
+    Series(Vec<NbiaSeries>),
+}
+
+fn client(app: AppContext, name: &str) -> Option<Rc<DicomWebClient>> {
+    let registry = app.dicomweb.get_value().sources.clone();
+    let source = registry.archives.with_untracked(|a| a.nbia.iter().find(|s| s.name == name).cloned())?;
+    Some(registry.archive_client(&source.name, &source.friendly_name, &source.root))
+}
+
+async fn fetch_level(client: &DicomWebClient, level: &Level) -> Result<Rows, RequestError> {
+    let root = client.source.qido_root.clone();
+    let (url, what) = match level {
+        Level::Collections => (collections_url(&root), "the collection list"),
+        Level::Patients { collection } => (patients_url(&root, collection), "the patients of the collection"),
+        Level::Studies { collection, patient } => (studies_url(&root, collection, patient), "the patient's studies"),
+        Level::Series { study, .. } => {
+            let what = "the study's series";
+            (series_url(&root, study).map_err(|e| client.malformed("", what, e))?, what)
+        }
+    };
+    let body = client.get(&url, "application/json", what, None).await?.bytes();
+    let bad = |e: &dyn std::fmt::Display| client.malformed(&url, what, e);
+    Ok(match level {
+        Level::Collections => Rows::Collections(parse_collections(&body).map_err(|e| bad(&e))?),
+        Level::Patients { .. } => Rows::Patients(parse_patients(&body).map_err(|e| bad(&e))?),
+        Level::Studies { .. } => Rows::Studies(parse_studies(&body).map_err(|e| bad(&e))?),
+        Level::Series { .. } => Rows::Series(parse_series(&body).map_err(|e| bad(&e))?),
+    })
+}
+
+/// Downloads a series ZIP with a progress bar and opens it like a dropped archive.
+fn open_series(app: AppContext, client: Rc<DicomWebClient>, series: NbiaSeries) {
+    let session = app.session();
+    let url = match image_zip_url(&client.source.qido_root, &series.series_uid) {
+        Ok(url) => url,
+        Err(e) => return session.report(client.malformed("", "the series archive", e).message),
+    };
+    let label = format!("Downloading {} ({} images)", if series.description.is_empty() { &series.modality } else { &series.description }, series.image_count.unwrap_or(0));
+    app.archive.set(None);
+    leptos::task::spawn_local(async move {
+        let signals = session.signals;
+        let expected = series.size_bytes;
+        let progress = |received: u64, announced: Option<u64>| {
+            let total = announced.or(expected).unwrap_or(0).max(received).max(1);
+            // Kilobytes, so the counts fit the u32 progress bar.
+            signals.progress.set(Some((label.clone(), (received / 1024) as u32, (total / 1024).max(1) as u32)));
+        };
+        match client.download(&url, "application/zip", "the series archive", &progress, None).await {
+            Ok(blob) => {
+                signals.progress.set(None);
+                loader::open_all(session, vec![Source { path: format!("{}.zip", series.series_uid), blob }]).await;
+            }
+            Err(e) => {
+                signals.progress.set(None);
+                session.report(e.message);
+            }
+        }
+    });
+}
+
+#[component]
+pub fn NbiaBrowser(source: String) -> impl IntoView {
+    let app = use_app();
+    let level = RwSignal::new(Level::Collections);
+    let rows = RwSignal::new(None::<Result<Rows, String>>);
+    let name = source.clone();
+    Effect::new(move |_| {
+        let current = level.get();
+        rows.set(None);
+        let Some(client) = client(app, &name) else {
+            return rows.set(Some(Err(format!("config.json has no TCIA (NBIA) source named \"{name}\"."))));
+        };
+        leptos::task::spawn_local(async move {
+            let outcome = fetch_level(&client, &current).await.map_err(|e| e.message);
+            if level.try_get_untracked().as_ref() == Some(&current) {
+                rows.set(Some(outcome));
+            }
+        });
+    });
+    let crumbs = move || {
+        let mut out = vec![("Collections".to_string(), Level::Collections)];
+        match level.get() {
+            Level::Collections => {}
+            Level::Patients { collection } => out.push((collection.clone(), Level::Patients { collection })),
+            Level::Studies { collection, patient } => {
+                out.push((collection.clone(), Level::Patients { collection: collection.clone() }));
+                out.push((patient.clone(), Level::Studies { collection, patient }));
+            }
+            Level::Series { collection, patient, study } => {
+                out.push((collection.clone(), Level::Patients { collection: collection.clone() }));
+                out.push((patient.clone(), Level::Studies { collection: collection.clone(), patient: patient.clone() }));
+                out.push(("Series".to_string(), Level::Series { collection, patient, study }));
+            }
+        }
+        out
+    };
+    let name = source.clone();
+    view! {
+        <section class="archive tcia" data-testid="tcia-browser" aria-label="TCIA collections">
+            <header class="browser-head">
+                <nav aria-label="Where you are" class="crumbs">
+                    {move || crumbs().into_iter().map(|(label, target)| view! {
+                        <button type="button" data-testid="tcia-crumb" on:click=move |_| level.set(target.clone())>{label}</button>
+                    }).collect_view()}
+                </nav>
+                <button type="button" on:click=move |_| app.archive.set(None)>"Close"</button>
+            </header>
+            {move || match rows.get() {
+                None => view! { <p class="search-status">"Asking TCIA…"</p> }.into_any(),
+                Some(Err(message)) => view! { <p class="error" role="alert" data-testid="browse-error">{message}</p> }.into_any(),
+                Some(Ok(Rows::Collections(list))) if list.is_empty() => view! { <p>"TCIA lists no collections."</p> }.into_any(),
+                Some(Ok(Rows::Collections(list))) => view! {
+                    <ul class="tcia-list">{list.into_iter().map(|c| { let target = c.clone(); view! {
+                        <li><button type="button" data-testid="tcia-collection" data-collection=c.clone()
+                            on:click=move |_| level.set(Level::Patients { collection: target.clone() })>{c.clone()}</button></li>
+                    }}).collect_view()}</ul>
+                }.into_any(),
+                Some(Ok(Rows::Patients(list))) => {
+                    let collection = match level.get_untracked() { Level::Patients { collection } => collection, _ => String::new() };
+                    if list.is_empty() { return view! { <p data-testid="tcia-empty">"No patients in this collection (or none you may see)."</p> }.into_any() }
+                    view! { <ul class="tcia-list">{list.into_iter().map(|p| { let (c, id) = (collection.clone(), p.id.clone()); view! {
+                        <li><button type="button" data-testid="tcia-patient" data-patient=p.id.clone()
+                            on:click=move |_| level.set(Level::Studies { collection: c.clone(), patient: id.clone() })>{p.id.clone()}</button>
+                            <span>{[p.name.clone(), p.sex.clone()].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(", ")}</span></li>
+                    }}).collect_view()}</ul> }.into_any()
+                }
+                Some(Ok(Rows::Studies(list))) => {
+                    let (collection, patient) = match level.get_untracked() { Level::Studies { collection, patient } => (collection, patient), _ => Default::default() };
+                    if list.is_empty() { return view! { <p data-testid="tcia-empty">"No studies for this patient."</p> }.into_any() }
+                    view! { <ul class="tcia-list">{list.into_iter().map(|s| { let (c, p, uid) = (collection.clone(), patient.clone(), s.study_uid.clone()); view! {
+                        <li><button type="button" data-testid="tcia-study" data-study-uid=s.study_uid.clone()
+                            on:click=move |_| level.set(Level::Series { collection: c.clone(), patient: p.clone(), study: uid.clone() })>
+                            {format!("{} {}", format_date(s.date.get(..10).unwrap_or(&s.date)), s.description)}</button></li>
+                    }}).collect_view()}</ul> }.into_any()
+                }
+                Some(Ok(Rows::Series(list))) => {
+                    if list.is_empty() { return view! { <p data-testid="tcia-empty">"No series in this study."</p> }.into_any() }
+                    let name = name.clone();
+                    view! { <table class="studies"><thead><tr><th>"Modality"</th><th>"Body part"</th><th>"Description"</th><th>"Images"</th><th></th></tr></thead><tbody>
+                        {list.into_iter().map(|s| { let (chosen, name) = (s.clone(), name.clone()); view! {
+                            <tr data-testid="tcia-series" data-series-uid=s.series_uid.clone()>
+                                <td>{s.modality.clone()}</td><td>{s.body_part.clone()}</td><td>{s.description.clone()}</td>
+                                <td>{s.image_count.map(|n| n.to_string()).unwrap_or_default()}</td>
+                                <td><button type="button" data-testid="tcia-open-series"
+                                    on:click=move |_| if let Some(client) = client(app, &name) { open_series(app, client, chosen.clone()) }>"Open"</button></td>
+                            </tr>
+                        }}).collect_view()}
+                    </tbody></table> }.into_any()
+                }
+            }}
+        </section>
+    }
+}
