@@ -46,7 +46,10 @@ impl fmt::Display for IsicError {
             IsicError::Json(reason) => write!(f, "the ISIC Archive response is not JSON ({reason}); try again later"),
             IsicError::Shape(reason) => write!(f, "the ISIC Archive response is not as documented: {reason}"),
             IsicError::TooLarge(length) => {
-                write!(f, "the ISIC Archive response is {length} bytes, more than the viewer reads; ask for fewer images")
+                write!(
+                    f,
+                    "the ISIC Archive response is {length} bytes, more than the viewer reads; ask for fewer images"
+                )
             }
             IsicError::ForeignNextLink(url) => {
                 write!(f, "the ISIC Archive's next-page link '{url}' leads to another site; it is not followed")
@@ -160,7 +163,8 @@ fn parse_json(body: &[u8]) -> Result<Value, IsicError> {
 
 /// `count`, checked `next`, and `results` of a cursor page.
 fn page<'a>(value: &'a Value, base: &str) -> Result<(Option<u64>, Option<String>, &'a [Value]), IsicError> {
-    let results = value.get("results").and_then(Value::as_array).ok_or_else(|| IsicError::Shape("no results list".into()))?;
+    let results =
+        value.get("results").and_then(Value::as_array).ok_or_else(|| IsicError::Shape("no results list".into()))?;
     let next = Some(text(value, &["next"])).filter(|next| !next.is_empty());
     if let Some(next) = &next {
         if !same_origin(base, next) {

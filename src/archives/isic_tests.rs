@@ -28,7 +28,10 @@ fn urls() {
         image_search_url(&format!("{BASE}/"), "diagnosis_3:\"Melanoma Invasive\"", &[], 24),
         format!("{BASE}/images/search/?query=diagnosis_3%3A%22Melanoma%20Invasive%22&limit=24")
     );
-    assert_eq!(image_search_url(BASE, " ", &[249, 66], 500), format!("{BASE}/images/search/?collections=249,66&limit=100"));
+    assert_eq!(
+        image_search_url(BASE, " ", &[249, 66], 500),
+        format!("{BASE}/images/search/?collections=249,66&limit=100")
+    );
     assert_eq!(image_search_url(BASE, "sex:male", &[], 0), format!("{BASE}/images/search/?query=sex%3Amale&limit=1"));
     assert_eq!(collections_url(BASE, 50), format!("{BASE}/collections/?limit=50"));
     assert_eq!(image_url(BASE, "ISIC_0024306").unwrap(), format!("{BASE}/images/ISIC_0024306/"));
@@ -48,7 +51,10 @@ fn image_pages_read_new_and_legacy_metadata() {
     let first = &page.images[0];
     assert_eq!(first.diagnosis.len(), 3);
     assert_eq!(first.diagnosis_text(), "Melanoma Invasive");
-    assert_eq!((first.age_approx, first.sex.as_str(), first.anatomic_site.as_str()), (Some(55), "female", "posterior torso"));
+    assert_eq!(
+        (first.age_approx, first.sex.as_str(), first.anatomic_site.as_str()),
+        (Some(55), "female", "posterior torso")
+    );
     assert_eq!((first.columns, first.rows), (Some(1022), Some(767)));
     assert_eq!(first.thumbnail_url, "https://content.isic-archive.com/a_thumb.jpg");
     assert_eq!(first.copyright_license, "CC-0");
@@ -59,7 +65,11 @@ fn image_pages_read_new_and_legacy_metadata() {
 
 #[test]
 fn later_pages_foreign_links_and_bad_bodies() {
-    let last = parse_image_page(br#"{"count": null, "next": null, "previous": "https://api.isic-archive.com/api/v2/x", "results": []}"#, BASE).unwrap();
+    let last = parse_image_page(
+        br#"{"count": null, "next": null, "previous": "https://api.isic-archive.com/api/v2/x", "results": []}"#,
+        BASE,
+    )
+    .unwrap();
     assert_eq!((last.count, last.next, last.images.len()), (None, None, 0));
     let foreign = br#"{"count": 1, "next": "https://evil.example/api/v2/images/?cursor=x", "results": []}"#;
     assert!(matches!(parse_image_page(foreign, BASE), Err(IsicError::ForeignNextLink(_))));
@@ -81,6 +91,9 @@ fn collections() {
     let page = parse_collections(body, BASE).unwrap();
     assert_eq!(page.count, Some(3));
     assert_eq!(page.collections.len(), 2);
-    assert_eq!(page.collections[0], IsicCollection { id: 249, name: "BCN20000".into(), public: true, image_count: None });
+    assert_eq!(
+        page.collections[0],
+        IsicCollection { id: 249, name: "BCN20000".into(), public: true, image_count: None }
+    );
     assert_eq!(page.collections[1].image_count, Some(10015));
 }

@@ -11,7 +11,7 @@ mod jpeg_markers;
 mod json;
 pub mod nbia;
 
-
+pub use jpeg_dicom::{jpeg_as_dicom, JpegDicomError, PhotoInfo};
 
 /// Largest response body parsed (64 MiB): far above any page these APIs return, small enough
 /// that a runaway body is refused before it is parsed.

@@ -97,7 +97,12 @@ pub fn patients_url(base: &str, collection: &str) -> String {
 
 /// `{base}/getPatientStudy?Collection=…&PatientID=…` (PatientID with a capital D here).
 pub fn studies_url(base: &str, collection: &str, patient_id: &str) -> String {
-    format!("{}/getPatientStudy?Collection={}&PatientID={}", root(base), percent_encode(collection), percent_encode(patient_id))
+    format!(
+        "{}/getPatientStudy?Collection={}&PatientID={}",
+        root(base),
+        percent_encode(collection),
+        percent_encode(patient_id)
+    )
 }
 
 /// `{base}/getSeries?StudyInstanceUID=…`.

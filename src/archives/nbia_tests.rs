@@ -12,7 +12,10 @@ fn urls_use_each_endpoints_own_parameter_names() {
         studies_url("https://n/v4", "LIDC-IDRI", "LIDC-IDRI-0001"),
         "https://n/v4/getPatientStudy?Collection=LIDC-IDRI&PatientID=LIDC-IDRI-0001"
     );
-    assert_eq!(series_url("https://n/v4", " 1.3.6.1.4.1.9328.50.1.2 ").unwrap(), "https://n/v4/getSeries?StudyInstanceUID=1.3.6.1.4.1.9328.50.1.2");
+    assert_eq!(
+        series_url("https://n/v4", " 1.3.6.1.4.1.9328.50.1.2 ").unwrap(),
+        "https://n/v4/getSeries?StudyInstanceUID=1.3.6.1.4.1.9328.50.1.2"
+    );
     assert_eq!(image_zip_url("https://n/v4", "1.2.3").unwrap(), "https://n/v4/getImage?SeriesInstanceUID=1.2.3");
     assert!(matches!(image_zip_url("https://n/v4", "1.2.3&x=1"), Err(QueryError::InvalidUid { .. })));
 }
@@ -31,7 +34,15 @@ fn collections_patients_studies_and_series() {
     let patients = br#"[{"PatientId":"100_HM10395","PatientName":"100_HM10395","PatientSex":"M","Collection":"4D-Lung","Phantom":"NO"},
                         {"PatientID":"101","Collection":"4D-Lung"}]"#;
     let patients = parse_patients(patients).unwrap();
-    assert_eq!(patients[0], NbiaPatient { id: "100_HM10395".into(), name: "100_HM10395".into(), collection: "4D-Lung".into(), sex: "M".into() });
+    assert_eq!(
+        patients[0],
+        NbiaPatient {
+            id: "100_HM10395".into(),
+            name: "100_HM10395".into(),
+            collection: "4D-Lung".into(),
+            sex: "M".into()
+        }
+    );
     assert_eq!(patients[1].id, "101");
     let studies = br#"[{"StudyInstanceUID":"1.3.6.1.4.1.14519.5.2.1.6834.5010.1","StudyDate":"1997-11-12","StudyDescription":"P4^P104","PatientID":"100_HM10395","SeriesCount":10},
                        {"StudyInstanceUID":"1.2.3","SeriesCount":"3"}]"#;

@@ -60,7 +60,9 @@ fn outcome_text(outcome: &Value) -> String {
             [text(issue, &["diagnostics"]), text(issue, &["details", "text"])]
                 .into_iter()
                 .find(|message| !message.is_empty())
-                .unwrap_or_else(|| format!("{} {}", text(issue, &["severity"]), text(issue, &["code"])).trim().to_string())
+                .unwrap_or_else(|| {
+                    format!("{} {}", text(issue, &["severity"]), text(issue, &["code"])).trim().to_string()
+                })
         })
         .filter(|message| !message.is_empty())
         .collect();
@@ -102,7 +104,8 @@ mod tests {
         assert_eq!(ids, ["a", "c"], "the entry without a resource is skipped");
         assert_eq!(next_page_url("https://h/fhir", &bundle).unwrap().as_deref(), bundle.next.as_deref());
         assert!(matches!(next_page_url("https://other/fhir", &bundle), Err(FhirError::ForeignLink(_))));
-        let last = parse_bundle(br#"{"resourceType":"Bundle","link":[{"relation":"prev","url":"https://h/p1"}]}"#).unwrap();
+        let last =
+            parse_bundle(br#"{"resourceType":"Bundle","link":[{"relation":"prev","url":"https://h/p1"}]}"#).unwrap();
         assert_eq!((last.previous.as_deref(), last.next.as_deref()), (Some("https://h/p1"), None));
         assert_eq!(next_page_url("https://h/fhir", &last), Ok(None));
     }

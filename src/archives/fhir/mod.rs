@@ -149,9 +149,7 @@ pub fn patient_resources_urls(base: &str, patient_id: &str) -> Vec<(ResourceKind
     let patient = percent_encode(patient_id.trim());
     ResourceKind::ALL
         .iter()
-        .map(|kind| {
-            (*kind, format!("{}/{}?patient={patient}&_count={RESOURCES_PAGE_SIZE}", root(base), kind.name()))
-        })
+        .map(|kind| (*kind, format!("{}/{}?patient={patient}&_count={RESOURCES_PAGE_SIZE}", root(base), kind.name())))
         .collect()
 }
 
@@ -164,7 +162,8 @@ pub fn reference_url(base: &str, reference: &str) -> Option<String> {
         return crate::archives::same_origin(base, reference).then(|| reference.to_string());
     }
     let (kind, id) = reference.split_once('/')?;
-    let valid = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.');
+    let valid =
+        |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.');
     (valid(kind) && valid(id)).then(|| format!("{}/{kind}/{id}", root(base)))
 }
 
@@ -178,13 +177,19 @@ mod tests {
         assert!(FhirBase::new("ftp://x").is_err() && FhirBase::new("https://").is_err());
         assert!(FhirBase::new("https://h/fhir?apikey=1").is_err());
         assert_eq!(patient_search_url("https://h/fhir/", "", 20), "https://h/fhir/Patient?_count=20");
-        assert_eq!(patient_search_url("https://h/fhir", "Doe Jo&n", 5), "https://h/fhir/Patient?_count=5&name=Doe%20Jo%26n");
+        assert_eq!(
+            patient_search_url("https://h/fhir", "Doe Jo&n", 5),
+            "https://h/fhir/Patient?_count=5&name=Doe%20Jo%26n"
+        );
         let urls = patient_resources_urls("https://h/fhir/", "siimjoe");
         assert_eq!(urls.len(), 5);
         assert_eq!(urls[0], (ResourceKind::Condition, "https://h/fhir/Condition?patient=siimjoe&_count=100".into()));
         assert_eq!(urls[4].1, "https://h/fhir/ImagingStudy?patient=siimjoe&_count=100");
         assert_eq!(reference_url("https://h/fhir", "Endpoint/ep-1").as_deref(), Some("https://h/fhir/Endpoint/ep-1"));
-        assert_eq!(reference_url("https://h/fhir", "https://h/fhir/Endpoint/2").as_deref(), Some("https://h/fhir/Endpoint/2"));
+        assert_eq!(
+            reference_url("https://h/fhir", "https://h/fhir/Endpoint/2").as_deref(),
+            Some("https://h/fhir/Endpoint/2")
+        );
         assert_eq!(reference_url("https://h/fhir", "https://evil/Endpoint/2"), None);
         assert_eq!(reference_url("https://h/fhir", "#contained"), None);
         assert_eq!(reference_url("https://h/fhir", "Endpoint/../x"), None);

@@ -104,7 +104,10 @@ pub fn patient_summary(resource: &Value) -> Option<PatientSummary> {
 pub fn condition(resource: &Value) -> Option<Condition> {
     is_type(resource, "Condition").then(|| Condition {
         text: codeable(resource.get("code")),
-        onset: first_text(resource, &[&["onsetDateTime"], &["onsetPeriod", "start"], &["onsetString"], &["recordedDate"]]),
+        onset: first_text(
+            resource,
+            &[&["onsetDateTime"], &["onsetPeriod", "start"], &["onsetString"], &["recordedDate"]],
+        ),
         clinical_status: codeable(resource.get("clinicalStatus")),
     })
 }
@@ -173,7 +176,11 @@ pub fn study_ref(resource: &Value) -> Option<StudyRef> {
         .iter()
         .map(|modality| {
             let code = text(modality, &["code"]);
-            if code.is_empty() { text(modality, &["coding", "0", "code"]) } else { code }
+            if code.is_empty() {
+                text(modality, &["coding", "0", "code"])
+            } else {
+                code
+            }
         })
         .filter(|code| !code.is_empty())
         .collect();

@@ -27,11 +27,17 @@ fn conditions_and_medications() {
         "code": {"coding": [{"system": "http://snomed.info/sct", "code": "195967001", "display": "Asthma"}]},
         "onsetPeriod": {"start": "2009-03-01"}}))
     .unwrap();
-    assert_eq!(asthma, Condition { text: "Asthma".into(), onset: "2009-03-01".into(), clinical_status: "active".into() });
+    assert_eq!(
+        asthma,
+        Condition { text: "Asthma".into(), onset: "2009-03-01".into(), clinical_status: "active".into() }
+    );
     let request = medication(&json!({"resourceType": "MedicationRequest", "status": "active",
         "medicationCodeableConcept": {"coding": [{"display": "Albuterol 90 MCG"}]}, "authoredOn": "2012-05-01"}))
     .unwrap();
-    assert_eq!((request.text.as_str(), request.status.as_str(), request.authored.as_str()), ("Albuterol 90 MCG", "active", "2012-05-01"));
+    assert_eq!(
+        (request.text.as_str(), request.status.as_str(), request.authored.as_str()),
+        ("Albuterol 90 MCG", "active", "2012-05-01")
+    );
     let statement = medication(&json!({"resourceType": "MedicationStatement", "status": "completed",
         "medicationReference": {"reference": "Medication/m1", "display": "Tamoxifen"}, "effectivePeriod": {"start": "2014"}}))
     .unwrap();
@@ -84,7 +90,9 @@ fn studies_take_the_dicom_uid_and_accession_only() {
     .unwrap();
     assert_eq!((odd.study_uid, odd.accession.as_deref()), (None, Some("ACC-7")));
     assert_eq!((odd.series_count, odd.started.as_str()), (None, ""));
-    let plain_uid = study_ref(&json!({"resourceType": "ImagingStudy", "identifier": [{"system": "urn:dicom:uid", "value": "1.2.3"}]}));
+    let plain_uid = study_ref(
+        &json!({"resourceType": "ImagingStudy", "identifier": [{"system": "urn:dicom:uid", "value": "1.2.3"}]}),
+    );
     assert_eq!(plain_uid.unwrap().study_uid.as_deref(), Some("1.2.3"));
 }
 

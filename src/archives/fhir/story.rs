@@ -6,7 +6,9 @@
 
 use serde_json::Value;
 
-use super::resources::{condition, medication, report, study_ref, Condition, Medication, PatientSummary, Report, StudyRef};
+use super::resources::{
+    condition, medication, report, study_ref, Condition, Medication, PatientSummary, Report, StudyRef,
+};
 
 /// One dated event: a report with its study, a study without a report, or a report alone.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,7 +48,8 @@ pub fn assemble_story(patient: PatientSummary, resources: &[Value]) -> PatientSt
         }
     }
     for report in unpaired_reports {
-        let by_convention = studies.iter().position(|study| study.as_ref().is_some_and(|study| same_by_convention(&report, study)));
+        let by_convention =
+            studies.iter().position(|study| study.as_ref().is_some_and(|study| same_by_convention(&report, study)));
         let study = by_convention.and_then(|index| studies.get_mut(index)).and_then(Option::take);
         entries.push(entry(Some(report), study));
     }
@@ -65,7 +68,8 @@ fn same_by_convention(report: &Report, study: &StudyRef) -> bool {
 
 fn entry(report: Option<Report>, study: Option<StudyRef>) -> StoryEntry {
     let study_date = study.as_ref().map(|study| study.started.clone()).unwrap_or_default();
-    let date = if study_date.is_empty() { report.as_ref().map(|r| r.date.clone()).unwrap_or_default() } else { study_date };
+    let date =
+        if study_date.is_empty() { report.as_ref().map(|r| r.date.clone()).unwrap_or_default() } else { study_date };
     StoryEntry { date, report, study }
 }
 

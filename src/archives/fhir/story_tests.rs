@@ -61,7 +61,8 @@ fn reports_pair_by_reference_then_by_the_id_convention() {
 #[test]
 fn a_referenced_study_is_not_taken_by_the_convention() {
     // Report "x" would match study "x" by id, but report "r" references it explicitly.
-    let resources = [study("x", "2012-01-01", "x"), report("x", "2012-01-02", &[], &[]), report("r", "2012-01-03", &["x"], &[])];
+    let resources =
+        [study("x", "2012-01-01", "x"), report("x", "2012-01-02", &[], &[]), report("r", "2012-01-03", &["x"], &[])];
     let story = assemble_story(PatientSummary::default(), &resources);
     assert_eq!(shape(&story), [entry("2012-01-01", Some("r"), Some("x")), entry("2012-01-02", Some("x"), None)]);
 }
