@@ -162,7 +162,9 @@ fn parse_json(body: &[u8]) -> Result<Value, IsicError> {
 }
 
 /// `count`, checked `next`, and `results` of a cursor page.
-fn page<'a>(value: &'a Value, base: &str) -> Result<(Option<u64>, Option<String>, &'a [Value]), IsicError> {
+type CursorPage<'a> = (Option<u64>, Option<String>, &'a [Value]);
+
+fn page<'a>(value: &'a Value, base: &str) -> Result<CursorPage<'a>, IsicError> {
     let results =
         value.get("results").and_then(Value::as_array).ok_or_else(|| IsicError::Shape("no results list".into()))?;
     let next = Some(text(value, &["next"])).filter(|next| !next.is_empty());

@@ -240,7 +240,8 @@ pub fn jpeg_as_dicom(jpeg: &[u8], info: &PhotoInfo) -> Result<Vec<u8>, JpegDicom
     if fragment.len() % 2 == 1 {
         fragment.push(0);
     }
-    data.put_encapsulated_pixel_data(vec![fragment])?;
+    let mut pixels = DataSet::new();
+    pixels.put_encapsulated_pixel_data(vec![fragment])?;
     let meta = FileMeta {
         sop_class_uid: VL_PHOTOGRAPHIC_IMAGE_STORAGE,
         sop_instance_uid: &instance_uid,
@@ -248,7 +249,12 @@ pub fn jpeg_as_dicom(jpeg: &[u8], info: &PhotoInfo) -> Result<Vec<u8>, JpegDicom
         implementation_class_uid: IMPLEMENTATION_CLASS_UID,
         implementation_version_name: IMPLEMENTATION_VERSION_NAME,
     };
-    Ok(write_part10(&meta, &data)?)
+    // Elements stay in tag order: the data set, the (type 2, empty) Acquisition Context
+    // Sequence (0040,0555) of the Acquisition Context Module (PS3.3 C.7.6.14), Pixel Data.
+    let mut file = write_part10(&meta, &data)?;
+    file.extend_from_slice(&[0x40, 0x00, 0x55, 0x05, b'S', b'Q', 0, 0, 0, 0, 0, 0]);
+    file.extend(pixels.encode()?);
+    Ok(file)
 }
 
 #[cfg(test)]

@@ -105,6 +105,8 @@ fn wrap_and_compare(label: &str, options: &[&str], expected_photometric: &str) {
     let (expected_width, expected_height, expected) = read_pnm(&scratch.path("djpeg.pnm"));
 
     let file = jpeg_as_dicom(&jpeg, &info()).unwrap();
+    assert_eq!(file.len() % 2, 0, "{label}: Part 10 files have even length");
+    assert!(file.windows(jpeg.len()).any(|window| window == jpeg), "{label}: the stream is stored unchanged");
     let (_, frame) = crate::api::decode_frame(&file, 0).unwrap();
     assert_eq!((frame.columns as usize, frame.rows as usize), (expected_width, expected_height), "{label}");
     let PixelValues::U8(samples) = &frame.pixels else { panic!("{label}: 8-bit samples expected") };
@@ -113,7 +115,9 @@ fn wrap_and_compare(label: &str, options: &[&str], expected_photometric: &str) {
 
     let dicom_path = scratch.path("photo.dcm");
     std::fs::write(&dicom_path, &file).unwrap();
-    let dump = String::from_utf8_lossy(&run("dcmdump", &["+L", dicom_path.to_str().unwrap()]).stdout).into_owned();
+    let dumped = run("dcmdump", &["+L", dicom_path.to_str().unwrap()]);
+    assert!(dumped.stderr.is_empty(), "{label}: dcmdump complains: {}", String::from_utf8_lossy(&dumped.stderr));
+    let dump = String::from_utf8_lossy(&dumped.stdout).into_owned();
     for expected_line in [
         "(0002,0002) UI =VLPhotographicImageStorage",
         "(0002,0010) UI =JPEGBaseline",
@@ -121,6 +125,7 @@ fn wrap_and_compare(label: &str, options: &[&str], expected_photometric: &str) {
         "(0028,2110) CS [01]",
         "(0018,0015) CS [HEAD NECK]",
         "(0010,0040) CS [F]",
+        "(0040,0555) SQ (Sequence with explicit length #=0)",
     ] {
         assert!(dump.contains(expected_line), "{label}: dcmdump lacks {expected_line}:\n{dump}");
     }

@@ -39,9 +39,9 @@ pub fn assemble_story(patient: PatientSummary, resources: &[Value]) -> PatientSt
     let mut unpaired_reports = Vec::new();
     // Explicit references first, so that a convention match cannot take a referenced study.
     for report in reports {
-        let referenced = studies.iter().position(|study| {
-            study.as_ref().is_some_and(|study| report.imaging_study_ids.iter().any(|id| *id == study.id))
-        });
+        let referenced = studies
+            .iter()
+            .position(|study| study.as_ref().is_some_and(|study| report.imaging_study_ids.contains(&study.id)));
         match referenced.and_then(|index| studies.get_mut(index)).and_then(Option::take) {
             Some(study) => entries.push(entry(Some(report), Some(study))),
             None => unpaired_reports.push(report),
