@@ -7,6 +7,7 @@
 pub mod fhir;
 pub mod isic;
 pub mod jpeg_dicom;
+mod jpeg_dicom_error;
 mod jpeg_markers;
 mod json;
 pub mod nbia;
