@@ -9,6 +9,7 @@
 
 use dicom_dictionary_std::tags;
 
+use super::isic::IsicImage;
 pub use super::jpeg_dicom_error::JpegDicomError;
 use super::jpeg_markers::{read_header, HeaderError, JpegHeader};
 use crate::dicomweb::uri::is_valid_uid;
@@ -38,6 +39,33 @@ pub struct PhotoInfo {
     pub body_part: String,
     /// YYYYMMDD, or empty.
     pub content_date: String,
+}
+
+impl PhotoInfo {
+    /// What the viewer knows of an ISIC image: its id names the patient and seeds the UIDs, the
+    /// diagnosis describes the study, licence and attribution describe the series.
+    pub fn from_isic(image: &IsicImage) -> PhotoInfo {
+        let diagnosis = image.diagnosis_text();
+        PhotoInfo {
+            uid_seed: image.isic_id.clone(),
+            patient_id: image.isic_id.clone(),
+            patient_name: image.isic_id.clone(),
+            patient_sex: image.sex.clone(),
+            study_description: if diagnosis.is_empty() {
+                "ISIC Archive".into()
+            } else {
+                format!("ISIC Archive: {diagnosis}")
+            },
+            series_description: [image.copyright_license.as_str(), image.attribution.as_str()]
+                .iter()
+                .filter(|part| !part.is_empty())
+                .copied()
+                .collect::<Vec<_>>()
+                .join(" "),
+            body_part: image.anatomic_site.clone(),
+            ..PhotoInfo::default()
+        }
+    }
 }
 
 /// A deterministic UID under the UUID-derived root 2.25 (PS3.5 B.2): the decimal of a 128-bit

@@ -190,3 +190,26 @@ fn uids_are_deterministic_distinct_and_valid() {
     assert_eq!(code_string("lower extremity/left"), "LOWER EXTREMITY");
     assert_eq!(clipped("é", 1), "");
 }
+
+#[test]
+fn isic_images_describe_their_photo() {
+    let image = crate::archives::isic::IsicImage {
+        isic_id: "ISIC_0024306".into(),
+        copyright_license: "CC-BY-NC".into(),
+        attribution: "ViDIR Group".into(),
+        diagnosis: vec!["Benign".into(), "Benign melanocytic proliferations".into(), "Nevus".into()],
+        anatomic_site: "lower extremity".into(),
+        sex: "male".into(),
+        ..Default::default()
+    };
+    let info = PhotoInfo::from_isic(&image);
+    assert_eq!((info.uid_seed.as_str(), info.patient_id.as_str()), ("ISIC_0024306", "ISIC_0024306"));
+    assert_eq!(info.study_description, "ISIC Archive: Nevus");
+    assert_eq!(info.series_description, "CC-BY-NC ViDIR Group");
+    assert_eq!((info.body_part.as_str(), info.patient_sex.as_str(), info.study_uid), ("lower extremity", "male", None));
+    let bare = PhotoInfo::from_isic(&crate::archives::isic::IsicImage {
+        isic_id: "ISIC_0000000".into(),
+        ..Default::default()
+    });
+    assert_eq!((bare.study_description.as_str(), bare.series_description.as_str()), ("ISIC Archive", ""));
+}
