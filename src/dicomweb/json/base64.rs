@@ -2,7 +2,7 @@
 //! and ASCII whitespace (line breaks some servers insert) is skipped.
 
 /// Decodes standard-alphabet base64; the error says what was wrong.
-pub(super) fn decode(text: &str) -> Result<Vec<u8>, String> {
+pub(crate) fn decode(text: &str) -> Result<Vec<u8>, String> {
     let mut out = Vec::with_capacity(text.len() / 4 * 3 + 3);
     let mut accumulator: u32 = 0;
     let mut pending = 0u32;

@@ -3,7 +3,7 @@
 //! its tag ("GGGGEEEE", F.2.1.1) with a required "vr" and one of "Value", "InlineBinary" or
 //! "BulkDataURI" (F.2.2); a missing value is an empty element (F.2.5).
 
-mod base64;
+pub(crate) mod base64;
 mod rows;
 mod value;
 
