@@ -83,8 +83,9 @@ async fn start_page(client: &Client) -> Result {
     if !kinds.to_string().to_lowercase().contains("key") {
         return Err(format!("the SIIM dataset should say it needs an API key: {kinds}").into());
     }
-    if count(client, r#"[data-testid="open-files"]"#).await? != 1 || count(client, r#"[data-testid="sample"]"#).await? == 0 {
-        return Err("the start page should also offer local files and the samples".into());
+    wait_for(client, "the samples", r#"document.querySelectorAll('.start [data-testid="sample"]').length > 0"#).await?;
+    if count(client, r#".start [data-testid="open-files"]"#).await? != 1 {
+        return Err("the start page should also offer local files".into());
     }
     Ok(())
 }
@@ -92,23 +93,41 @@ async fn start_page(client: &Client) -> Result {
 async fn siim(client: &Client) -> Result {
     fresh_page(client).await?;
     click(client, r#"[data-testid="dataset-browse"][data-kind="fhir"]"#).await?;
-    let message = wait_for(client, "a message asking for the key", r#"(() => { const e = document.querySelector('[data-testid="browse-error"]'); return e && e.textContent; })()"#).await?;
+    let message = wait_for(
+        client,
+        "a message asking for the key",
+        r#"(() => { const e = document.querySelector('[data-testid="browse-error"]'); return e && e.textContent; })()"#,
+    )
+    .await?;
     println!("SIIM FHIR without a key: {message}");
     if !message.as_str().unwrap_or_default().to_lowercase().contains("key") {
         return Err(format!("a 401 from FHIR should ask for the key: {message}").into());
     }
     type_into(client, r#"[data-testid="source-key"]"#, &env("FHIR_APIKEY")).await?;
-    client.execute("document.querySelector('[data-testid=\"source-key\"]').dispatchEvent(new Event('change'));", vec![]).await?;
+    client
+        .execute("document.querySelector('[data-testid=\"source-key\"]').dispatchEvent(new Event('change'));", vec![])
+        .await?;
     click(client, r#"[data-testid="fhir-search"]"#).await?;
-    wait_for(client, "the first page of patients", r#"document.querySelectorAll('[data-testid="fhir-patient"]').length === 2"#).await?;
+    wait_for(
+        client,
+        "the first page of patients",
+        r#"document.querySelectorAll('[data-testid="fhir-patient"]').length === 2"#,
+    )
+    .await?;
     click(client, r#"[data-testid="fhir-next"]"#).await?;
-    wait_for(client, "the second page of patients", r#"document.querySelectorAll('[data-testid="fhir-patient"]').length === 1"#).await?;
+    wait_for(
+        client,
+        "the second page of patients",
+        r#"document.querySelectorAll('[data-testid="fhir-patient"]').length === 1"#,
+    )
+    .await?;
     println!("FHIR patients: 2 on the first page, 1 after the Bundle's next link");
     type_into(client, r#"[data-testid="fhir-name"]"#, &env("FHIR_PATIENT_FAMILY")).await?;
     click(client, r#"[data-testid="fhir-search"]"#).await?;
     let patient = format!(r#"[data-testid="fhir-patient"][data-patient-id="{}"]"#, env("FHIR_PATIENT_ID"));
     click(client, &patient).await?;
-    wait_for(client, "the patient story", r#"document.querySelectorAll('[data-testid="story-entry"]').length >= 2"#).await?;
+    wait_for(client, "the patient story", r#"document.querySelectorAll('[data-testid="story-entry"]').length >= 2"#)
+        .await?;
     let name = texts(client, r#"[data-testid="story-patient"]"#).await?;
     let conditions = count(client, r#"[data-testid="story-conditions"] li"#).await?;
     let medications = count(client, r#"[data-testid="story-medications"] li"#).await?;
@@ -122,7 +141,10 @@ async fn siim(client: &Client) -> Result {
         .await?;
     println!("story of {name:?}: {conditions} conditions, {medications} medications, entries {entries}");
     if !name.first().is_some_and(|n| n.contains(&env("FHIR_PATIENT_FAMILY"))) || conditions < 2 || medications < 1 {
-        return Err(format!("the story should show the patient, 2 conditions, medications: {name:?} {conditions} {medications}").into());
+        return Err(format!(
+            "the story should show the patient, 2 conditions, medications: {name:?} {conditions} {medications}"
+        )
+        .into());
     }
     let list = entries.as_array().cloned().unwrap_or_default();
     let dates: Vec<&str> = list.iter().map(|e| e["date"].as_str().unwrap_or("")).collect();
@@ -134,10 +156,15 @@ async fn siim(client: &Client) -> Result {
             return Err(format!("study {uid} should sit beside its report: {entries}").into());
         }
     }
-    let open = format!(r#"[data-testid="story-study"][data-study-uid="{}"] [data-testid="story-open-study"]"#, env("FHIR_STUDY_UID"));
+    let open = format!(
+        r#"[data-testid="story-study"][data-study-uid="{}"] [data-testid="story-open-study"]"#,
+        env("FHIR_STUDY_UID")
+    );
     click(client, &open).await?;
     viewer_shows(client, "the MR study from the patient story").await?;
-    let uid = client.execute("return document.querySelector(arguments[0]).dataset.sopInstanceUid;", vec![json!(VIEWPORT)]).await?;
+    let uid = client
+        .execute("return document.querySelector(arguments[0]).dataset.sopInstanceUid;", vec![json!(VIEWPORT)])
+        .await?;
     println!("story → study: the viewer shows instance {uid} of the MR study");
     let link = client.execute("return location.search;", vec![]).await?;
     if !link.as_str().unwrap_or_default().contains(&env("FHIR_STUDY_UID")) {
@@ -149,9 +176,15 @@ async fn siim(client: &Client) -> Result {
 async fn idc(client: &Client) -> Result {
     fresh_page(client).await?;
     click(client, r#"[data-testid="dataset-browse"][data-kind="dicomweb"]"#).await?;
-    wait_for(client, "the IDC source selected", r#"document.querySelector('[data-testid="source-select"]').value === 'idc'"#).await?;
+    wait_for(
+        client,
+        "the IDC source selected",
+        r#"document.querySelector('[data-testid="source-select"]').value === 'idc'"#,
+    )
+    .await?;
     click(client, r#"[data-testid="search-button"]"#).await?;
-    let row = format!(r#"[data-testid="study-row"][data-study-uid="{}"] [data-testid="open-study"]"#, env("MR_STUDY_UID"));
+    let row =
+        format!(r#"[data-testid="study-row"][data-study-uid="{}"] [data-testid="open-study"]"#, env("MR_STUDY_UID"));
     let page_two = r#"[data-testid="page-next"]"#;
     // The MR study may be on a later page (QIDO results are unsorted).
     for _ in 0..4 {
@@ -174,7 +207,8 @@ async fn tcia(client: &Client) -> Result {
     fresh_page(client).await?;
     inject(client, &env("NBIA_BASE"), 2, 500).await?;
     click(client, r#"[data-testid="dataset-browse"][data-kind="nbia"]"#).await?;
-    click(client, &format!(r#"[data-testid="tcia-collection"][data-collection="{}"]"#, env("TCIA_EMPTY_COLLECTION"))).await?;
+    click(client, &format!(r#"[data-testid="tcia-collection"][data-collection="{}"]"#, env("TCIA_EMPTY_COLLECTION")))
+        .await?;
     wait_for(client, "an empty collection", r#"document.querySelector('[data-testid="tcia-empty"]')"#).await?;
     click(client, r#"[data-testid="tcia-crumb"]"#).await?;
     click(client, &format!(r#"[data-testid="tcia-collection"][data-collection="{}"]"#, env("TCIA_COLLECTION"))).await?;
@@ -219,12 +253,17 @@ async fn isic(client: &Client) -> Result {
     println!("ISIC: {total} images over cursor pages; facts {facts:?}");
     let id = env("ISIC_IMAGE_ID");
     let thumbnail_src = client
-        .execute("return document.querySelector(arguments[0]).src;", vec![json!(format!(r#"[data-isic-id="{id}"] img"#))])
+        .execute(
+            "return document.querySelector(arguments[0]).src;",
+            vec![json!(format!(r#"[data-isic-id="{id}"] img"#))],
+        )
         .await?;
     let full_url = thumbnail_src.as_str().unwrap_or_default().to_string();
     click(client, &format!(r#"[data-testid="isic-image"][data-isic-id="{id}"] [data-testid="isic-open"]"#)).await?;
     viewer_shows(client, "the ISIC image").await?;
-    let overlay = client.execute("return document.querySelector(arguments[0]).parentElement.innerText;", vec![json!(VIEWPORT)]).await?;
+    let overlay = client
+        .execute("return document.querySelector(arguments[0]).parentElement.innerText;", vec![json!(VIEWPORT)])
+        .await?;
     println!("ISIC overlay: {}", overlay.as_str().unwrap_or_default().replace('\n', " | "));
     if !overlay.as_str().unwrap_or_default().contains(&id) {
         return Err(format!("the viewer should show the image's id and facts: {overlay}").into());
@@ -261,14 +300,22 @@ async fn isic(client: &Client) -> Result {
     let compared: Value = compared?;
     println!("ISIC colour vs Chromium's JPEG decoder (every 3rd pixel): {compared}");
     let mean = compared["mean"].as_f64().unwrap_or(f64::INFINITY);
-    if compared["compared"].as_u64().unwrap_or(0) < 1000 || mean > 2.0 || compared["colourful"].as_u64().unwrap_or(0) == 0 {
+    if compared["compared"].as_u64().unwrap_or(0) < 1000
+        || mean > 2.0
+        || compared["colourful"].as_u64().unwrap_or(0) == 0
+    {
         return Err(format!("the dermoscopy image should show in colour as the browser decodes it: {compared}").into());
     }
     // 429: the quota message, once; the source stops.
     fresh_page(client).await?;
     inject(client, &env("ISIC_BASE"), 1, 429).await?;
     click(client, r#"[data-testid="dataset-browse"][data-kind="isic"]"#).await?;
-    let message = wait_for(client, "a quota message", r#"(() => { const e = document.querySelector('[data-testid="browse-error"]'); return e && e.textContent; })()"#).await?;
+    let message = wait_for(
+        client,
+        "a quota message",
+        r#"(() => { const e = document.querySelector('[data-testid="browse-error"]'); return e && e.textContent; })()"#,
+    )
+    .await?;
     println!("ISIC 429: {message}");
     if !message.as_str().unwrap_or_default().contains("429") {
         return Err(format!("a 429 should say the quota is used up: {message}").into());

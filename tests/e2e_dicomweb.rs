@@ -106,7 +106,10 @@ async fn load_timings(client: &Client, start: f64) -> Result<(f64, f64, u64, f64
 
 async fn viewport_attribute(client: &Client, name: &str) -> Result<String> {
     let value = client
-        .execute("const c = document.querySelector(arguments[0]); return c ? c.getAttribute(arguments[1]) : null;", vec![json!(VIEWPORT), json!(name)])
+        .execute(
+            "const c = document.querySelector(arguments[0]); return c ? c.getAttribute(arguments[1]) : null;",
+            vec![json!(VIEWPORT), json!(name)],
+        )
         .await?;
     Ok(value.as_str().unwrap_or_default().to_string())
 }
@@ -162,32 +165,54 @@ async fn search_and_open(client: &Client, stored: &HashMap<String, Stored>) -> R
     click(client, r#"[data-testid="browse-source"][data-source="orthanc"]"#).await?;
     // Everything, 25 per page: the corpus has more studies than that.
     click(client, r#"[data-testid="search-button"]"#).await?;
-    wait_for(client, "the first page of studies", r#"document.querySelectorAll('[data-testid="study-row"]').length === 25"#).await?;
+    wait_for(
+        client,
+        "the first page of studies",
+        r#"document.querySelectorAll('[data-testid="study-row"]').length === 25"#,
+    )
+    .await?;
     let studies = stored.values().map(|s| s.study.clone()).collect::<std::collections::HashSet<_>>().len();
     if studies > 25 {
         click(client, r#"[data-testid="page-next"]"#).await?;
-        wait_for(client, "the second page", r#"document.querySelector('[data-testid="search-status"]').textContent.startsWith('Studies 26')"#).await?;
+        wait_for(
+            client,
+            "the second page",
+            r#"document.querySelector('[data-testid="search-status"]').textContent.startsWith('Studies 26')"#,
+        )
+        .await?;
     }
     // The MR study by a wildcard on its patient name (first three letters).
     let name = mr_study_attribute(client, "00100010").await?;
     let prefix: String = name.chars().take(3).collect();
     type_into(client, r#"[data-testid="search-patient-name"]"#, &prefix).await?;
     click(client, r#"[data-testid="search-button"]"#).await?;
-    wait_for(client, "the filtered first page", r#"document.querySelector('[data-testid="search-status"]').textContent.startsWith('Studies 1–')"#).await?;
+    wait_for(
+        client,
+        "the filtered first page",
+        r#"document.querySelector('[data-testid="search-status"]').textContent.startsWith('Studies 1–')"#,
+    )
+    .await?;
     let row = format!(r#"[data-testid="study-row"][data-study-uid="{study}"]"#);
     wait_for(client, "the MR study in the results", &format!("document.querySelector({})", json!(row))).await?;
     let names = client
         .execute(r#"return [...document.querySelectorAll('[data-testid="study-row"] td:first-child')].map(td => td.textContent);"#, vec![])
         .await?;
     let first_name_part = name.split('^').next().unwrap_or_default().to_lowercase();
-    if names.as_array().is_none_or(|a| a.iter().any(|n| !n.as_str().unwrap_or_default().to_lowercase().starts_with(&prefix.to_lowercase()))) {
-        return Err(format!("a search for {prefix:?}* should list only matching patients ({first_name_part}…), listed {names}").into());
+    if names.as_array().is_none_or(|a| {
+        a.iter().any(|n| !n.as_str().unwrap_or_default().to_lowercase().starts_with(&prefix.to_lowercase()))
+    }) {
+        return Err(format!(
+            "a search for {prefix:?}* should list only matching patients ({first_name_part}…), listed {names}"
+        )
+        .into());
     }
-    let rows = client.execute(r#"return document.querySelectorAll('[data-testid="study-row"]').length;"#, vec![]).await?;
+    let rows =
+        client.execute(r#"return document.querySelectorAll('[data-testid="study-row"]').length;"#, vec![]).await?;
     println!("patient name {prefix:?}* found {rows} stud(y/ies)");
     click(client, &row).await?;
     // The series thumbnail: the server's /rendered image (the source says it has one).
-    let thumbnail = format!(r#"[data-testid="series-row"][data-series-uid="{series}"] [data-testid="series-thumbnail"]"#);
+    let thumbnail =
+        format!(r#"[data-testid="series-row"][data-series-uid="{series}"] [data-testid="series-thumbnail"]"#);
     wait_for(
         client,
         "the series thumbnail",
@@ -247,7 +272,8 @@ async fn deep_links(client: &Client, stored: &HashMap<String, Stored>, link: &st
     let mut list = list.clone();
     list.sort();
     for wanted in list.iter().rev() {
-        fresh_page_with(client, &format!("?datasource=orthanc&StudyInstanceUIDs={study}&SeriesInstanceUIDs={wanted}")).await?;
+        fresh_page_with(client, &format!("?datasource=orthanc&StudyInstanceUIDs={study}&SeriesInstanceUIDs={wanted}"))
+            .await?;
         let state = wait_for(
             client,
             "the linked series or a message",
@@ -292,9 +318,19 @@ async fn api_key(client: &Client) -> Result {
         )
         .await?;
     click(client, r#"[data-testid="add-source"]"#).await?;
-    wait_for(client, "the new server selected", r#"document.querySelector('[data-testid="source-select"]').value === 'orthanc-key'"#).await?;
+    wait_for(
+        client,
+        "the new server selected",
+        r#"document.querySelector('[data-testid="source-select"]').value === 'orthanc-key'"#,
+    )
+    .await?;
     click(client, r#"[data-testid="search-button"]"#).await?;
-    let message = wait_for(client, "a message asking for the key", r#"(() => { const e = document.querySelector('[data-testid="browse-error"]'); return e && e.textContent; })()"#).await?;
+    let message = wait_for(
+        client,
+        "a message asking for the key",
+        r#"(() => { const e = document.querySelector('[data-testid="browse-error"]'); return e && e.textContent; })()"#,
+    )
+    .await?;
     let message = message.as_str().unwrap_or_default().to_string();
     println!("without a key: {message}");
     if !message.to_lowercase().contains("key") {
@@ -302,9 +338,12 @@ async fn api_key(client: &Client) -> Result {
     }
     let key = env("DICOMWEB_APIKEY");
     type_into(client, r#"[data-testid="source-key"]"#, &key).await?;
-    client.execute("document.querySelector('[data-testid=\"source-key\"]').dispatchEvent(new Event('change'));", vec![]).await?;
+    client
+        .execute("document.querySelector('[data-testid=\"source-key\"]').dispatchEvent(new Event('change'));", vec![])
+        .await?;
     click(client, r#"[data-testid="search-button"]"#).await?;
-    wait_for(client, "studies with the key", r#"document.querySelectorAll('[data-testid="study-row"]').length > 0"#).await?;
+    wait_for(client, "studies with the key", r#"document.querySelectorAll('[data-testid="study-row"]').length > 0"#)
+        .await?;
     no_errors(client, "after typing the key").await?;
     let stored = client.execute("return JSON.stringify(localStorage) + JSON.stringify(location.href);", vec![]).await?;
     if stored.as_str().unwrap_or_default().contains(&key) {
@@ -313,7 +352,8 @@ async fn api_key(client: &Client) -> Result {
     // Find and open the MR study from this server too.
     type_into(client, r#"[data-testid="search-patient-id"]"#, &mr_patient_id(client).await?).await?;
     click(client, r#"[data-testid="search-button"]"#).await?;
-    let row = format!(r#"[data-testid="study-row"][data-study-uid="{}"] [data-testid="open-study"]"#, env("MR_STUDY_UID"));
+    let row =
+        format!(r#"[data-testid="study-row"][data-study-uid="{}"] [data-testid="open-study"]"#, env("MR_STUDY_UID"));
     click(client, &row).await?;
     ready_on_frame(client, 0).await?;
     println!("with the key: the MR study opens");
@@ -322,7 +362,11 @@ async fn api_key(client: &Client) -> Result {
 
 /// The whole series through the port that fails or delays a share of frame requests.
 async fn faulty_server(client: &Client, stored: &HashMap<String, Stored>) -> Result {
-    let link = format!("?datasource=orthanc-faults&StudyInstanceUIDs={}&SeriesInstanceUIDs={}", env("MR_STUDY_UID"), env("MR_SERIES_UID"));
+    let link = format!(
+        "?datasource=orthanc-faults&StudyInstanceUIDs={}&SeriesInstanceUIDs={}",
+        env("MR_STUDY_UID"),
+        env("MR_SERIES_UID")
+    );
     fresh_page_with(client, &link).await?;
     // Times are from the navigation start (performance.now() of the new page).
     let (first, all, requests, per_second) = load_timings(client, 0.0).await?;

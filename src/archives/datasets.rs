@@ -135,17 +135,18 @@ pub fn parse_archives(config: &str) -> Result<Archives, ArchivesError> {
             dicomweb_source: text(entry, "dicomwebSource", &name, false)?,
             page_size: match entry.get("pageSize") {
                 None | Some(Value::Null) => 20,
-                Some(value) => value
-                    .as_u64()
-                    .filter(|n| (1..=1000).contains(n))
-                    .and_then(|n| u32::try_from(n).ok())
-                    .ok_or_else(|| ArchivesError(format!("\"pageSize\" of {name} must be a number from 1 to 1000")))?,
+                Some(value) => {
+                    value.as_u64().filter(|n| (1..=1000).contains(n)).and_then(|n| u32::try_from(n).ok()).ok_or_else(
+                        || ArchivesError(format!("\"pageSize\" of {name} must be a number from 1 to 1000")),
+                    )?
+                }
             },
             name,
             friendly_name,
         });
     }
-    for (kind, key, list) in [("archives.nbia", "nbiaRoot", &mut out.nbia), ("archives.isic", "apiRoot", &mut out.isic)] {
+    for (kind, key, list) in [("archives.nbia", "nbiaRoot", &mut out.nbia), ("archives.isic", "apiRoot", &mut out.isic)]
+    {
         for (index, entry) in entries(archives, kind.trim_start_matches("archives."))?.iter().enumerate() {
             let (name, friendly_name) = named(entry, kind, index)?;
             list.push(ArchiveSource { root: root(entry, key, &name)?, name, friendly_name });
@@ -158,7 +159,9 @@ pub fn parse_archives(config: &str) -> Result<Archives, ArchivesError> {
             "dicomweb" => DatasetKind::DicomWeb,
             "nbia" => DatasetKind::Nbia,
             "isic" => DatasetKind::Isic,
-            other => return Err(ArchivesError(format!("{what} has kind \"{other}\"; use fhir, dicomweb, nbia or isic"))),
+            other => {
+                return Err(ArchivesError(format!("{what} has kind \"{other}\"; use fhir, dicomweb, nbia or isic")))
+            }
         };
         out.datasets.push(Dataset {
             title: text(entry, "title", &what, true)?,

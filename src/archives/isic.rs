@@ -87,6 +87,20 @@ impl IsicImage {
     pub fn diagnosis_text(&self) -> &str {
         self.diagnosis.last().map(String::as_str).unwrap_or_default()
     }
+
+    /// "benign" / "malignant" / "indeterminate": the legacy field, else the first level of the
+    /// diagnosis hierarchy (whose top level is exactly that split), else empty.
+    pub fn benign_or_malignant(&self) -> String {
+        if !self.benign_malignant.is_empty() {
+            return self.benign_malignant.to_lowercase();
+        }
+        match self.diagnosis.first().map(|d| d.to_ascii_lowercase()) {
+            Some(first) if self.diagnosis.len() > 1 && first.starts_with("benign") => "benign".into(),
+            Some(first) if self.diagnosis.len() > 1 && first.starts_with("malignant") => "malignant".into(),
+            Some(first) if self.diagnosis.len() > 1 && first.starts_with("indeterminate") => "indeterminate".into(),
+            _ => String::new(),
+        }
+    }
 }
 
 /// One page of images.

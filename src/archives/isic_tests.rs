@@ -97,3 +97,21 @@ fn collections() {
     );
     assert_eq!(page.collections[1].image_count, Some(10015));
 }
+
+#[test]
+fn benign_or_malignant_from_the_hierarchy_or_the_legacy_field() {
+    let image = |levels: &[&str], legacy: &str| IsicImage {
+        diagnosis: levels.iter().map(|s| s.to_string()).collect(),
+        benign_malignant: legacy.to_string(),
+        ..IsicImage::default()
+    };
+    assert_eq!(
+        image(&["Malignant", "Malignant melanocytic proliferations (Melanoma)", "Melanoma Invasive"], "")
+            .benign_or_malignant(),
+        "malignant"
+    );
+    assert_eq!(image(&["Benign", "Benign melanocytic proliferations", "Nevus"], "").benign_or_malignant(), "benign");
+    assert_eq!(image(&["melanoma"], "malignant").benign_or_malignant(), "malignant");
+    // A single legacy diagnosis is not the benign/malignant level.
+    assert_eq!(image(&["Benign keratosis"], "").benign_or_malignant(), "");
+}

@@ -4,6 +4,7 @@
 //! API v2 (dermoscopy photos, wrapped as DICOM by `jpeg_dicom`). Each module builds request
 //! URLs and parses response bodies; the browser layer only sends and hands back.
 
+pub mod datasets;
 pub mod fhir;
 pub mod isic;
 pub mod jpeg_dicom;

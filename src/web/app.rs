@@ -3,8 +3,8 @@
 
 use leptos::prelude::*;
 
-use super::context::{use_app, AppContext, Layout};
 use super::archives::{ArchiveBrowser, ArchiveView, Datasets};
+use super::context::{use_app, AppContext, Layout};
 use super::dicomweb::{link, DicomWeb, StudyBrowser};
 use super::help::Help;
 use super::opening::{self, list_samples, open_sample, FilePicker, FolderPicker};

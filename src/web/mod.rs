@@ -2,8 +2,8 @@
 //! Leptos components of the viewer. Everything it shows comes from the pure core.
 
 mod actions;
-mod archives;
 mod app;
+mod archives;
 pub mod bindings;
 pub(crate) mod context;
 mod dicomweb;

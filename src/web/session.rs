@@ -136,7 +136,13 @@ impl Session {
     }
 
     /// Adds a parsed object; returns false for a duplicate SOP Instance.
-    pub fn add(&self, name: String, content: Content, dataset: InMemDicomObject, image: Result<DicomImage, String>) -> bool {
+    pub fn add(
+        &self,
+        name: String,
+        content: Content,
+        dataset: InMemDicomObject,
+        image: Result<DicomImage, String>,
+    ) -> bool {
         let source = self.instances.borrow().len() as u32;
         let meta = InstanceMeta::read(source, &dataset);
         let added = matches!(self.library.borrow_mut().add(meta), AddOutcome::Added);
@@ -221,7 +227,11 @@ impl Session {
         self.cached(key).ok_or_else(|| "the frame was evicted before it could be shown; raise the memory budget".into())
     }
 
-    async fn decode_batch(self: &Rc<Self>, (source, first): FrameKey, signal: Option<&AbortSignal>) -> Result<(), String> {
+    async fn decode_batch(
+        self: &Rc<Self>,
+        (source, first): FrameKey,
+        signal: Option<&AbortSignal>,
+    ) -> Result<(), String> {
         let (content, dataset, frames) = {
             let instances = self.instances.borrow();
             let instance = instances.get(source as usize).ok_or("no such file")?;
@@ -283,6 +293,10 @@ impl Session {
         let (blob, first_in_blob, index_offset) = match content {
             Content::File(blob) => (blob, first, 0),
             Content::Remote(remote) => match fetch_frame(&remote, dataset, first, signal).await {
+                Ok(Fetched::Native(file)) => {
+                    let frame = DicomImage::parse(&file).and_then(|image| image.decode_frame(0));
+                    return frame.map(|frame| vec![(first, frame)]).map_err(|e| LoadError::Failed(e.to_string()));
+                }
                 Ok(Fetched::Frame(blob)) => (blob, 0, first),
                 Ok(Fetched::WholeInstance(blob)) => {
                     // From now on this instance is a local file.
@@ -310,7 +324,9 @@ impl Session {
     /// Decodes frame `index` of a Part-10 file that is not (yet) in the session, on a worker.
     pub async fn decode_file(&self, blob: &Blob, index: u32) -> Result<Frame, String> {
         let decoded = match &self.pool {
-            Some(pool) => pool.decode(blob, index, 1).await.map(|d| d.into_iter().map(|d| (d.index, d.frame)).collect()),
+            Some(pool) => {
+                pool.decode(blob, index, 1).await.map(|d| d.into_iter().map(|d| (d.index, d.frame)).collect())
+            }
             None => self.decode_here(blob, index, 1).await,
         }?;
         decoded.into_iter().next().map(|(_, frame)| frame).ok_or_else(|| "the file has no such frame".to_string())

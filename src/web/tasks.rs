@@ -34,4 +34,3 @@ pub async fn yield_to_browser() {
     });
     let _ = JsFuture::from(promise).await;
 }
-

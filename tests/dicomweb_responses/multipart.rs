@@ -1,6 +1,8 @@
 //! multipart/related splitting (RFC 2046 §5.1.1, PS3.18 §8.7.3.5).
 
-use dicom_viewer::dicomweb::multipart::{boundary_from_content_type, frame_transfer_syntax, split_parts, transfer_syntax_of, Part};
+use dicom_viewer::dicomweb::multipart::{
+    boundary_from_content_type, frame_transfer_syntax, split_parts, transfer_syntax_of, Part,
+};
 use dicom_viewer::dicomweb::ResponseError;
 
 #[test]
@@ -108,13 +110,25 @@ fn frame_transfer_syntax_without_a_parameter() {
     let named = Part { transfer_syntax: Some("1.2.840.10008.1.2.4.81".into()), ..part_of("image/jls") };
     assert_eq!(frame_transfer_syntax(&named, multipart, None), "1.2.840.10008.1.2.4.81");
     assert_eq!(frame_transfer_syntax(&part_of("image/jls"), multipart, None), "1.2.840.10008.1.2.4.80");
-    assert_eq!(frame_transfer_syntax(&part_of("image/jls"), multipart, Some("1.2.840.10008.1.2.4.81")), "1.2.840.10008.1.2.4.81");
-    assert_eq!(frame_transfer_syntax(&part_of("image/jpeg"), multipart, Some("1.2.840.10008.1.2.4.50")), "1.2.840.10008.1.2.4.50");
+    assert_eq!(
+        frame_transfer_syntax(&part_of("image/jls"), multipart, Some("1.2.840.10008.1.2.4.81")),
+        "1.2.840.10008.1.2.4.81"
+    );
+    assert_eq!(
+        frame_transfer_syntax(&part_of("image/jpeg"), multipart, Some("1.2.840.10008.1.2.4.50")),
+        "1.2.840.10008.1.2.4.50"
+    );
     // The stored syntax of another family does not apply (the server transcoded).
-    assert_eq!(frame_transfer_syntax(&part_of("image/jpeg"), multipart, Some("1.2.840.10008.1.2.1")), "1.2.840.10008.1.2.4.70");
+    assert_eq!(
+        frame_transfer_syntax(&part_of("image/jpeg"), multipart, Some("1.2.840.10008.1.2.1")),
+        "1.2.840.10008.1.2.4.70"
+    );
     assert_eq!(frame_transfer_syntax(&part_of("image/jp2"), multipart, None), "1.2.840.10008.1.2.4.90");
     assert_eq!(frame_transfer_syntax(&part_of("image/dicom-rle"), multipart, None), "1.2.840.10008.1.2.5");
-    assert_eq!(frame_transfer_syntax(&part_of("application/octet-stream"), multipart, Some("1.2.840.10008.1.2")), "1.2.840.10008.1.2");
+    assert_eq!(
+        frame_transfer_syntax(&part_of("application/octet-stream"), multipart, Some("1.2.840.10008.1.2")),
+        "1.2.840.10008.1.2"
+    );
     assert_eq!(frame_transfer_syntax(&part_of("application/octet-stream"), multipart, None), "1.2.840.10008.1.2.1");
     let single = "application/octet-stream; transfer-syntax=1.2.840.10008.1.2.1";
     assert_eq!(frame_transfer_syntax(&part_of(single), single, None), "1.2.840.10008.1.2.1");

@@ -214,7 +214,6 @@ pub async fn longest_task(client: &Client) -> Result<f64> {
     Ok(value.as_f64().unwrap_or(0.0))
 }
 
-
 /// A Chromium session through chromedriver (webdriver.json's options, a 1400×1000 window).
 pub async fn connect() -> Client {
     let webdriver = env("WEBDRIVER_URL");

@@ -37,7 +37,7 @@ pub fn Datasets() -> impl IntoView {
                             <h3>{dataset.title.clone()}</h3>
                             <p>{dataset.holds.clone()}</p>
                             <p class="needs">{format!("Needs: {}", if dataset.needs.is_empty() { "nothing" } else { &dataset.needs })}</p>
-                            <button type="button" data-testid="dataset-browse" data-kind=kind data-source=dataset.source.clone()
+                            <button type="button" data-testid="dataset-browse" data-kind=kind.clone() data-source=dataset.source.clone()
                                 on:click=move |_| browse(app, &chosen)>
                                 {if dataset.kind == DatasetKind::Fhir { "Browse patients" } else { "Browse" }}
                             </button>

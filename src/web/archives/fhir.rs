@@ -11,13 +11,13 @@ use leptos::prelude::*;
 
 use super::ArchiveView;
 use crate::archives::datasets::FhirSource;
-use crate::archives::fhir::bundle::{next_page_url, parse_bundle};
-use crate::archives::fhir::resources::{endpoint, patient_summary, PatientSummary};
-use crate::archives::fhir::story::{assemble_story, dicomweb_root_of, PatientStory, StoryEntry};
-use crate::archives::fhir::{patient_resources_urls, patient_search_url, reference_url};
+use crate::archives::fhir::{
+    assemble_story, dicomweb_root_of, endpoint, next_page_url, parse_bundle, patient_resources_urls,
+    patient_search_url, patient_summary, reference_url, PatientStory, PatientSummary, StoryEntry,
+};
+use crate::viewer::overlay::format_date;
 use crate::web::context::{use_app, AppContext};
 use crate::web::dicomweb::{open_study, DicomWebClient, KeyField, RequestError};
-use crate::viewer::overlay::format_date;
 
 const FHIR_JSON: &str = "application/fhir+json";
 /// Bundle pages followed per resource type of one patient.
@@ -53,11 +53,13 @@ pub fn PatientList(source: String) -> impl IntoView {
             leptos::task::spawn_local(async move {
                 let what = "the patient list";
                 let outcome = match client.get(&url, FHIR_JSON, what, None).await {
-                    Ok(answer) => parse_bundle(&answer.bytes()).map_err(|e| client.malformed(&url, what, e).message).and_then(|bundle| {
-                        let next = next_page_url(&fhir.fhir_root, &bundle).map_err(|e| e.to_string())?;
-                        let patients = bundle.resources.iter().filter_map(patient_summary).collect();
-                        Ok((patients, next, bundle.total))
-                    }),
+                    Ok(answer) => parse_bundle(&answer.bytes())
+                        .map_err(|e| client.malformed(&url, what, e).message)
+                        .and_then(|bundle| {
+                            let next = next_page_url(&fhir.fhir_root, &bundle).map_err(|e| e.to_string())?;
+                            let patients = bundle.resources.iter().filter_map(patient_summary).collect();
+                            Ok((patients, next, bundle.total))
+                        }),
                     Err(e) => Err(e.message),
                 };
                 busy.set(false);
@@ -116,7 +118,12 @@ pub fn PatientList(source: String) -> impl IntoView {
 }
 
 /// Every resource of every page of a search (up to MAX_PAGES).
-async fn all_pages(client: &DicomWebClient, root: &str, url: String, what: &str) -> Result<Vec<serde_json::Value>, RequestError> {
+async fn all_pages(
+    client: &DicomWebClient,
+    root: &str,
+    url: String,
+    what: &str,
+) -> Result<Vec<serde_json::Value>, RequestError> {
     let mut resources = Vec::new();
     let mut next = Some(url);
     for _ in 0..MAX_PAGES {
@@ -130,13 +137,19 @@ async fn all_pages(client: &DicomWebClient, root: &str, url: String, what: &str)
 }
 
 /// The story, with the DICOMweb root of each endpoint reference.
-async fn load_story(fhir: FhirSource, client: Rc<DicomWebClient>, patient: String) -> Result<(PatientStory, HashMap<String, String>), String> {
+async fn load_story(
+    fhir: FhirSource,
+    client: Rc<DicomWebClient>,
+    patient: String,
+) -> Result<(PatientStory, HashMap<String, String>), String> {
     let root = fhir.fhir_root.clone();
-    let url = reference_url(&root, &format!("Patient/{patient}")).ok_or_else(|| format!("\"{patient}\" is not a patient id"))?;
+    let url = reference_url(&root, &format!("Patient/{patient}"))
+        .ok_or_else(|| format!("\"{patient}\" is not a patient id"))?;
     let answer = client.get(&url, FHIR_JSON, "the patient", None).await.map_err(|e| e.message)?;
     let resource: serde_json::Value =
         serde_json::from_slice(&answer.bytes()).map_err(|e| client.malformed(&url, "the patient", e).message)?;
-    let summary = patient_summary(&resource).ok_or_else(|| client.malformed(&url, "the patient", "not a Patient resource").message)?;
+    let summary = patient_summary(&resource)
+        .ok_or_else(|| client.malformed(&url, "the patient", "not a Patient resource").message)?;
     let mut resources = Vec::new();
     for (kind, url) in patient_resources_urls(&root, &patient) {
         let what = format!("the patient's {}", kind.name());
@@ -148,8 +161,9 @@ async fn load_story(fhir: FhirSource, client: Rc<DicomWebClient>, patient: Strin
         }
     }
     let story = assemble_story(summary, &resources);
-    let mut endpoints = HashMap::new();
-    let references: Vec<String> = story.entries.iter().filter_map(|e| e.study.as_ref()).flat_map(|s| s.endpoint_refs.clone()).collect();
+    let mut endpoints: HashMap<String, String> = HashMap::new();
+    let references: Vec<String> =
+        story.entries.iter().filter_map(|e| e.study.as_ref()).flat_map(|s| s.endpoint_refs.clone()).collect();
     for reference in references {
         if endpoints.contains_key(&reference) {
             continue;
@@ -200,7 +214,7 @@ fn Entry(entry: StoryEntry, fhir: FhirSource, endpoints: HashMap<String, String>
                             <strong>{if s.description.is_empty() { "Imaging study".to_string() } else { s.description.clone() }}</strong>
                             <span>{s.modalities.join(", ")}</span>
                             <span>{s.instance_count.map(|n| format!("{n} images")).unwrap_or_default()}</span>
-                            {match uid {
+                            {match uid.clone() {
                                 Some(uid) => view! {
                                     <button type="button" data-testid="story-open-study"
                                         on:click=move |_| { app.archive.set(None); open_study(app, source.clone(), uid.clone(), Vec::new()) }>"Open images"</button>
@@ -227,6 +241,7 @@ pub fn PatientStoryView(source: String, patient: String) -> impl IntoView {
         None => story.set(Some(Err(unknown(&source)))),
     }
     let back = source.clone();
+    let fhir_source = fhir.map(|(f, _)| f);
     view! {
         <section class="archive story" data-testid="patient-story" aria-label="Patient story">
             <header class="browser-head">
@@ -237,7 +252,7 @@ pub fn PatientStoryView(source: String, patient: String) -> impl IntoView {
                 None => view! { <p class="search-status">"Reading the patient's record…"</p> }.into_any(),
                 Some(Err(message)) => view! { <p class="error" role="alert" data-testid="browse-error">{message}</p> }.into_any(),
                 Some(Ok((story, endpoints))) => {
-                    let fhir = fhir.clone().map(|(f, _)| f);
+                    let fhir = fhir_source.clone();
                     let p = story.patient.clone();
                     view! {
                         <h2 data-testid="story-patient">{p.name.clone()}</h2>

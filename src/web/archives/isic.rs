@@ -27,15 +27,15 @@ fn client(app: AppContext, name: &str) -> Option<Rc<DicomWebClient>> {
 fn facts(image: &IsicImage) -> String {
     [
         image.diagnosis_text().to_string(),
-        image.benign_malignant.clone(),
+        image.benign_or_malignant(),
         image.anatomic_site.clone(),
         age_text(image.age_approx),
         image.sex.clone(),
     ]
-        .into_iter()
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join(" · ")
+    .into_iter()
+    .filter(|s| !s.is_empty())
+    .collect::<Vec<_>>()
+    .join(" · ")
 }
 
 /// Fetches the JPEG, wraps it as DICOM and opens it in the viewer.
@@ -57,8 +57,8 @@ fn open_image(app: AppContext, client: Rc<DicomWebClient>, image: IsicImage) {
                 body_part: image.anatomic_site.clone(),
                 ..PhotoInfo::default()
             };
-            let file = jpeg_as_dicom(&answer.bytes(), &info)
-                .map_err(|e| format!("{} cannot be shown: {e}", image.isic_id))?;
+            let file =
+                jpeg_as_dicom(&answer.bytes(), &info).map_err(|e| format!("{} cannot be shown: {e}", image.isic_id))?;
             let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(file.as_slice()));
             Blob::new_with_u8_array_sequence(&parts).map_err(|_| "the browser refused to hold the image".to_string())
         }
@@ -90,7 +90,8 @@ pub fn IsicBrowser(source: String) -> impl IntoView {
         leptos::task::spawn_local(async move {
             let what = "the image search";
             let outcome = match client.get(&url, "application/json", what, None).await {
-                Ok(answer) => parse_image_page(&answer.bytes(), &client.source.qido_root).map_err(|e| client.malformed(&url, what, e).message),
+                Ok(answer) => parse_image_page(&answer.bytes(), &client.source.qido_root)
+                    .map_err(|e| client.malformed(&url, what, e).message),
                 Err(e) => Err(e.message),
             };
             match outcome {
@@ -149,7 +150,7 @@ pub fn IsicBrowser(source: String) -> impl IntoView {
                     }
                 }).collect_view()}
             </ul>
-            {move || next.get().map(|url| view! { <button type="button" data-testid="isic-more" on:click=move |_| more(Some(url.clone()))>"More images"</button> })}
+            {move || next.get().map(|url| { let more = more.clone(); view! { <button type="button" data-testid="isic-more" on:click=move |_| more(Some(url.clone()))>"More images"</button> } })}
         </section>
     }
 }

@@ -21,7 +21,10 @@ pub enum ArchiveView {
     /// The start page (datasets, local files, samples), also once something is open.
     Start,
     /// A FHIR source's patients; with a patient id, that patient's story.
-    Fhir { source: String, patient: Option<String> },
+    Fhir {
+        source: String,
+        patient: Option<String>,
+    },
     Nbia(String),
     Isic(String),
 }

@@ -10,10 +10,10 @@ use crate::archives::nbia::{
     collections_url, image_zip_url, parse_collections, parse_patients, parse_series, parse_studies, patients_url,
     series_url, studies_url, NbiaPatient, NbiaSeries, NbiaStudy,
 };
+use crate::viewer::overlay::format_date;
 use crate::web::context::{use_app, AppContext};
 use crate::web::dicomweb::{DicomWebClient, RequestError};
 use crate::web::loader::{self, Source};
-use crate::viewer::overlay::format_date;
 
 /// Where the user is in the collection tree.
 #[derive(Clone, Debug, PartialEq)]
@@ -67,7 +67,11 @@ fn open_series(app: AppContext, client: Rc<DicomWebClient>, series: NbiaSeries) 
         Ok(url) => url,
         Err(e) => return session.report(client.malformed("", "the series archive", e).message),
     };
-    let label = format!("Downloading {} ({} images)", if series.description.is_empty() { &series.modality } else { &series.description }, series.image_count.unwrap_or(0));
+    let label = format!(
+        "Downloading {} ({} images)",
+        if series.description.is_empty() { &series.modality } else { &series.description },
+        series.image_count.unwrap_or(0)
+    );
     app.archive.set(None);
     leptos::task::spawn_local(async move {
         let signals = session.signals;
@@ -120,7 +124,10 @@ pub fn NbiaBrowser(source: String) -> impl IntoView {
             }
             Level::Series { collection, patient, study } => {
                 out.push((collection.clone(), Level::Patients { collection: collection.clone() }));
-                out.push((patient.clone(), Level::Studies { collection: collection.clone(), patient: patient.clone() }));
+                out.push((
+                    patient.clone(),
+                    Level::Studies { collection: collection.clone(), patient: patient.clone() },
+                ));
                 out.push(("Series".to_string(), Level::Series { collection, patient, study }));
             }
         }

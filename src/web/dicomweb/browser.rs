@@ -45,7 +45,9 @@ impl Column {
     fn sort(self, rows: &mut [StudyRow], ascending: bool) {
         rows.sort_by(|a, b| {
             let order = match self {
-                Column::Patient => format_person_name(&a.patient_name).to_lowercase().cmp(&format_person_name(&b.patient_name).to_lowercase()),
+                Column::Patient => format_person_name(&a.patient_name)
+                    .to_lowercase()
+                    .cmp(&format_person_name(&b.patient_name).to_lowercase()),
                 Column::PatientId => a.patient_id.cmp(&b.patient_id),
                 Column::Date => (&a.study_date, &a.study_time).cmp(&(&b.study_date, &b.study_time)),
                 Column::Accession => a.accession_number.cmp(&b.accession_number),
@@ -53,7 +55,11 @@ impl Column {
                 Column::Description => a.description.to_lowercase().cmp(&b.description.to_lowercase()),
                 Column::Instances => a.instance_count.cmp(&b.instance_count),
             };
-            if ascending { order } else { order.reverse() }
+            if ascending {
+                order
+            } else {
+                order.reverse()
+            }
         });
     }
 }
@@ -181,7 +187,11 @@ pub fn StudyBrowser() -> impl IntoView {
         expanded.set(None);
     });
 
-    let field = move |label: &'static str, testid: &'static str, kind: &'static str, get: fn(&StudyQuery) -> String, set: fn(&mut StudyQuery, String)| {
+    let field = move |label: &'static str,
+                      testid: &'static str,
+                      kind: &'static str,
+                      get: fn(&StudyQuery) -> String,
+                      set: fn(&mut StudyQuery, String)| {
         view! {
             <label>
                 <span>{label}</span>

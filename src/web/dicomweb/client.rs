@@ -10,7 +10,9 @@ use web_sys::AbortSignal;
 
 use super::http::{self, Answer};
 use super::limiter::Limiter;
-use crate::dicomweb::failure::{describe, is_retryable, server_origin, stops_source, Backoff, FetchFailure, RequestContext};
+use crate::dicomweb::failure::{
+    describe, is_retryable, server_origin, stops_source, Backoff, FetchFailure, RequestContext,
+};
 use crate::dicomweb::source::DataSource;
 use crate::dicomweb::wado::auth_header;
 
@@ -18,7 +20,6 @@ use crate::dicomweb::wado::auth_header;
 pub const PARALLEL_REQUESTS: usize = 6;
 /// Seconds before a request counts as timed out.
 const TIMEOUT_SECONDS: u32 = 30;
-
 
 /// A failed request: what happened (to decide what to do) and the words for the user.
 #[derive(Clone, Debug)]
@@ -52,7 +53,12 @@ fn random_unit() -> f64 {
 
 impl DicomWebClient {
     pub fn new(source: DataSource, secret: Rc<RefCell<String>>) -> Rc<DicomWebClient> {
-        Rc::new(DicomWebClient { source, secret, limiter: Limiter::new(PARALLEL_REQUESTS), stopped: RefCell::new(None) })
+        Rc::new(DicomWebClient {
+            source,
+            secret,
+            limiter: Limiter::new(PARALLEL_REQUESTS),
+            stopped: RefCell::new(None),
+        })
     }
 
     /// Lets requests go out again after a 429 stop (the user asked to retry).
@@ -115,7 +121,13 @@ impl DicomWebClient {
 
     /// Runs `attempt` through the request limit until it succeeds, fails for good, or the
     /// source is stopped (429).
-    async fn retrying<T, F, Fut>(&self, url: &str, what: &str, signal: Option<&AbortSignal>, attempt: F) -> Result<T, RequestError>
+    async fn retrying<T, F, Fut>(
+        &self,
+        url: &str,
+        what: &str,
+        signal: Option<&AbortSignal>,
+        attempt: F,
+    ) -> Result<T, RequestError>
     where
         F: Fn() -> Fut,
         Fut: std::future::Future<Output = Result<T, FetchFailure>>,
@@ -124,7 +136,10 @@ impl DicomWebClient {
         let mut failed_attempts = 0u32;
         loop {
             if let Some(message) = self.stopped.borrow().clone() {
-                return Err(RequestError { failure: FetchFailure::Status { code: 429, retry_after_seconds: None }, message });
+                return Err(RequestError {
+                    failure: FetchFailure::Status { code: 429, retry_after_seconds: None },
+                    message,
+                });
             }
             let outcome = {
                 let _permit = self.limiter.acquire().await;

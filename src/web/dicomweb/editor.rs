@@ -28,7 +28,9 @@ pub fn SourceEditor() -> impl IntoView {
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let qido_root = qido.get_untracked().trim().to_string();
-        let wado_root = Some(wado.get_untracked().trim().to_string()).filter(|w| !w.is_empty()).unwrap_or_else(|| qido_root.clone());
+        let wado_root = Some(wado.get_untracked().trim().to_string())
+            .filter(|w| !w.is_empty())
+            .unwrap_or_else(|| qido_root.clone());
         let source = DataSource {
             name: name.get_untracked().trim().to_string(),
             friendly_name: name.get_untracked().trim().to_string(),
@@ -65,15 +67,19 @@ pub fn SourceEditor() -> impl IntoView {
             Err(e) => message.set(Some(e)),
         }
     };
-    let text = move |label: &'static str, testid: &'static str, value: RwSignal<String>, placeholder: &'static str| view! {
-        <label><span>{label}</span>
-            <input type="text" data-testid=testid placeholder=placeholder spellcheck="false"
-                prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev)) />
-        </label>
+    let text = move |label: &'static str, testid: &'static str, value: RwSignal<String>, placeholder: &'static str| {
+        view! {
+            <label><span>{label}</span>
+                <input type="text" data-testid=testid placeholder=placeholder spellcheck="false"
+                    prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev)) />
+            </label>
+        }
     };
-    let flag = move |label: &'static str, testid: &'static str, value: RwSignal<bool>| view! {
-        <label class="flag"><input type="checkbox" data-testid=testid prop:checked=move || value.get()
-            on:change=move |ev| value.set(event_target_checked(&ev)) /><span>{label}</span></label>
+    let flag = move |label: &'static str, testid: &'static str, value: RwSignal<bool>| {
+        view! {
+            <label class="flag"><input type="checkbox" data-testid=testid prop:checked=move || value.get()
+                on:change=move |ev| value.set(event_target_checked(&ev)) /><span>{label}</span></label>
+        }
     };
     view! {
         <section class="source-editor" data-testid="source-editor" aria-label="Servers">

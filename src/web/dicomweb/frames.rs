@@ -12,6 +12,7 @@ use wasm_bindgen::JsValue;
 use web_sys::{AbortSignal, Blob, BlobPropertyBag};
 
 use super::client::{DicomWebClient, RequestError};
+use crate::dicom::{Encoding, TransferSyntax};
 use crate::dicomweb::failure::FetchFailure;
 use crate::dicomweb::frame_file::frame_file_parts;
 use crate::dicomweb::multipart::{frame_transfer_syntax, split_parts};
@@ -28,11 +29,17 @@ pub struct RemoteInstance {
     pub transfer_syntax: Option<String>,
 }
 
-/// What came back: one frame as a small Part-10 file, or the whole instance.
+/// What came back: one frame as a small Part-10 file (in wasm memory when it is uncompressed
+/// and small, so it is read on the page without a trip to a worker; else as a Blob for the
+/// decode workers), or the whole instance.
 pub enum Fetched {
+    Native(Vec<u8>),
     Frame(Blob),
     WholeInstance(Blob),
 }
+
+/// Uncompressed frames up to this size are unpacked on the page (a copy, no decoding).
+const NATIVE_ON_PAGE_BYTES: usize = 2 << 20;
 
 fn blob_of(parts: &[JsValue]) -> Result<Blob, String> {
     let array: Array = parts.iter().collect();
@@ -43,7 +50,10 @@ fn blob_of(parts: &[JsValue]) -> Result<Blob, String> {
 
 /// Status codes that mean "this server does not do frames like that": try the whole instance.
 fn frames_unsupported(error: &RequestError) -> bool {
-    matches!(error.failure, FetchFailure::Status { code: 400 | 404 | 406 | 415 | 501, .. } | FetchFailure::Malformed { .. })
+    matches!(
+        error.failure,
+        FetchFailure::Status { code: 400 | 404 | 406 | 415 | 501, .. } | FetchFailure::Malformed { .. }
+    )
 }
 
 /// Frame `index` (0-based) of `remote`.
@@ -66,7 +76,15 @@ pub async fn fetch_frame(
         let syntax = frame_transfer_syntax(part, &answer.content_type, remote.transfer_syntax.as_deref());
         let length = part.body.end.saturating_sub(part.body.start);
         let wrap = frame_file_parts(dataset, &syntax, length).map_err(|e| client.malformed(&url, &what, e))?;
-        let mut pieces = vec![JsValue::from(Uint8Array::from(wrap.head.as_slice())), answer.slice(part.body.clone()).into()];
+        let native =
+            TransferSyntax::from_uid(&syntax).is_some_and(|ts| ts.encoding == Encoding::Native && !ts.big_endian);
+        if native && length <= NATIVE_ON_PAGE_BYTES {
+            if let Some(frame) = bytes.get(part.body.clone()) {
+                return Ok(Fetched::Native(wrap.assemble(frame)));
+            }
+        }
+        let mut pieces =
+            vec![JsValue::from(Uint8Array::from(wrap.head.as_slice())), answer.slice(part.body.clone()).into()];
         if wrap.pad {
             pieces.push(Uint8Array::from(&[0u8][..]).into());
         }

@@ -151,7 +151,11 @@ pub async fn download(
     progress(0, announced);
     loop {
         let step = JsFuture::from(reader.read()).await.map_err(|_| {
-            if signal.is_some_and(AbortSignal::aborted) { FetchFailure::Aborted } else { FetchFailure::Network }
+            if signal.is_some_and(AbortSignal::aborted) {
+                FetchFailure::Aborted
+            } else {
+                FetchFailure::Network
+            }
         })?;
         let done = js_sys::Reflect::get(&step, &"done".into()).ok().and_then(|d| d.as_bool()).unwrap_or(true);
         if done {
@@ -165,7 +169,8 @@ pub async fn download(
     }
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(&content_type);
-    web_sys::Blob::new_with_u8_array_sequence_and_options(&chunks, &options).map_err(|_| FetchFailure::Malformed { what: "the downloaded data".into() })
+    web_sys::Blob::new_with_u8_array_sequence_and_options(&chunks, &options)
+        .map_err(|_| FetchFailure::Malformed { what: "the downloaded data".into() })
 }
 
 /// Sends the request; a non-2xx status is a failure (its body is not read).
@@ -179,9 +184,7 @@ async fn send(url: &str, headers: &[(String, String)], signal: Option<&AbortSign
     init.set_mode(RequestMode::Cors);
     let request_headers = Headers::new().map_err(|_| FetchFailure::Network)?;
     for (name, value) in headers {
-        request_headers
-            .set(name, value)
-            .map_err(|_| FetchFailure::Malformed { what: format!("the {name} header") })?;
+        request_headers.set(name, value).map_err(|_| FetchFailure::Malformed { what: format!("the {name} header") })?;
     }
     init.set_headers(&request_headers);
     if let Some(signal) = signal {
@@ -189,12 +192,15 @@ async fn send(url: &str, headers: &[(String, String)], signal: Option<&AbortSign
     }
     let response: Response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
         .await
-        .map_err(|_| if signal.is_some_and(AbortSignal::aborted) { FetchFailure::Aborted } else { FetchFailure::Network })?
+        .map_err(
+            |_| if signal.is_some_and(AbortSignal::aborted) { FetchFailure::Aborted } else { FetchFailure::Network },
+        )?
         .dyn_into()
         .map_err(|_| FetchFailure::Network)?;
     let status = response.status();
     if !(200..300).contains(&status) {
-        let retry_after_seconds = header_value(&response.headers(), "retry-after").and_then(|v| v.trim().parse::<u32>().ok());
+        let retry_after_seconds =
+            header_value(&response.headers(), "retry-after").and_then(|v| v.trim().parse::<u32>().ok());
         return Err(FetchFailure::Status { code: status, retry_after_seconds });
     }
     Ok(response)

@@ -59,7 +59,9 @@ pub fn follow_active_series(app: AppContext) {
         let located = {
             let library = session.library.borrow();
             let source = library.display_set(&key).and_then(|set| set.frames.first().map(|f| f.source));
-            source.and_then(|s| library.instance(s).map(|m| (s, m.study_instance_uid.clone(), m.series_instance_uid.clone())))
+            source.and_then(|s| {
+                library.instance(s).map(|m| (s, m.study_instance_uid.clone(), m.series_instance_uid.clone()))
+            })
         };
         let Some((source, study, series)) = located else { return };
         let remote = session.instances.borrow().get(source as usize).and_then(|i| match &i.content {

@@ -97,7 +97,10 @@ pub fn open_study(app: AppContext, source_name: String, study: String, series_fi
             }
         };
         if all.is_empty() && series_first.is_empty() {
-            session.report(format!("{} has no series in study {study}: the study may have been deleted, or the link is wrong.", client.source.friendly_name));
+            session.report(format!(
+                "{} has no series in study {study}: the study may have been deleted, or the link is wrong.",
+                client.source.friendly_name
+            ));
         }
         let rest: Vec<_> = all.into_iter().filter(|r| !series_first.contains(&r.series_uid)).collect();
         let total = rest.len() as u32;

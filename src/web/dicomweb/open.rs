@@ -12,7 +12,9 @@ use web_sys::AbortSignal;
 use super::client::{DicomWebClient, RequestError};
 use super::frames::RemoteInstance;
 use crate::dicom::{DicomImage, SampleFormat};
-use crate::dicomweb::json::{dataset_from_json, insert_bulk_data, parse_metadata_items, parse_series_rows, JsonDataset, SeriesRow};
+use crate::dicomweb::json::{
+    dataset_from_json, insert_bulk_data, parse_metadata_items, parse_series_rows, JsonDataset, SeriesRow,
+};
 use crate::dicomweb::multipart::split_parts;
 use crate::dicomweb::qido::series_search_url;
 use crate::dicomweb::wado::{bulk_data_accept, resolve_bulk_data_uri, series_metadata_url};
@@ -74,7 +76,9 @@ async fn fetch_bulk_data(
 /// The image header of a metadata item (None for objects without pixels: reports, etc.).
 fn image_of(item: &JsonDataset) -> Option<Result<DicomImage, String>> {
     let declared = item.bulk_data.iter().map(|r| r.tag).chain(
-        [PIXEL_DATA, FLOAT_PIXEL_DATA, DOUBLE_FLOAT_PIXEL_DATA].into_iter().filter(|t| item.dataset.element(*t).is_ok()),
+        [PIXEL_DATA, FLOAT_PIXEL_DATA, DOUBLE_FLOAT_PIXEL_DATA]
+            .into_iter()
+            .filter(|t| item.dataset.element(*t).is_ok()),
     );
     let sample_format = declared
         .filter_map(|tag| match tag {

@@ -50,7 +50,10 @@ pub struct SourceRegistry {
 }
 
 fn added() -> Vec<DataSource> {
-    local().and_then(|s| s.get_item(ADDED_KEY).ok().flatten()).and_then(|json| sources_from_json(&json).ok()).unwrap_or_default()
+    local()
+        .and_then(|s| s.get_item(ADDED_KEY).ok().flatten())
+        .and_then(|json| sources_from_json(&json).ok())
+        .unwrap_or_default()
 }
 
 fn removed() -> Vec<String> {
@@ -76,9 +79,10 @@ impl SourceRegistry {
     /// Reads `config.json` next to the page.
     pub async fn load_config(self: &Rc<Self>) {
         let state = match fetch_text("config.json").await {
-            Ok(text) => match parse_config(&text).map_err(|e| e.to_string()).and_then(|config| {
-                parse_archives(&text).map(|archives| (config, archives)).map_err(|e| e.to_string())
-            }) {
+            Ok(text) => match parse_config(&text)
+                .map_err(|e| e.to_string())
+                .and_then(|config| parse_archives(&text).map(|archives| (config, archives)).map_err(|e| e.to_string()))
+            {
                 Ok((config, archives)) => {
                     self.configured.replace(config.sources);
                     self.archives.set(archives);
@@ -90,7 +94,11 @@ impl SourceRegistry {
                     default_source: None,
                 },
             },
-            Err(e) => ConfigState { loaded: true, error: Some(format!("config.json could not be read ({e})")), default_source: None },
+            Err(e) => ConfigState {
+                loaded: true,
+                error: Some(format!("config.json could not be read ({e})")),
+                default_source: None,
+            },
         };
         self.config.set(state);
         self.refresh();
@@ -115,9 +123,7 @@ impl SourceRegistry {
     pub fn preferred(&self) -> Option<String> {
         let default = self.config.with_untracked(|c| c.default_source.clone());
         self.list.with_untracked(|list| {
-            default
-                .filter(|name| list.iter().any(|s| &s.name == name))
-                .or_else(|| list.first().map(|s| s.name.clone()))
+            default.filter(|name| list.iter().any(|s| &s.name == name)).or_else(|| list.first().map(|s| s.name.clone()))
         })
     }
 
@@ -135,7 +141,8 @@ impl SourceRegistry {
         let mut list = added();
         list.retain(|s| s.name != source.name);
         list.push(source.clone());
-        let storage = local().ok_or("this browser does not allow localStorage; the server is kept until the page is closed")?;
+        let storage =
+            local().ok_or("this browser does not allow localStorage; the server is kept until the page is closed")?;
         let _ = storage.set_item(ADDED_KEY, &sources_to_json(&list));
         let mut gone = removed();
         gone.retain(|n| *n != source.name);
@@ -182,7 +189,11 @@ impl SourceRegistry {
         self.secret_cell(name).replace(secret.trim().to_string());
         if let Some(storage) = session_storage() {
             let key = format!("{SECRET_PREFIX}{name}");
-            let _ = if secret.trim().is_empty() { storage.remove_item(&key) } else { storage.set_item(&key, secret.trim()) };
+            let _ = if secret.trim().is_empty() {
+                storage.remove_item(&key)
+            } else {
+                storage.set_item(&key, secret.trim())
+            };
         }
         if let Some(client) = self.clients.borrow().get(name) {
             client.resume();

@@ -53,7 +53,12 @@ async fn server_rendering(client: &DicomWebClient, row: &SeriesRow, instance: &s
     Url::create_object_url_with_blob(&blob).ok()
 }
 
-async fn decoded_here(session: Rc<Session>, client: Rc<DicomWebClient>, row: &SeriesRow, instance: String) -> Option<String> {
+async fn decoded_here(
+    session: Rc<Session>,
+    client: Rc<DicomWebClient>,
+    row: &SeriesRow,
+    instance: String,
+) -> Option<String> {
     let remote = RemoteInstance {
         client,
         study: row.study_uid.clone(),
@@ -105,8 +110,10 @@ pub fn SeriesThumbnail(source: String, row: SeriesRow) -> impl IntoView {
         }
     });
     let label = format!("Thumbnail of series {}", row.description);
-    move || match url.get() {
+    move || {
+        match url.get() {
         Some(src) => view! { <img class="thumb" src=src alt=label.clone() data-testid="series-thumbnail" width="64" height="64" /> }.into_any(),
         None => view! { <span class="thumb placeholder" aria-hidden="true">{move || if failed.get() { "—" } else { "…" }}</span> }.into_any(),
+    }
     }
 }

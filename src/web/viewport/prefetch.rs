@@ -10,8 +10,8 @@ use leptos::prelude::*;
 use web_sys::AbortController;
 
 use super::super::context::AppContext;
-use super::super::pane::Pane;
 use super::super::dicomweb::PARALLEL_REQUESTS;
+use super::super::pane::Pane;
 use super::super::session::{Content, FrameKey, Session};
 use crate::study::FrameRef;
 use crate::viewer::load_order::outward;
