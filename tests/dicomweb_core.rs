@@ -288,6 +288,7 @@ fn failure_messages_name_cause_and_fix_and_never_the_secret() {
             vec!["quota", "stopped", "try again later", "60 s"],
         ),
         (status(503), &api_key, true, vec!["server error (503)", "tried 5 time"]),
+        (FetchFailure::Network, &api_key, true, vec!["preflight", "Access-Control-Allow-Headers", "'apikey'"]),
         (FetchFailure::Timeout { seconds: 30 }, &api_key, true, vec!["30 s"]),
         (FetchFailure::Malformed { what: "DICOM JSON".into() }, &api_key, true, vec!["not valid DICOM JSON"]),
     ];

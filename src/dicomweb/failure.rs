@@ -55,6 +55,18 @@ pub fn describe(failure: &FetchFailure, context: &RequestContext) -> String {
         FetchFailure::Network if page == server => format!(
             "Could not reach {server} for {what}: check that the server is running and your network connection."
         ),
+        FetchFailure::Network if context.has_secret && !matches!(context.auth, AuthKind::None) => {
+            let header = match context.auth {
+                AuthKind::ApiKey { header } => header.as_str(),
+                _ => "Authorization",
+            };
+            format!(
+                "Could not reach {server} for {what}. Because the request carries the '{header}' header, the browser \
+                 first sends a preflight (OPTIONS) request for every new address; the server or its gateway must \
+                 answer it with Access-Control-Allow-Origin for {page} and Access-Control-Allow-Headers including \
+                 '{header}' (CORS). If it does, check the address and your network connection."
+            )
+        }
         FetchFailure::Network => format!(
             "Could not reach {server} for {what}. If the server is running, it must send Access-Control-Allow-Origin \
              for {page} (CORS), and allow the Authorization/API-key header if one is used; otherwise check the \

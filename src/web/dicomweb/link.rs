@@ -1,5 +1,6 @@
 //! The page's address as a shareable link, with OHIF's parameter names: on start a link
-//! `?datasource=NAME&StudyInstanceUIDs=…&SeriesInstanceUIDs=…` opens that study; while the user
+//! `?datasource=NAME&StudyInstanceUIDs=…&SeriesInstanceUIDs=…` opens that study (a data source
+//! alone opens its study browser); while the user
 //! works the address follows the series in the active viewport (replaceState, so Back still
 //! leaves the viewer). Parsing and formatting are the core's (`dicomweb::deep_link`).
 
@@ -33,10 +34,13 @@ pub fn initial() -> DeepLink {
 pub fn open_initial(app: AppContext) {
     let link = initial();
     let (Some(source), Some(study)) = (link.datasource.clone(), link.study_uids.first().cloned()) else {
-        if link.datasource.is_some() || !link.study_uids.is_empty() {
-            app.session().report(
-                "This link names a data source or a study but not both: a study link needs datasource=NAME and StudyInstanceUIDs=UID.",
-            );
+        match link.datasource {
+            // A data source alone: its study browser.
+            Some(source) => app.browse.set(Some(source)),
+            None if !link.study_uids.is_empty() => app.session().report(
+                "This link names a study but no data source: add datasource=NAME (the server's name in this viewer).",
+            ),
+            None => {}
         }
         return;
     };
