@@ -12,21 +12,8 @@
 mod e2e_support;
 
 use e2e_support::*;
-use fantoccini::{Client, Locator};
+use fantoccini::Client;
 use serde_json::{json, Value};
-
-async fn click(client: &Client, selector: &str) -> Result {
-    wait_for(client, selector, &format!("document.querySelector({})", json!(selector))).await?;
-    client.execute("document.querySelector(arguments[0]).click();", vec![json!(selector)]).await?;
-    Ok(())
-}
-
-async fn type_into(client: &Client, selector: &str, text: &str) -> Result {
-    let input = client.find(Locator::Css(selector)).await?;
-    input.clear().await?;
-    input.send_keys(text).await?;
-    Ok(())
-}
 
 async fn count(client: &Client, selector: &str) -> Result<u64> {
     let value = client.execute("return document.querySelectorAll(arguments[0]).length;", vec![json!(selector)]).await?;

@@ -22,7 +22,7 @@ mod e2e_support;
 use std::collections::HashMap;
 
 use e2e_support::*;
-use fantoccini::{Client, Locator};
+use fantoccini::Client;
 use serde_json::{json, Value};
 
 /// One instance stored in Orthanc: its series and the corpus file it came from.
@@ -43,19 +43,6 @@ fn stored_instances() -> Result<HashMap<String, Stored>> {
         }
     }
     Ok(map)
-}
-
-async fn click(client: &Client, selector: &str) -> Result {
-    wait_for(client, selector, &format!("document.querySelector({})", json!(selector))).await?;
-    client.execute("document.querySelector(arguments[0]).click();", vec![json!(selector)]).await?;
-    Ok(())
-}
-
-async fn type_into(client: &Client, selector: &str, text: &str) -> Result {
-    let input = client.find(Locator::Css(selector)).await?;
-    input.clear().await?;
-    input.send_keys(text).await?;
-    Ok(())
 }
 
 /// Marks time zero, clears the resource timings and the "all loaded" mark.

@@ -214,6 +214,21 @@ pub async fn longest_task(client: &Client) -> Result<f64> {
     Ok(value.as_f64().unwrap_or(0.0))
 }
 
+/// Clicks the first element matching `selector` once it exists.
+pub async fn click(client: &Client, selector: &str) -> Result {
+    wait_for(client, selector, &format!("document.querySelector({})", json!(selector))).await?;
+    client.execute("document.querySelector(arguments[0]).click();", vec![json!(selector)]).await?;
+    Ok(())
+}
+
+/// Replaces the text of an input.
+pub async fn type_into(client: &Client, selector: &str, text: &str) -> Result {
+    let input = client.find(Locator::Css(selector)).await?;
+    input.clear().await?;
+    input.send_keys(text).await?;
+    Ok(())
+}
+
 /// A Chromium session through chromedriver (webdriver.json's options, a 1400×1000 window).
 pub async fn connect() -> Client {
     let webdriver = env("WEBDRIVER_URL");
