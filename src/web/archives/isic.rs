@@ -18,9 +18,7 @@ use crate::web::loader::{self, Source};
 const PAGE: u32 = 24;
 
 fn client(app: AppContext, name: &str) -> Option<Rc<DicomWebClient>> {
-    let registry = app.dicomweb.get_value().sources.clone();
-    let source = registry.archives.with_untracked(|a| a.isic.iter().find(|s| s.name == name).cloned())?;
-    Some(registry.archive_client(&source.name, &source.friendly_name, &source.root))
+    super::archive_client(app, |a| &a.isic, name)
 }
 
 /// One line of clinical facts: "melanoma · malignant · posterior torso · about 55 · female".

@@ -9,11 +9,23 @@ mod fhir;
 mod isic;
 mod tcia;
 
+use std::rc::Rc;
+
 use leptos::prelude::*;
 
 pub use datasets::Datasets;
 
-use super::context::use_app;
+use super::context::{use_app, AppContext};
+use super::dicomweb::DicomWebClient;
+use crate::archives::datasets::{ArchiveSource, Archives};
+
+/// The client of the REST archive `name` in the list `pick` chooses (config.json's
+/// `archives.nbia` or `archives.isic`), if configured.
+fn archive_client(app: AppContext, pick: fn(&Archives) -> &[ArchiveSource], name: &str) -> Option<Rc<DicomWebClient>> {
+    let registry = app.dicomweb.get_value().sources.clone();
+    let source = registry.archives.with_untracked(|a| pick(a).iter().find(|s| s.name == name).cloned())?;
+    Some(registry.archive_client(&source.name, &source.friendly_name, &source.root))
+}
 
 /// Which archive browser fills the workspace.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -34,9 +34,7 @@ enum Rows {
 }
 
 fn client(app: AppContext, name: &str) -> Option<Rc<DicomWebClient>> {
-    let registry = app.dicomweb.get_value().sources.clone();
-    let source = registry.archives.with_untracked(|a| a.nbia.iter().find(|s| s.name == name).cloned())?;
-    Some(registry.archive_client(&source.name, &source.friendly_name, &source.root))
+    super::archive_client(app, |a| &a.nbia, name)
 }
 
 async fn fetch_level(client: &DicomWebClient, level: &Level) -> Result<Rows, RequestError> {

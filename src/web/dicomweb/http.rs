@@ -85,32 +85,9 @@ pub async fn get(
             .ok();
         (id, on_timeout)
     };
-    let request_headers = Headers::new().map_err(|_| FetchFailure::Network)?;
-    for (name, value) in headers {
-        request_headers.set(name, value).map_err(|_| FetchFailure::Malformed {
-            what: format!("the {name} header (it may contain characters a header cannot carry)"),
-        })?;
-    }
-    let init = RequestInit::new();
-    init.set_method("GET");
-    init.set_mode(RequestMode::Cors);
-    init.set_headers(&request_headers);
-    init.set_signal(Some(&controller.signal()));
     let outcome = async {
-        let response: Response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
-            .await
-            .map_err(|_| FetchFailure::Network)?
-            .dyn_into()
-            .map_err(|_| FetchFailure::Network)?;
-        let status = response.status();
+        let response = send(url, headers, Some(&controller.signal())).await?;
         let content_type = header_value(&response.headers(), "content-type").unwrap_or_default();
-        if !(200..300).contains(&status) {
-            let retry_after_seconds =
-                header_value(&response.headers(), "retry-after").and_then(|v| v.trim().parse::<u32>().ok());
-            // Drain the body so the connection can be reused.
-            let _ = response.array_buffer().map(JsFuture::from);
-            return Err(FetchFailure::Status { code: status, retry_after_seconds });
-        }
         let body: ArrayBuffer = JsFuture::from(response.array_buffer().map_err(|_| FetchFailure::Network)?)
             .await
             .map_err(|_| FetchFailure::Network)?
@@ -126,7 +103,9 @@ pub async fn get(
         let _ = outer.remove_event_listener_with_callback("abort", listener.as_ref().unchecked_ref());
     }
     match outcome {
-        Err(FetchFailure::Network) if timed_out.get() => Err(FetchFailure::Timeout { seconds: timeout_seconds }),
+        Err(FetchFailure::Network | FetchFailure::Aborted) if timed_out.get() => {
+            Err(FetchFailure::Timeout { seconds: timeout_seconds })
+        }
         Err(FetchFailure::Network) if signal.is_some_and(AbortSignal::aborted) => Err(FetchFailure::Aborted),
         other => other,
     }
@@ -173,7 +152,8 @@ pub async fn download(
         .map_err(|_| FetchFailure::Malformed { what: "the downloaded data".into() })
 }
 
-/// Sends the request; a non-2xx status is a failure (its body is not read).
+/// Sends the request; a non-2xx status is a failure (its body is not read). An abort through
+/// `signal` is `Aborted`.
 async fn send(url: &str, headers: &[(String, String)], signal: Option<&AbortSignal>) -> Result<Response, FetchFailure> {
     if signal.is_some_and(AbortSignal::aborted) {
         return Err(FetchFailure::Aborted);
