@@ -6,6 +6,9 @@
 #   tests/e2e_dicomweb.rs            the page against Orthanc behind nginx (CORS, apikey, faults)
 #   tests/browser_decode.rs          wasm-bindgen-test in headless Chromium: same digests
 # Stops exactly the processes it started; exits non-zero if anything failed.
+# For local iteration (never in CI): BROWSER_TESTS_ONLY="e2e_viewer e2e_archives" runs only the
+# named test targets; APP_PROFILE=dev builds the page with Trunk's dev profile (much quicker to
+# build; slower wasm, no wasm-opt).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -37,8 +40,15 @@ wait_port() {
   return 1
 }
 
-echo "== trunk build --release" >&2
-trunk build --release
+ONLY=${BROWSER_TESTS_ONLY:-}
+wanted() { [ -z "$ONLY" ] || [[ " $ONLY " == *" $1 "* ]]; }
+if [ "${APP_PROFILE:-release}" = dev ]; then
+  echo "== trunk build (dev profile: local iteration only)" >&2
+  trunk build --release=false
+else
+  echo "== trunk build --release" >&2
+  trunk build --release
+fi
 
 echo "== DICOMweb servers (Orthanc behind nginx)" >&2
 bash scripts/dicomweb-servers.sh start "$DICOMWEB_STATE"
@@ -67,19 +77,19 @@ for port in "$APP_PORT" "$CORPUS_PORT" "$DRIVER_PORT"; do wait_port "$port"; don
 export APP_URL="http://127.0.0.1:$APP_PORT/" WEBDRIVER_URL="http://127.0.0.1:$DRIVER_PORT"
 export CORPUS_URL="http://127.0.0.1:$CORPUS_PORT/"
 failed=()
-echo "== native digests" >&2
-cargo test --test browser_digests_native || failed+=(browser_digests_native)
-echo "== end-to-end page test ($APP_URL)" >&2
-cargo test --test e2e_viewer || failed+=(e2e_viewer)
-echo "== end-to-end DICOMweb test ($DICOMWEB_CORS_URL)" >&2
-cargo test --test e2e_dicomweb -- --nocapture || failed+=(e2e_dicomweb)
-echo "== end-to-end public sources (stand-ins for SIIM FHIR, IDC, TCIA, ISIC)" >&2
-cargo test --test e2e_archives -- --nocapture || failed+=(e2e_archives)
-echo "== wasm-bindgen tests in headless Chromium" >&2
-CHROMEDRIVER="$CHROMEDRIVER" WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-600} \
-  cargo test --target wasm32-unknown-unknown --test browser_decode || failed+=(browser_decode)
-CHROMEDRIVER="$CHROMEDRIVER" WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-600} \
-  cargo test --target wasm32-unknown-unknown --test browser_gpu || failed+=(browser_gpu)
+run() { # NAME CMD...: runs CMD when NAME is wanted, records NAME when it fails
+  local name=$1; shift
+  wanted "$name" || return 0
+  echo "== $name" >&2
+  "$@" || failed+=("$name")
+}
+export CHROMEDRIVER WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-600}
+run browser_digests_native cargo test --test browser_digests_native
+run e2e_viewer cargo test --test e2e_viewer
+run e2e_dicomweb cargo test --test e2e_dicomweb -- --nocapture
+run e2e_archives cargo test --test e2e_archives -- --nocapture
+run browser_decode cargo test --target wasm32-unknown-unknown --test browser_decode
+run browser_gpu cargo test --target wasm32-unknown-unknown --test browser_gpu
 
 if [ ${#failed[@]} -gt 0 ]; then
   echo "browser-tests: FAILED: ${failed[*]}" >&2
