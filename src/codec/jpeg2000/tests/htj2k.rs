@@ -135,6 +135,10 @@ fn htj2k_lossless_matches_reference_exactly() {
     }
     assert!(tested >= 11, "only {tested} grey HTJ2K files tested");
     assert_eq!(colour, 5, "the five colour files (US1, VL1, VL2, VL3, VL6) must all be checked");
+    let scratch_prefix = std::env::temp_dir().join("htj2k-synth-").display().to_string();
+    if let Some(generated) = dir.parent().filter(|p| p.display().to_string().starts_with(&scratch_prefix)) {
+        let _ = std::fs::remove_dir_all(generated);
+    }
 }
 
 /// The colour checks of the module doc for one stream.
