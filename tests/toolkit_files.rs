@@ -232,10 +232,11 @@ fn display_difference_from(path: &Path, oracle: &Path, frame: u32, args: &[&str]
     let mut all_args = vec!["+F", frame_arg.as_str()];
     all_args.extend_from_slice(args);
     let theirs = dcm2pnm(oracle, &all_args).unwrap_or_else(|e| panic!("{}: dcm2pnm: {e}", oracle.display()));
+    assert_eq!(ours.rgba.len() / 4, theirs.samples.len() / theirs.channels, "dcm2pnm image size differs");
     let mut max = 0u8;
-    for (index, pixel) in ours.rgba.chunks_exact(4).enumerate() {
-        for channel in 0..theirs.channels {
-            max = max.max(pixel[channel].abs_diff(theirs.samples[index * theirs.channels + channel]));
+    for (pixel, their_pixel) in ours.rgba.chunks_exact(4).zip(theirs.samples.chunks_exact(theirs.channels)) {
+        for (our, their) in pixel.iter().zip(their_pixel) {
+            max = max.max(our.abs_diff(*their));
         }
     }
     max
@@ -496,4 +497,32 @@ fn jpeg2000_codestream_disagreeing_with_pixel_representation() {
         println!("{name}: {differ} samples differ");
         assert_eq!(differ, 0, "{name}: samples not read as the DICOM attributes say");
     }
+}
+
+/// The corpus' RT Dose grid (Pinnacle export, 16-bit, Dose Grid Scaling 0.00304397, GY): the
+/// modality values are doses in Gy and the probe's unit says so; display equals dcm2pnm +Wm.
+#[test]
+fn corpus_rt_dose_values_in_gy() {
+    let dir = common::corpus().join("derived/rtdose/pymedphys-pinnacle");
+    let path = dir.join("1.3.46.670589.13.997910418.20181018190715.183309.dcm");
+    let Ok(bytes) = std::fs::read(&path) else {
+        println!("NOTE: {} absent; test skipped", path.display());
+        return;
+    };
+    let dose = DicomImage::parse(&bytes).expect("RT Dose parses");
+    let meta = dicom_viewer::study::InstanceMeta::from_bytes(0, &bytes).expect("header");
+    let unit = dicom_viewer::viewer::probe::instance_unit(
+        &meta.modality,
+        Some(meta.rescale_type.as_str()).filter(|t| !t.is_empty()),
+        Some(meta.dose_units.as_str()).filter(|t| !t.is_empty()),
+    );
+    assert_eq!(unit.as_deref(), Some("Gy"));
+    let frame = 25;
+    let values = decoded(&dose, frame);
+    let stored = values.iter().copied().fold(0.0, f64::max);
+    let gray = dose.info.modality_lut(frame).apply(stored);
+    println!("RT Dose frame {frame}: largest stored value {stored} = {gray:.4} Gy");
+    assert!((gray - stored * 0.00304397).abs() < 1e-9, "Dose Grid Scaling not applied");
+    let max = display_difference(&path, frame, &["+Wm"]);
+    assert!(max <= 1, "RT Dose display differs from dcm2pnm by {max}");
 }
