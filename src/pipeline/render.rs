@@ -79,9 +79,9 @@ fn render_rgb(values: &PixelValues, bits_stored: u16, rgba: &mut [u8]) {
         }
         other => {
             for (index, out) in rgba.chunks_exact_mut(4).enumerate() {
-                for channel in 0..3 {
+                for (channel, sample) in out[..3].iter_mut().enumerate() {
                     let value = other.get_f64(index * 3 + channel).unwrap_or(0.0);
-                    out[channel] = (value * 255.0 / max).round().clamp(0.0, 255.0) as u8;
+                    *sample = (value * 255.0 / max).round().clamp(0.0, 255.0) as u8;
                 }
             }
         }
