@@ -36,8 +36,10 @@ pub struct DecodedImage {
     pub components: u16,
     /// Bits per sample as coded in the stream (P in JPEG, precision in JPEG 2000).
     pub precision: u8,
-    /// True when the codec already converted YCbCr to RGB (JPEG baseline JFIF, JPEG 2000 ICT/RCT),
-    /// so the caller must not convert again.
+    /// True when the samples are RGB whatever Photometric Interpretation says, so the caller
+    /// must not convert them: the codec already converted YCbCr to RGB (JPEG baseline JFIF,
+    /// JPEG 2000 ICT/RCT), or the stream itself declares RGB (JPEG Adobe APP14 transform 0, or
+    /// component ids 'R','G','B' without JFIF).
     pub colour_transformed: bool,
     pub samples: Samples,
 }

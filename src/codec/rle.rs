@@ -1,9 +1,14 @@
 //! RLE Lossless (PS3.5 Annex G): a 64-byte header of segment offsets, then one PackBits
-//! segment per byte plane, most significant byte first, one sample after the other.
+//! segment per byte plane, most significant byte first, one sample after the other
+//! (G.2: sample 1 MSB … LSB, sample 2 MSB … LSB, …; at most 15 segments, so 8, 16 and 32 bits
+//! per sample with 1 or 3 samples).
 
 use super::{check_frame_size, CodecError, DecodedImage, Samples};
 
 const CODEC: &str = "RLE";
+
+/// Segments an RLE Header can list (G.5).
+const MAX_SEGMENTS: usize = 15;
 
 /// What the RLE stream does not say itself: it comes from the image header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -11,8 +16,19 @@ pub struct RleGeometry {
     pub rows: u32,
     pub columns: u32,
     pub samples_per_pixel: u16,
-    /// 8 or 16 (32 is allowed by the standard and handled as four byte planes).
+    /// 8, 16 or 32: one, two or four byte planes per sample.
     pub bits_allocated: u16,
+}
+
+impl RleGeometry {
+    fn bytes_per_sample(&self) -> Result<usize, CodecError> {
+        match self.bits_allocated {
+            8 => Ok(1),
+            16 => Ok(2),
+            32 => Ok(4),
+            other => Err(CodecError::unsupported(CODEC, format!("Bits Allocated {other} (8, 16 or 32)"))),
+        }
+    }
 }
 
 /// The RLE Header (G.5): number of segments and their offsets from the start of the header.
@@ -22,6 +38,9 @@ fn segment_ranges(frame: &[u8], expected: usize) -> Result<Vec<(usize, usize)>, 
     let count = word(0) as usize;
     if count != expected {
         return Err(CodecError::invalid(CODEC, format!("{count} segments where the header implies {expected}")));
+    }
+    if count > MAX_SEGMENTS {
+        return Err(CodecError::unsupported(CODEC, format!("{count} segments (at most {MAX_SEGMENTS})")));
     }
     let offsets: Vec<usize> = (1..=count).map(|i| word(i) as usize).collect();
     let mut ranges = Vec::with_capacity(count);
@@ -64,40 +83,45 @@ fn unpack_segment(segment: &[u8], out: &mut [u8]) -> Result<(), CodecError> {
     Ok(())
 }
 
-pub fn decode(frame: &[u8], geometry: RleGeometry) -> Result<DecodedImage, CodecError> {
-    let bytes_per_sample = match geometry.bits_allocated {
-        8 => 1,
-        16 => 2,
-        other => return Err(CodecError::unsupported(CODEC, format!("Bits Allocated {other}"))),
-    };
+/// Decodes one frame to the native encoding of PS3.5 §8.1.1: samples interleaved pixel by
+/// pixel (R,G,B,R,G,B… for colour), each little endian in Bits Allocated / 8 bytes. Segment
+/// `s` is byte `bytes − 1 − s % bytes` (G.2: most significant first) of sample `s / bytes`.
+pub fn decode_native(frame: &[u8], geometry: RleGeometry) -> Result<Vec<u8>, CodecError> {
+    let bytes_per_sample = geometry.bytes_per_sample()?;
     let samples = usize::from(geometry.samples_per_pixel);
     let pixels = check_frame_size(CODEC, geometry.columns, geometry.rows, 1)?;
-    check_frame_size(CODEC, geometry.columns, geometry.rows, u32::from(geometry.samples_per_pixel))?;
+    let sample_count = check_frame_size(CODEC, geometry.columns, geometry.rows, u32::from(geometry.samples_per_pixel))?;
     let ranges = segment_ranges(frame, samples * bytes_per_sample)?;
+    let stride = samples * bytes_per_sample;
+    let mut out = vec![0u8; sample_count * bytes_per_sample];
+    if stride == 1 {
+        if let Some((start, end)) = ranges.first() {
+            unpack_segment(&frame[*start..*end], &mut out)?;
+        }
+        return Ok(out);
+    }
     let mut plane = vec![0u8; pixels];
-    let decoded = if bytes_per_sample == 1 {
-        let mut out = vec![0u8; pixels * samples];
-        for (sample, (start, end)) in ranges.iter().enumerate() {
-            unpack_segment(&frame[*start..*end], &mut plane)?;
-            if samples == 1 {
-                std::mem::swap(&mut out, &mut plane);
-            } else {
-                for (dst, src) in out.iter_mut().skip(sample).step_by(samples).zip(&plane) {
-                    *dst = *src;
-                }
-            }
+    for (segment, (start, end)) in ranges.iter().enumerate() {
+        unpack_segment(&frame[*start..*end], &mut plane)?;
+        let (sample, significance) = (segment / bytes_per_sample, segment % bytes_per_sample);
+        let offset = sample * bytes_per_sample + (bytes_per_sample - 1 - significance);
+        for (dst, src) in out.iter_mut().skip(offset).step_by(stride).zip(&plane) {
+            *dst = *src;
         }
-        Samples::U8(out)
-    } else {
-        let mut out = vec![0u16; pixels * samples];
-        for (segment, (start, end)) in ranges.iter().enumerate() {
-            unpack_segment(&frame[*start..*end], &mut plane)?;
-            let (sample, shift) = (segment / 2, if segment % 2 == 0 { 8 } else { 0 });
-            for (dst, src) in out.iter_mut().skip(sample).step_by(samples).zip(&plane) {
-                *dst |= u16::from(*src) << shift;
-            }
+    }
+    Ok(out)
+}
+
+/// Decodes one frame of 8 or 16 bits per sample into codec samples (32-bit frames go
+/// through [`decode_native`], as their values do not fit [`Samples`]).
+pub fn decode(frame: &[u8], geometry: RleGeometry) -> Result<DecodedImage, CodecError> {
+    let native = decode_native(frame, geometry)?;
+    let decoded = match geometry.bits_allocated {
+        8 => Samples::U8(native),
+        16 => Samples::U16(native.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect()),
+        other => {
+            return Err(CodecError::unsupported(CODEC, format!("Bits Allocated {other} as codec samples")));
         }
-        Samples::U16(out)
     };
     Ok(DecodedImage {
         width: geometry.columns,
@@ -144,6 +168,31 @@ mod tests {
         let frame = stream(&[&[1, 0x12, 0xAB], &[1, 0x34, 0xCD]]);
         let image = decode(&frame, geometry(1, 2, 1, 16)).expect("decodes");
         assert_eq!(image.samples, Samples::U16(vec![0x1234, 0xABCD]));
+    }
+
+    #[test]
+    fn thirty_two_bit_planes_msb_first() {
+        let frame = stream(&[&[1, 0x12, 0xAB], &[1, 0x34, 0xCD], &[1, 0x56, 0xEF], &[1, 0x78, 0x01]]);
+        let native = decode_native(&frame, geometry(1, 2, 1, 32)).expect("decodes");
+        assert_eq!(native, [0x1234_5678u32.to_le_bytes(), 0xABCD_EF01u32.to_le_bytes()].concat());
+    }
+
+    #[test]
+    fn rgb_thirty_two_bit_uses_twelve_segments() {
+        // One pixel: R = 0x01020304, G = 0x05060708, B = 0x090A0B0C.
+        let bytes: Vec<[u8; 2]> = (1..=12u8).map(|b| [0, b]).collect();
+        let segments: Vec<&[u8]> = bytes.iter().map(|b| b.as_slice()).collect();
+        let native = decode_native(&stream(&segments), geometry(1, 1, 3, 32)).expect("decodes");
+        let expected: Vec<u8> =
+            [0x0102_0304u32, 0x0506_0708, 0x090A_0B0C].iter().flat_map(|v| v.to_le_bytes()).collect();
+        assert_eq!(native, expected);
+    }
+
+    #[test]
+    fn rgb_sixteen_bit_interleaves_samples() {
+        let frame = stream(&[&[0, 0x11], &[0, 0x22], &[0, 0x33], &[0, 0x44], &[0, 0x55], &[0, 0x66]]);
+        let image = decode(&frame, geometry(1, 1, 3, 16)).expect("decodes");
+        assert_eq!(image.samples, Samples::U16(vec![0x1122, 0x3344, 0x5566]));
     }
 
     #[test]

@@ -32,6 +32,13 @@ impl DicomImage {
                 let bytes = self.encapsulated_frame(frame)?;
                 self.native_values(&bytes, count)?
             }
+            (_, Encoding::Rle) => {
+                // PS3.5 G: byte planes back to native samples, then read like native data.
+                let bytes = self.encapsulated_frame(frame)?;
+                let native =
+                    rle::decode_native(&bytes, self.rle_geometry()).map_err(|source| self.codec_error(source))?;
+                (info.layout.from_native(&native, count)?, info.photometric)
+            }
             (_, encoding) => {
                 let bytes = self.encapsulated_frame(frame)?;
                 let decoded = self.run_codec(encoding, &bytes)?;
@@ -81,6 +88,9 @@ impl DicomImage {
             match values {
                 PixelValues::U8(v) => PixelValues::U8(interleave_planes(&v, pixels)),
                 PixelValues::U16(v) => PixelValues::U16(interleave_planes(&v, pixels)),
+                PixelValues::I16(v) => PixelValues::I16(interleave_planes(&v, pixels)),
+                PixelValues::U32(v) => PixelValues::U32(interleave_planes(&v, pixels)),
+                PixelValues::I32(v) => PixelValues::I32(interleave_planes(&v, pixels)),
                 other => other,
             }
         } else {
@@ -89,20 +99,24 @@ impl DicomImage {
         Ok((values, info.photometric))
     }
 
-    fn run_codec(&self, encoding: Encoding, bytes: &[u8]) -> Result<DecodedImage, DecodeError> {
+    fn rle_geometry(&self) -> rle::RleGeometry {
         let info = &self.info;
-        let wrap = |source| DecodeError::Codec { transfer_syntax: self.transfer_syntax.name.to_string(), source };
+        rle::RleGeometry {
+            rows: info.rows,
+            columns: info.columns,
+            samples_per_pixel: info.samples_per_pixel,
+            bits_allocated: info.layout.bits_allocated,
+        }
+    }
+
+    fn codec_error(&self, source: codec::CodecError) -> DecodeError {
+        DecodeError::Codec { transfer_syntax: self.transfer_syntax.name.to_string(), source }
+    }
+
+    fn run_codec(&self, encoding: Encoding, bytes: &[u8]) -> Result<DecodedImage, DecodeError> {
+        let wrap = |source| self.codec_error(source);
         match encoding {
-            Encoding::Rle => rle::decode(
-                bytes,
-                rle::RleGeometry {
-                    rows: info.rows,
-                    columns: info.columns,
-                    samples_per_pixel: info.samples_per_pixel,
-                    bits_allocated: info.layout.bits_allocated,
-                },
-            )
-            .map_err(wrap),
+            Encoding::Rle => rle::decode(bytes, self.rle_geometry()).map_err(wrap),
             Encoding::Jpeg => codec::decode_family(Family::Jpeg, bytes).map_err(wrap),
             Encoding::JpegLs => codec::decode_family(Family::JpegLs, bytes).map_err(wrap),
             Encoding::Jpeg2000 => codec::decode_family(Family::Jpeg2000, bytes).map_err(wrap),
@@ -144,15 +158,12 @@ impl DicomImage {
         } else {
             info.samples_per_frame()
         };
-        let bytes = match data {
+        // Explicit VR Big Endian: dicom-rs reads Pixel Data (OW) as 16-bit words and hands
+        // them back little endian, so 32-bit samples, which dcmtk writes as pairs of
+        // big-endian 16-bit words (low word first), arrive already little endian.
+        Ok(match data {
             Cow::Borrowed(data) => super::frames::native_frame(data, frame, samples, bits)?,
             Cow::Owned(data) => Cow::Owned(super::frames::native_frame(&data, frame, samples, bits)?.into_owned()),
-        };
-        Ok(if self.transfer_syntax.big_endian && bits == 32 {
-            // Explicit VR Big Endian 32-bit data reaches us as swapped 16-bit words.
-            Cow::Owned(bytes.chunks_exact(4).flat_map(|c| [c[2], c[3], c[0], c[1]]).collect())
-        } else {
-            bytes
         })
     }
 }

@@ -165,6 +165,9 @@ impl ImageInfo {
         let monochrome1 = photometric == Photometric::Monochrome1;
         let shape = attrs.string(tag::PRESENTATION_LUT_SHAPE);
         let mut shared = read_transforms(attrs, layout.signed);
+        if let Some(scaling) = dose_grid_scaling(attrs, shared.modality_lut.as_ref()) {
+            shared.modality_lut = Some(ModalityLut::Rescale(scaling));
+        }
         let shared_group = attrs.item(tag::SHARED_FUNCTIONAL_GROUPS);
         if let Some(group) = shared_group {
             let from_group = read_group(group, layout.signed);
@@ -236,6 +239,14 @@ fn read_modality_lut(attrs: Attributes, signed: bool) -> Option<ModalityLut> {
         return Some(ModalityLut::Identity);
     }
     Some(ModalityLut::Rescale(Rescale { slope, intercept }))
+}
+
+/// RT Dose (PS3.3 C.8.8.3.1): Dose Grid Scaling (3004,000E) times the stored value is the dose
+/// in Dose Units (3004,0002), so it is the modality rescale slope of an RT Dose grid. It applies
+/// when the file gives no Rescale Slope/Intercept, or only an identity one.
+fn dose_grid_scaling(attrs: Attributes, rescale: Option<&ModalityLut>) -> Option<Rescale> {
+    let slope = attrs.float(dicom_dictionary_std::tags::DOSE_GRID_SCALING).filter(|s| s.is_finite() && *s > 0.0)?;
+    matches!(rescale, None | Some(ModalityLut::Identity)).then_some(Rescale { slope, intercept: 0.0 })
 }
 
 fn read_lut(item: Attributes, signed: bool) -> Option<LookupTable> {

@@ -130,8 +130,5 @@ pub fn plan(image: &DicomImage, frame_index: u32, frame: &Frame, options: &Rende
 
 /// The largest RGB sample value, as render.rs scales colour samples.
 fn rgb_max(frame: &Frame) -> f32 {
-    match frame.pixels {
-        PixelValues::U8(_) if frame.bits_stored >= 8 => 255.0,
-        _ => ((1u32 << frame.bits_stored.clamp(1, 16)) - 1) as f32,
-    }
+    super::render::rgb_max_value(&frame.pixels, frame.bits_stored) as f32
 }

@@ -59,9 +59,18 @@ fn render_grey(values: &PixelValues, pipeline: &GreyPipeline, rgba: &mut [u8]) {
     }
 }
 
+/// The largest RGB sample value, 2^Bits Stored − 1 (Bits Stored up to 32), by which deeper
+/// samples are scaled to 8 bits; 255 for 8-bit containers.
+pub fn rgb_max_value(values: &PixelValues, bits_stored: u16) -> f64 {
+    match values {
+        PixelValues::U8(_) if bits_stored >= 8 => 255.0,
+        _ => ((1u64 << bits_stored.clamp(1, 32)) - 1) as f64,
+    }
+}
+
 /// RGB samples to 8 bits: deeper samples are scaled by their Bits Stored range.
 fn render_rgb(values: &PixelValues, bits_stored: u16, rgba: &mut [u8]) {
-    let max = f64::from((1u32 << bits_stored.clamp(1, 16)) - 1);
+    let max = rgb_max_value(values, bits_stored);
     match values {
         PixelValues::U8(v) if bits_stored >= 8 => {
             for (out, px) in rgba.chunks_exact_mut(4).zip(v.chunks_exact(3)) {
@@ -70,9 +79,9 @@ fn render_rgb(values: &PixelValues, bits_stored: u16, rgba: &mut [u8]) {
         }
         other => {
             for (index, out) in rgba.chunks_exact_mut(4).enumerate() {
-                for channel in 0..3 {
+                for (channel, sample) in out[..3].iter_mut().enumerate() {
                     let value = other.get_f64(index * 3 + channel).unwrap_or(0.0);
-                    out[channel] = (value * 255.0 / max).round().clamp(0.0, 255.0) as u8;
+                    *sample = (value * 255.0 / max).round().clamp(0.0, 255.0) as u8;
                 }
             }
         }

@@ -41,6 +41,7 @@ mod tag {
     pub const COLUMNS: Tag = Tag(0x0028, 0x0011);
     pub const RESCALE_TYPE: Tag = Tag(0x0028, 0x1054);
     pub const UNITS: Tag = Tag(0x0054, 0x1001);
+    pub const DOSE_UNITS: Tag = dicom_dictionary_std::tags::DOSE_UNITS;
     pub const PIXEL_DATA_TAGS: [Tag; 3] = [Tag(0x7FE0, 0x0008), Tag(0x7FE0, 0x0009), Tag(0x7FE0, 0x0010)];
 }
 
@@ -87,6 +88,8 @@ pub struct InstanceMeta {
     pub rescale_type: String,
     /// Units (0054,1001) of PET images, e.g. "BQML".
     pub units: String,
+    /// Dose Units (3004,0002) of RT Dose grids: "GY" or "RELATIVE".
+    pub dose_units: String,
     pub body_part_examined: String,
     pub has_pixel_data: bool,
     /// Per-frame Plane Position (Patient), one per Per-frame Functional Groups item (empty for
@@ -159,6 +162,7 @@ impl InstanceMeta {
             frame_of_reference_uid: text(tag::FRAME_OF_REFERENCE_UID),
             rescale_type: text(tag::RESCALE_TYPE),
             units: text(tag::UNITS),
+            dose_units: text(tag::DOSE_UNITS),
             body_part_examined: text(tag::BODY_PART_EXAMINED),
             has_pixel_data,
             frame_positions: geometry.per_frame.iter().map(|frame| frame.position).collect(),

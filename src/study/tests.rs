@@ -39,6 +39,7 @@ fn image(source: u32, z: Option<f64>, instance_number: Option<i64>) -> InstanceM
         frame_of_reference_uid: String::new(),
         rescale_type: String::new(),
         units: String::new(),
+        dose_units: String::new(),
         body_part_examined: String::new(),
         has_pixel_data: true,
         frame_positions: Vec::new(),

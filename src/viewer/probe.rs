@@ -27,6 +27,19 @@ pub fn modality_unit(modality: &str, rescale_type: Option<&str>) -> Option<Strin
     }
 }
 
+/// The unit of an instance's modality values: Dose Units (3004,0002) for an RT Dose grid,
+/// whose modality values are doses (Dose Grid Scaling is its rescale slope, PS3.3 C.8.8.3):
+/// "Gy" for GY, none for RELATIVE; otherwise [`modality_unit`].
+pub fn instance_unit(modality: &str, rescale_type: Option<&str>, dose_units: Option<&str>) -> Option<String> {
+    if modality.trim() == "RTDOSE" {
+        return match dose_units.map(|units| units.trim_matches(|c: char| c == '\0' || c.is_whitespace())) {
+            Some("GY") => Some("Gy".to_string()),
+            _ => None,
+        };
+    }
+    modality_unit(modality, rescale_type)
+}
+
 /// The pixel (column, row) whose area contains an image point, None outside the image.
 pub fn pixel_under(point: (f64, f64), columns: u32, rows: u32) -> Option<(u32, u32)> {
     let inside = |value: f64, size: u32| value >= 0.0 && value < f64::from(size);
@@ -62,6 +75,15 @@ mod tests {
         assert_eq!(modality_unit("PT", Some("OD ")), Some("OD".to_string()));
         assert_eq!(modality_unit("CT", Some("US")), None);
         assert_eq!(modality_unit("MR", None), None);
+    }
+
+    #[test]
+    fn rt_dose_in_gray() {
+        assert_eq!(instance_unit("RTDOSE", None, Some("GY")), Some("Gy".to_string()));
+        assert_eq!(instance_unit("RTDOSE", None, Some("RELATIVE")), None);
+        assert_eq!(instance_unit("CT", None, None), Some("HU".to_string()));
+        let dose = ProbeSample::Grey { stored: 4000.0, modality: 0.1 };
+        assert_eq!(probe_text(1, 2, &dose, Some("Gy")), "(1, 2) 0.1 Gy (stored 4000)");
     }
 
     #[test]

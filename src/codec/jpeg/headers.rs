@@ -208,6 +208,20 @@ impl ColourMarkers {
         let ids: Vec<u8> = frame.components.iter().map(|c| c.id).collect();
         ids != b"RGB"
     }
+
+    /// Whether the stream itself says its three components are R, G, B: an Adobe marker with
+    /// transform 0, or ids 'R','G','B' with neither JFIF nor Adobe marker. Such samples are
+    /// RGB whatever Photometric Interpretation the DICOM header gives (some writers label
+    /// them YBR_FULL_422), as libjpeg-based readers (GDCM, Pillow) take them.
+    pub fn declares_rgb(&self, frame: &FrameHeader) -> bool {
+        if frame.components.len() != 3 || self.jfif {
+            return false;
+        }
+        match self.adobe_transform {
+            Some(transform) => transform == 0,
+            None => frame.components.iter().map(|c| c.id).eq(*b"RGB"),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -234,6 +248,12 @@ mod tests {
         assert!(!adobe_rgb.is_ycbcr(&frame([1, 2, 3])));
         let adobe_ycc = ColourMarkers { jfif: false, adobe_transform: Some(1) };
         assert!(adobe_ycc.is_ycbcr(&frame(*b"RGB")));
+        assert!(adobe_rgb.declares_rgb(&frame([1, 2, 3])));
+        assert!(none.declares_rgb(&frame(*b"RGB")));
+        assert!(!none.declares_rgb(&frame([1, 2, 3])), "no marker, ids 1,2,3: not declared");
+        assert!(!adobe_ycc.declares_rgb(&frame(*b"RGB")));
+        let jfif = ColourMarkers { jfif: true, adobe_transform: Some(0) };
+        assert!(!jfif.declares_rgb(&frame(*b"RGB")), "JFIF means YCbCr");
     }
 
     #[test]

@@ -10,7 +10,9 @@
 //!
 //! Output: U8 samples for precision 8 (and lossless precision up to 8), U16 otherwise.
 //! Three-component 8-bit DCT frames holding YCbCr (JFIF, no Adobe marker saying otherwise,
-//! ids not 'R','G','B') are converted to RGB and flagged `colour_transformed`; 12-bit colour
+//! ids not 'R','G','B') are converted to RGB and flagged `colour_transformed`; 8-bit DCT frames
+//! the markers declare RGB (Adobe transform 0, or ids 'R','G','B' without JFIF) are flagged
+//! too, so a YBR label in the DICOM header does not convert them again; 12-bit colour
 //! and lossless frames are returned as coded. Chroma is upsampled with the IJG "fancy" filter
 //! for 2:1 ratios (DCT only), replicated otherwise. The inverse DCT is the IJG accurate
 //! integer one, so samples equal those of libjpeg/dcmtk (`dcmdjpeg`) exactly.
@@ -176,7 +178,9 @@ impl FrameDecoder {
                 let converter = assemble::ycbcr_converter();
                 let conversion: Option<assemble::RowConversion<u8>> = if convert { Some(&converter) } else { None };
                 let samples = assemble::dct_samples(&frame, &self.layout, planes, conversion);
-                assemble::image(&frame, components, convert, Samples::U8(samples))
+                // Converted here, or RGB by the stream's own markers: RGB either way.
+                let rgb = convert || colour_markers.declares_rgb(&self.header);
+                assemble::image(&frame, components, rgb, Samples::U8(samples))
             }
             FramePlanes::Dct12(planes) => {
                 let samples = assemble::dct_samples(&frame, &self.layout, planes, None);

@@ -1,5 +1,6 @@
-//! Turns openjpeg's component planes (one `i32` per sample) into interleaved stored bit
-//! patterns: `precision` low bits, two's complement for signed components.
+//! Turns openjpeg's component planes (one `i32` per sample) into interleaved samples: the
+//! value's two's-complement bit pattern in an 8- or 16-bit container, as a native DICOM
+//! encoding of the same values would hold it.
 
 use openjp2::opj_image;
 
@@ -32,7 +33,7 @@ fn planes<'a>(image: &'a opj_image, header: &MainHeader) -> Result<Vec<&'a [i32]
         .collect()
 }
 
-/// Interleaves the planes (pixel by pixel), keeping the low bits selected by `mask`.
+/// Interleaves the planes (pixel by pixel), narrowing each value with `narrow`.
 fn interleave<T: Copy + Default>(planes: &[&[i32]], count: usize, narrow: impl Fn(i32) -> T) -> Vec<T> {
     let mut out = vec![T::default(); count];
     match planes {
@@ -54,9 +55,17 @@ fn interleave<T: Copy + Default>(planes: &[&[i32]], count: usize, narrow: impl F
     out
 }
 
-/// Interleaved samples of `image`: `Samples::U8` up to 8 bits, `Samples::U16` above.
-/// Values are masked to the precision, so signed samples become their two's-complement
-/// bit patterns (the pipeline sign-extends them).
+/// Interleaved samples of `image`: `Samples::U8` for unsigned components up to 8 bits,
+/// `Samples::U16` otherwise, each the value's two's-complement pattern in the container (a
+/// signed 12-bit −1 becomes 0xFFFF, not 0x0FFF).
+///
+/// The codestream's own signedness and precision (SIZ) only say how openjpeg reconstructs the
+/// values; the DICOM attributes decide how they are read. Some vendors write an unsigned
+/// codestream for Pixel Representation 1 data, or a precision other than Bits Stored, so the
+/// pipeline reads these patterns with Bits Stored and Pixel Representation
+/// (`StoredLayout::from_samples`), exactly as it reads native pixel data — as established
+/// toolkits do (pydicom's J2K corrections and Cornerstone interpret the decoded buffer by
+/// Pixel Representation / Bits Stored, not by the codestream).
 pub fn interleaved(image: &opj_image, header: &MainHeader) -> Result<Samples, CodecError> {
     let planes = planes(image, header)?;
     let count = check_frame_size(CODEC, header.width, header.height, u32::from(header.components))?;
@@ -64,10 +73,9 @@ pub fn interleaved(image: &opj_image, header: &MainHeader) -> Result<Samples, Co
     if planes.iter().any(|plane| plane.len() != pixels) {
         return Err(CodecError::invalid(CODEC, "decoded plane size differs from SIZ"));
     }
-    let mask = ((1u32 << header.precision) - 1) as i32;
-    Ok(if header.precision <= 8 {
-        Samples::U8(interleave(&planes, count, |value| (value & mask) as u8))
+    Ok(if header.precision <= 8 && !header.signed {
+        Samples::U8(interleave(&planes, count, |value| value as u8))
     } else {
-        Samples::U16(interleave(&planes, count, |value| (value & mask) as u16))
+        Samples::U16(interleave(&planes, count, |value| value as u16))
     })
 }

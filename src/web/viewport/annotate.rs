@@ -22,7 +22,11 @@ fn spacing_and_unit(session: &Session, source: u32) -> (Spacing, Option<String>)
     match library.instance(source) {
         Some(meta) => (
             Spacing::choose(pair(meta.pixel_spacing), pair(meta.imager_pixel_spacing)),
-            probe::modality_unit(&meta.modality, Some(meta.rescale_type.as_str()).filter(|t| !t.is_empty())),
+            probe::instance_unit(
+                &meta.modality,
+                Some(meta.rescale_type.as_str()).filter(|t| !t.is_empty()),
+                Some(meta.dose_units.as_str()).filter(|t| !t.is_empty()),
+            ),
         ),
         None => (Spacing::choose(None, None), None),
     }

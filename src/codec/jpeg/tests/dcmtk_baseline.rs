@@ -61,7 +61,8 @@ const VARIANTS: [Variant; 12] = [
         reference: "VL1",
         options: &["+eb", "+cr"],
         decode_options: &[],
-        expected: (8, 3, false),
+        // Not converted, but flagged: the Adobe marker declares the samples RGB.
+        expected: (8, 3, true),
     },
     Variant {
         label: "VL1 grey",
