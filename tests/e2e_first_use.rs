@@ -17,9 +17,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use fantoccini::actions::{
-    InputSource, KeyAction, KeyActions, MouseActions, PointerAction, MOUSE_BUTTON_LEFT,
-};
+use fantoccini::actions::{InputSource, KeyAction, KeyActions, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 use serde_json::{json, Value};
@@ -134,7 +132,9 @@ async fn file_picker_focus_ring(client: &Client) -> Result {
             )
             .await?;
             if rings["label"] != json!(true) || rings["others"].as_array().is_none_or(|a| !a.is_empty()) {
-                return Err(format!("with Open files… focused only its label should show the focus ring: {rings}").into());
+                return Err(
+                    format!("with Open files… focused only its label should show the focus ring: {rings}").into()
+                );
             }
             return Ok(());
         }
@@ -190,7 +190,9 @@ async fn help_dialog(client: &Client) -> Result {
         // Go on from inside the dialog.
         js(client, "const b = document.querySelector('[role=\"dialog\"] button'); b && b.focus();").await?;
     }
-    for (index, sequence) in [vec![Key::Tab], vec![Key::Tab], vec![Key::Shift, Key::Tab], vec![Key::Tab]].iter().enumerate() {
+    for (index, sequence) in
+        [vec![Key::Tab], vec![Key::Tab], vec![Key::Shift, Key::Tab], vec![Key::Tab]].iter().enumerate()
+    {
         keys(client, sequence).await?;
         if js(client, &format!("return {inside};")).await? != json!(true) {
             problems.push(format!("Tab {index} moved focus out of the help dialog to {}", focused(client).await?));
@@ -204,10 +206,15 @@ async fn help_dialog(client: &Client) -> Result {
     } else {
         let back = js(client, "return document.activeElement && document.activeElement.title || '';").await?;
         if !back.as_str().is_some_and(|t| t.starts_with("Keyboard shortcuts")) {
-            problems.push(format!("Escape should return focus to the Help button, it is on {}", focused(client).await?));
+            problems
+                .push(format!("Escape should return focus to the Help button, it is on {}", focused(client).await?));
         }
     }
-    if problems.is_empty() { Ok(()) } else { Err(problems.join("; ").into()) }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("; ").into())
+    }
 }
 
 async fn pointer_at(client: &Client, image_point: (f64, f64)) -> Result<PointerAction> {
@@ -217,7 +224,8 @@ async fn pointer_at(client: &Client, image_point: (f64, f64)) -> Result<PointerA
 }
 
 async fn measurements(client: &Client) -> Result<String> {
-    let text = js(client, "return (document.querySelector('[data-testid=\"measurements\"]') || {}).textContent || '';").await?;
+    let text = js(client, "return (document.querySelector('[data-testid=\"measurements\"]') || {}).textContent || '';")
+        .await?;
     Ok(text.as_str().unwrap_or_default().to_string())
 }
 
@@ -281,7 +289,11 @@ async fn angle_tool(client: &Client) -> Result {
     if let Err(e) = expect_right_angle(client, "a drag and a click").await {
         problems.push(e.to_string());
     }
-    if problems.is_empty() { Ok(()) } else { Err(problems.join("; ").into()) }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("; ").into())
+    }
 }
 
 async fn preset_shown(client: &Client) -> Result<String> {
@@ -300,7 +312,12 @@ async fn preset_menu(client: &Client) -> Result {
     for (key, name) in [("2", "Lung"), ("1", "Brain")] {
         press(client, key).await?;
         let expected = format!("canvas dataset window after key {key}");
-        let _ = wait_for(client, &expected, &format!("document.querySelector('{VIEWPORT}').dataset.windowWidth !== undefined")).await;
+        let _ = wait_for(
+            client,
+            &expected,
+            &format!("document.querySelector('{VIEWPORT}').dataset.windowWidth !== undefined"),
+        )
+        .await;
         let mut shown = String::new();
         for _ in 0..40 {
             shown = preset_shown(client).await?;
@@ -312,6 +329,14 @@ async fn preset_menu(client: &Client) -> Result {
         if !shown.contains(name) {
             return Err(format!("after key {key} the preset menu should say {name}, it says {shown:?}").into());
         }
+    }
+    // A dragged window is none of the presets.
+    press(client, "w").await?;
+    drag(client, (0.0, 0.0), (80.0, -40.0)).await?;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let shown = preset_shown(client).await?;
+    if !shown.starts_with("Custom") {
+        return Err(format!("after a window/level drag the preset menu should say Custom, it says {shown:?}").into());
     }
     press(client, "f").await?;
     tokio::time::sleep(Duration::from_millis(200)).await;
@@ -339,7 +364,10 @@ async fn tag_value_column(client: &Client, size: &str, min_value_px: f64) -> Res
     .await?;
     screenshot(client, &format!("{size}-tags")).await?;
     let value_width = widths["value"].as_f64().unwrap_or(0.0);
-    println!("{size}: tag value column {value_width:.0} px of a {:.0} px browser", widths["panel"].as_f64().unwrap_or(0.0));
+    println!(
+        "{size}: tag value column {value_width:.0} px of a {:.0} px browser",
+        widths["panel"].as_f64().unwrap_or(0.0)
+    );
     if value_width < min_value_px {
         return Err(format!("{size}: the tag value column should be at least {min_value_px} px wide: {widths}").into());
     }
@@ -361,7 +389,9 @@ async fn tag_search(client: &Client) -> Result {
         )
         .await;
         if found.is_err() {
-            let text = js(client, "return document.querySelector('[data-testid=\"tag-browser\"]').innerText.slice(0, 300);").await?;
+            let text =
+                js(client, "return document.querySelector('[data-testid=\"tag-browser\"]').innerText.slice(0, 300);")
+                    .await?;
             return Err(format!("searching {query:?} should show PixelSpacing only: {text}").into());
         }
         if query == "pixel spacing" {
@@ -375,7 +405,11 @@ async fn tag_search(client: &Client) -> Result {
 async fn phone_toolbar(client: &Client) -> Result {
     start_page(client).await?;
     screenshot(client, "phone-start").await?;
-    let size = js(client, "return [innerWidth, innerHeight, document.querySelector('.toolbar').getBoundingClientRect().height];").await?;
+    let size = js(
+        client,
+        "return [innerWidth, innerHeight, document.querySelector('.toolbar').getBoundingClientRect().height];",
+    )
+    .await?;
     let (height, toolbar) = (size[1].as_f64().unwrap_or(0.0), size[2].as_f64().unwrap_or(f64::MAX));
     println!("phone: window {size}, toolbar {toolbar:.0} px high");
     if toolbar > 0.1 * height {
@@ -420,7 +454,10 @@ async fn phone_tag_panel(client: &Client) -> Result {
         problems.push("the tag panel should have a visible Close button (at least 24×24 px)".to_string());
     } else {
         client.find(Locator::Css(close)).await?.click().await?;
-        if wait_for(client, "the tag panel to close", "!document.querySelector('[data-testid=\"tag-browser\"]')").await.is_err() {
+        if wait_for(client, "the tag panel to close", "!document.querySelector('[data-testid=\"tag-browser\"]')")
+            .await
+            .is_err()
+        {
             problems.push("Close should close the tag panel".to_string());
         }
     }
@@ -431,15 +468,26 @@ async fn phone_tag_panel(client: &Client) -> Result {
     wait_for(client, "the tag panel", "!!document.querySelector('[data-testid=\"tag-search\"]')").await?;
     client.find(Locator::Css(r#"[data-testid="tag-search"]"#)).await?.click().await?;
     keys(client, &[Key::Escape]).await?;
-    if wait_for(client, "Escape to close the tag panel", "!document.querySelector('[data-testid=\"tag-browser\"]')").await.is_err() {
+    if wait_for(client, "Escape to close the tag panel", "!document.querySelector('[data-testid=\"tag-browser\"]')")
+        .await
+        .is_err()
+    {
         problems.push("Escape should close the tag panel".to_string());
     } else {
-        let back = js(client, &format!("return document.activeElement === document.querySelector('{tags_button}');")).await?;
+        let back =
+            js(client, &format!("return document.activeElement === document.querySelector('{tags_button}');")).await?;
         if back != json!(true) {
-            problems.push(format!("closing the tag panel should return focus to the Tags button, not {}", focused(client).await?));
+            problems.push(format!(
+                "closing the tag panel should return focus to the Tags button, not {}",
+                focused(client).await?
+            ));
         }
     }
-    if problems.is_empty() { Ok(()) } else { Err(problems.join("; ").into()) }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("; ").into())
+    }
 }
 
 /// Sets the window so that the page's viewport (innerWidth × innerHeight) is `width` × `height`.

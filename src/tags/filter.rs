@@ -37,9 +37,8 @@ impl Query {
             return None;
         }
         let compact = letters_and_digits(&text);
-        let tag_digits =
-            (!compact.is_empty() && compact.len() <= 8 && compact.chars().all(|c| c.is_ascii_hexdigit()))
-                .then(|| compact.clone());
+        let tag_digits = (!compact.is_empty() && compact.len() <= 8 && compact.chars().all(|c| c.is_ascii_hexdigit()))
+            .then(|| compact.clone());
         Some(Query { text, compact, tag_digits })
     }
 }
@@ -70,7 +69,8 @@ fn filter_with(nodes: &[TagNode], query: &Query) -> Vec<TagNode> {
 
 fn matches(node: &TagNode, query: &Query) -> bool {
     let (group, element) = node.tag;
-    let tag_matches = query.tag_digits.as_ref().is_some_and(|digits| format!("{group:04x}{element:04x}").contains(digits.as_str()));
+    let tag_matches =
+        query.tag_digits.as_ref().is_some_and(|digits| format!("{group:04x}{element:04x}").contains(digits.as_str()));
     let keyword_matches = !query.compact.is_empty() && letters_and_digits(&node.keyword).contains(&query.compact);
     tag_matches || keyword_matches || value_text(&node.value).contains(&query.text)
 }

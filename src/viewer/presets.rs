@@ -86,7 +86,9 @@ pub fn preset_for_key<'a>(presets: &'a [WindowPreset], key: &str) -> Option<&'a 
 pub fn preset_showing(presets: &[WindowPreset], window: (f64, f64)) -> Option<usize> {
     let (center, width) = window;
     let tolerance = 1e-6 * width.abs().max(1.0);
-    presets.iter().position(|preset| (preset.center - center).abs() <= tolerance && (preset.width - width).abs() <= tolerance)
+    presets
+        .iter()
+        .position(|preset| (preset.center - center).abs() <= tolerance && (preset.width - width).abs() <= tolerance)
 }
 
 #[cfg(test)]

@@ -15,9 +15,8 @@ const FOCUSABLE: &str = "button:not([disabled]), [href], input:not([disabled]), 
 
 /// The elements Tab reaches inside the open help dialog, in document order.
 fn focusable_in_dialog() -> Vec<HtmlElement> {
-    let Some(dialog) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.query_selector(".help-box").ok().flatten())
+    let Some(dialog) =
+        web_sys::window().and_then(|w| w.document()).and_then(|d| d.query_selector(".help-box").ok().flatten())
     else {
         return Vec::new();
     };
@@ -26,7 +25,9 @@ fn focusable_in_dialog() -> Vec<HtmlElement> {
         .ok()
         .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
         .and_then(|f| f.call1(&dialog, &FOCUSABLE.into()).ok());
-    found.map(|list| js_sys::Array::from(&list).iter().filter_map(|e| e.dyn_into::<HtmlElement>().ok()).collect()).unwrap_or_default()
+    found
+        .map(|list| js_sys::Array::from(&list).iter().filter_map(|e| e.dyn_into::<HtmlElement>().ok()).collect())
+        .unwrap_or_default()
 }
 
 /// Tab / Shift+Tab while the dialog is open: the next (previous) control of the dialog, wrapping

@@ -78,7 +78,9 @@ fn Presets() -> impl IntoView {
     // The option on show: "file", a preset's label, or "custom" (a window no preset has).
     let current = Memo::new(move |_| match window() {
         None => "file".to_string(),
-        Some(w) => presets.with(|list| preset_showing(list, w).and_then(|i| list.get(i)).map(WindowPreset::label)).unwrap_or_else(|| "custom".to_string()),
+        Some(w) => presets
+            .with(|list| preset_showing(list, w).and_then(|i| list.get(i)).map(WindowPreset::label))
+            .unwrap_or_else(|| "custom".to_string()),
     });
     let custom = move || {
         let (center, width) = window().filter(|_| current.get() == "custom")?;

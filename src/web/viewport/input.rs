@@ -124,7 +124,8 @@ impl Handlers {
                 let at = current.geometry.canvas_to_image(point);
                 let frame = pane.frame.get_untracked();
                 // Continue the drawing on screen (Escape or a pinch clears `pane.draft`), else start one.
-                let on_screen = pane.draft.with_untracked(|d| d.as_ref().is_some_and(|d| d.tool == tool && d.frame == frame));
+                let on_screen =
+                    pane.draft.with_untracked(|d| d.as_ref().is_some_and(|d| d.tool == tool && d.frame == frame));
                 let continued = placing.get_value().filter(|_| on_screen);
                 let continuing = continued.is_some();
                 let mut state = continued.unwrap_or_else(|| Placing::start(tool.points(), at));
@@ -159,7 +160,15 @@ impl Handlers {
             let image_point = current.geometry.canvas_to_image(point);
             pane.probe.set(annotate::probe_text(&session.get_value(), &current, image_point));
             let follow = |at: (f64, f64)| {
-                if let Some(points) = placing.try_update_value(|p| p.as_mut().map(|p| { p.move_to(at); p.points().to_vec() })).flatten() {
+                if let Some(points) = placing
+                    .try_update_value(|p| {
+                        p.as_mut().map(|p| {
+                            p.move_to(at);
+                            p.points().to_vec()
+                        })
+                    })
+                    .flatten()
+                {
                     pane.draft.update(|draft| {
                         if let Some(draft) = draft.as_mut() {
                             draft.points = points;
