@@ -1,20 +1,59 @@
-//! Searching the tag tree: a node matches when its tag (written "(0010,0010)", "0010,0010" or
-//! "00100010"), keyword or value contains the query, ignoring case. Sequences on the way to a
-//! match are kept with only the items that lead to it; a matching sequence keeps all its items.
+//! Searching the tag tree. A query is compared with each node's tag, keyword and value, ignoring
+//! case:
+//! - tag: a query of hexadecimal digits with any separators ("(0028,0030)", "0028,0030",
+//!   "0028 0030", "0028-0030", "00280030") matches tags whose eight digits contain those digits;
+//! - keyword: letters and digits only, so "pixel spacing", "Pixel Spacing" (the PS3.6 name) and
+//!   "pixel_spacing" all find PixelSpacing;
+//! - value: the query as typed (runs of spaces counted as one) is part of the value text.
+//!
+//! Sequences on the way to a match are kept with only the items that lead to it; a matching
+//! sequence keeps all its items.
 
 use super::TagNode;
 
 /// The nodes that match `query`, with the sequences that contain matches. An empty (or
 /// blank) query keeps everything.
 pub fn filter(nodes: &[TagNode], query: &str) -> Vec<TagNode> {
-    let query = query.trim().to_lowercase();
-    if query.is_empty() {
-        return nodes.to_vec();
+    match Query::new(query) {
+        Some(query) => filter_with(nodes, &query),
+        None => nodes.to_vec(),
     }
-    filter_lowercase(nodes, &query)
 }
 
-fn filter_lowercase(nodes: &[TagNode], query: &str) -> Vec<TagNode> {
+/// A search query in the forms it is compared in.
+struct Query {
+    /// Lower case, trimmed, runs of white space as one space: compared with values.
+    text: String,
+    /// Lower-case letters and digits only: compared with keywords.
+    compact: String,
+    /// `compact` when it is 1–8 hexadecimal digits: compared with the tag's digits.
+    tag_digits: Option<String>,
+}
+
+impl Query {
+    fn new(query: &str) -> Option<Query> {
+        let text = query.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+        if text.is_empty() {
+            return None;
+        }
+        let compact = letters_and_digits(&text);
+        let tag_digits = (!compact.is_empty() && compact.len() <= 8 && compact.chars().all(|c| c.is_ascii_hexdigit()))
+            .then(|| compact.clone());
+        Some(Query { text, compact, tag_digits })
+    }
+}
+
+/// Lower-case letters and digits of `text`, nothing else.
+fn letters_and_digits(text: &str) -> String {
+    text.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+}
+
+/// Lower case, runs of white space as one space.
+fn value_text(value: &str) -> String {
+    value.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+fn filter_with(nodes: &[TagNode], query: &Query) -> Vec<TagNode> {
     nodes
         .iter()
         .filter_map(|node| {
@@ -22,20 +61,18 @@ fn filter_lowercase(nodes: &[TagNode], query: &str) -> Vec<TagNode> {
                 return Some(node.clone());
             }
             let items: Vec<Vec<TagNode>> =
-                node.items.iter().map(|item| filter_lowercase(item, query)).filter(|item| !item.is_empty()).collect();
+                node.items.iter().map(|item| filter_with(item, query)).filter(|item| !item.is_empty()).collect();
             (!items.is_empty()).then(|| TagNode { items, ..node.clone() })
         })
         .collect()
 }
 
-fn matches(node: &TagNode, query: &str) -> bool {
+fn matches(node: &TagNode, query: &Query) -> bool {
     let (group, element) = node.tag;
-    let tag = format!("({group:04x},{element:04x})");
-    let compact = format!("{group:04x}{element:04x}");
-    tag.contains(query)
-        || compact.contains(query)
-        || node.keyword.to_lowercase().contains(query)
-        || node.value.to_lowercase().contains(query)
+    let tag_matches =
+        query.tag_digits.as_ref().is_some_and(|digits| format!("{group:04x}{element:04x}").contains(digits.as_str()));
+    let keyword_matches = !query.compact.is_empty() && letters_and_digits(&node.keyword).contains(&query.compact);
+    tag_matches || keyword_matches || value_text(&node.value).contains(&query.text)
 }
 
 #[cfg(test)]
@@ -68,6 +105,30 @@ mod tests {
         }
         assert!(filter(&nodes, "nothing like this").is_empty());
         assert_eq!(filter(&nodes, ""), nodes);
+    }
+
+    #[test]
+    fn names_with_spaces_and_tags_with_any_separator() {
+        let nodes = vec![
+            leaf((0x0028, 0x0030), "PixelSpacing", "0.5\\0.5"),
+            leaf((0x0028, 0x0034), "PixelAspectRatio", "1\\1"),
+            leaf((0x0018, 0x1164), "ImagerPixelSpacing", "0.2\\0.2"),
+            leaf((0x0008, 0x103E), "SeriesDescription", "Head  with\tcontrast"),
+        ];
+        let tags = |query: &str| filter(&nodes, query).iter().map(|node| node.tag).collect::<Vec<_>>();
+        // The PS3.6 name, typed any way: the keyword, and the value that says it.
+        for query in ["pixel spacing", "Pixel Spacing", "PIXEL-SPACING", "pixel_spacing", "  pixel   spacing "] {
+            assert_eq!(tags(query), [(0x0028, 0x0030), (0x0018, 0x1164)], "{query:?}");
+        }
+        for query in ["(0028,0030)", "0028,0030", "0028 0030", "0028-0030", "(0028, 0030)", "00280030", "0028,0030 "] {
+            assert_eq!(tags(query), [(0x0028, 0x0030)], "{query:?}");
+        }
+        assert_eq!(tags("(0028,"), [(0x0028, 0x0030), (0x0028, 0x0034)]);
+        assert_eq!(tags("aspect ratio"), [(0x0028, 0x0034)]);
+        assert!(tags("spacing pixel").is_empty());
+        // Values: white space typed or stored as runs counts as one space.
+        assert_eq!(tags("head with  contrast"), [(0x0008, 0x103E)]);
+        assert!(tags("   ").len() == nodes.len());
     }
 
     #[test]

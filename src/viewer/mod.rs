@@ -12,6 +12,7 @@ pub mod load_order;
 pub mod measure;
 pub mod orientation;
 pub mod overlay;
+pub mod placing;
 pub mod presets;
 pub mod probe;
 pub mod roi;

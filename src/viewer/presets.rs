@@ -81,6 +81,16 @@ pub fn preset_for_key<'a>(presets: &'a [WindowPreset], key: &str) -> Option<&'a 
     presets.get(digit - 1)
 }
 
+/// The preset whose window is `window` (center, width), for naming the window on screen: the
+/// first one (presets can share a window) equal within a millionth of the width.
+pub fn preset_showing(presets: &[WindowPreset], window: (f64, f64)) -> Option<usize> {
+    let (center, width) = window;
+    let tolerance = 1e-6 * width.abs().max(1.0);
+    presets
+        .iter()
+        .position(|preset| (preset.center - center).abs() <= tolerance && (preset.width - width).abs() <= tolerance)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -116,5 +126,17 @@ mod tests {
         assert_eq!(preset_for_key(&presets, "0"), None);
         assert_eq!(preset_for_key(&presets, "12"), None);
         assert_eq!(preset_for_key(&presets, "a"), None);
+    }
+
+    #[test]
+    fn the_preset_a_window_comes_from() {
+        let presets = presets_for("CT", &[(40.0, 80.0, Some("Head"))], Some((-1024.0, 3071.0)), true);
+        assert_eq!(preset_showing(&presets, (-600.0, 1500.0)), Some(1));
+        // The file's window equals Brain: the first of the two names it.
+        assert_eq!(preset_showing(&presets, (40.0, 80.0)), Some(0));
+        assert_eq!(preset_showing(&presets, (1024.0, 4096.0)), Some(6));
+        // A dragged window is none of them.
+        assert_eq!(preset_showing(&presets, (41.0, 80.0)), None);
+        assert_eq!(preset_showing(&[], (40.0, 80.0)), None);
     }
 }

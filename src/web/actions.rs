@@ -128,6 +128,21 @@ pub fn apply_preset(app: AppContext, key: &str) -> bool {
     }
 }
 
+/// Closes the tag browser and gives focus back to the toolbar's Tags button (its opener).
+pub fn close_tags(app: AppContext) {
+    app.show_tags.set(false);
+    let toggle = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(TAGS_TOGGLE_ID))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(toggle) = toggle {
+        let _ = toggle.focus();
+    }
+}
+
+/// The id of the toolbar's Tags button.
+pub const TAGS_TOGGLE_ID: &str = "tags-toggle";
+
 /// Downloads the active viewport's canvas as a PNG.
 pub fn export_png(app: AppContext) -> bool {
     let index = app.active.get_untracked();

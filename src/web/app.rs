@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use super::actions;
 use super::archives::{ArchiveBrowser, ArchiveView, Datasets};
 use super::context::{use_app, AppContext, Layout};
 use super::dicomweb::{link, DicomWeb, StudyBrowser};
@@ -48,11 +49,11 @@ fn StartScreen() -> impl IntoView {
             <p>"Choose files, a folder, a ZIP or a DICOMDIR, or drop them anywhere on this page. \
                 Nothing is uploaded: everything is read and decoded in this browser."</p>
             <div class="start-actions">
-                <FilePicker />
-                <FolderPicker />
+                <FilePicker id="start-open-files" />
+                <FolderPicker id="start-open-folder" />
             </div>
             <ServerList />
-            <h2>"Or try a sample"</h2>
+            <h2 id=SAMPLES_ID tabindex="-1">"Or try a sample"</h2>
             <Suspense fallback=|| view! { <p>"Looking for sample studies…"</p> }>
                 {move || samples.get().map(|result| match result {
                     Ok(list) if !list.is_empty() => view! {
@@ -169,6 +170,28 @@ fn Errors() -> impl IntoView {
     }
 }
 
+/// Where the skip links lead: the workspace, and the start page's sample studies.
+const MAIN_ID: &str = "main-content";
+const SAMPLES_ID: &str = "samples";
+
+/// A link, visible only while it has focus, that moves focus to the element `target` (which has
+/// tabindex="-1") without changing the address (the address carries the study links).
+#[component]
+fn SkipLink(target: &'static str, text: &'static str) -> impl IntoView {
+    let jump = move |ev: web_sys::MouseEvent| {
+        ev.prevent_default();
+        let element = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(target))
+            .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok());
+        if let Some(element) = element {
+            element.scroll_into_view();
+            let _ = element.focus();
+        }
+    };
+    view! { <a class="skip-link" href=format!("#{target}") on:click=jump>{text}</a> }
+}
+
 #[component]
 fn TagPanel() -> impl IntoView {
     let app = use_app();
@@ -188,7 +211,19 @@ fn TagPanel() -> impl IntoView {
     });
     view! {
         <Show when=move || app.show_tags.get()>
-            <aside class="tag-panel" aria-label="DICOM tags of the current image">
+            <aside class="tag-panel" aria-labelledby="tag-panel-title"
+                on:keydown=move |ev: web_sys::KeyboardEvent| {
+                    if ev.key() == "Escape" {
+                        ev.prevent_default();
+                        ev.stop_propagation();
+                        actions::close_tags(app);
+                    }
+                }>
+                <div class="tag-panel-head">
+                    <h2 id="tag-panel-title">"DICOM tags of the current image"</h2>
+                    <button type="button" data-testid="close-tags" title="Close the tag browser (Esc)"
+                        on:click=move |_| actions::close_tags(app)>"Close"</button>
+                </div>
                 <TagBrowser nodes=nodes />
             </aside>
         </Show>
@@ -297,11 +332,24 @@ pub fn App() -> impl IntoView {
         app.session.with_value(|s| s.signals.library_revision).track();
         !app.session.with_value(|s| s.instances.borrow().is_empty())
     };
+    let start_page = move || {
+        app.browse.get().is_none()
+            && match app.archive.get() {
+                Some(view) => view == ArchiveView::Start,
+                None => !has_data(),
+            }
+    };
     view! {
         <main class="app" on:dragover=|ev: web_sys::DragEvent| ev.prevent_default() on:drop=opening::on_drop(app)>
+            <nav class="skip-links" aria-label="Skip links">
+                <SkipLink target=MAIN_ID text="Skip to main content" />
+                <Show when=start_page>
+                    <SkipLink target=SAMPLES_ID text="Skip to the sample studies" />
+                </Show>
+            </nav>
             <Toolbar />
             <Errors />
-            <div class="workspace">
+            <div class="workspace" id=MAIN_ID tabindex="-1">
                 <SeriesPanel />
                 <Show when=move || app.browse.get().is_some()>
                     <StudyBrowser />

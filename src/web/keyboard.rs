@@ -28,7 +28,7 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("x", "export the view as PNG"),
     ("Tab", "move between viewports and controls"),
     ("?", "this help"),
-    ("Esc", "close help, cancel a measurement"),
+    ("Esc", "close help, cancel a measurement, close the tag browser"),
 ];
 
 fn in_form_field(event: &KeyboardEvent) -> bool {
@@ -40,6 +40,18 @@ fn in_form_field(event: &KeyboardEvent) -> bool {
 
 pub fn install(app: AppContext) {
     let handle = window_event_listener(leptos::ev::keydown, move |event: KeyboardEvent| {
+        // The help dialog is modal: Tab stays inside it, Escape (or ?) closes it, nothing else.
+        if app.show_help.get_untracked() {
+            match event.key().as_str() {
+                "Tab" => super::help::keep_focus_inside(&event),
+                "Escape" | "?" => {
+                    app.show_help.set(false);
+                    event.prevent_default();
+                }
+                _ => {}
+            }
+            return;
+        }
         if in_form_field(&event) || event.ctrl_key() || event.meta_key() || event.alt_key() {
             return;
         }
@@ -74,9 +86,16 @@ pub fn install(app: AppContext) {
                 true
             }
             "Escape" => {
-                app.show_help.set(false);
-                pane.draft.set(None);
-                true
+                // Cancels a measurement being drawn, else closes the tag browser.
+                if pane.draft.get_untracked().is_some() {
+                    pane.draft.set(None);
+                    true
+                } else if app.show_tags.get_untracked() {
+                    actions::close_tags(app);
+                    true
+                } else {
+                    false
+                }
             }
             "Delete" | "Backspace" => actions::remove_last_annotation(app),
             digit if digit.len() == 1 && digit.as_bytes()[0].is_ascii_digit() && digit != "0" => {

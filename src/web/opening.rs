@@ -36,24 +36,26 @@ fn on_input(app: AppContext) -> impl Fn(Event) {
     }
 }
 
+/// `id`: unique per page (the toolbar's picker and the start page's are both on screen).
 #[component]
-pub fn FilePicker() -> impl IntoView {
+pub fn FilePicker(#[prop(default = "open-files")] id: &'static str) -> impl IntoView {
     let app = use_app();
     view! {
-        <label class="button" for="open-files">"Open files…"</label>
+        // The input comes first: the label after it shows its focus ring (style/main.css).
         <input
-            id="open-files"
+            id=id
             class="visually-hidden-input"
             data-testid="open-files"
             type="file"
             multiple
             on:change=on_input(app)
         />
+        <label class="button" for=id>"Open files…"</label>
     }
 }
 
 #[component]
-pub fn FolderPicker() -> impl IntoView {
+pub fn FolderPicker(#[prop(default = "open-folder")] id: &'static str) -> impl IntoView {
     let app = use_app();
     let input = NodeRef::<leptos::html::Input>::new();
     Effect::new(move |_| {
@@ -63,9 +65,8 @@ pub fn FolderPicker() -> impl IntoView {
         }
     });
     view! {
-        <label class="button" for="open-folder">"Open folder…"</label>
         <input
-            id="open-folder"
+            id=id
             node_ref=input
             class="visually-hidden-input"
             data-testid="open-folder"
@@ -73,6 +74,7 @@ pub fn FolderPicker() -> impl IntoView {
             multiple
             on:change=on_input(app)
         />
+        <label class="button" for=id>"Open folder…"</label>
     }
 }
 

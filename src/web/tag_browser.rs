@@ -19,7 +19,7 @@ pub fn TagBrowser(#[prop(into)] nodes: Signal<Vec<TagNode>>) -> impl IntoView {
                 <input
                     type="search"
                     data-testid="tag-search"
-                    placeholder="(0010,0010), keyword or value"
+                    placeholder="Tag, name or value: pixel spacing, 0028,0030"
                     prop:value=move || query.get()
                     on:input=move |ev| query.set(event_target_value(&ev))
                 />
@@ -90,7 +90,7 @@ fn TagRow(node: TagNode, expanded: bool) -> impl IntoView {
             <div class="tag-row">
                 {toggle}
                 <span class="tag-tag">{tag_text}</span>
-                <span class="tag-keyword">{keyword}</span>
+                <span class="tag-keyword" title=keyword.clone()>{keyword.clone()}</span>
                 <span class="tag-vr">{vr}</span>
                 <span class="tag-value">{value}</span>
             </div>

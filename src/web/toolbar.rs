@@ -8,6 +8,8 @@ use super::archives::ArchiveView;
 use super::context::{use_app, Layout};
 use super::opening::{FilePicker, FolderPicker};
 use super::pane::Tool;
+use crate::viewer::format::format_value;
+use crate::viewer::presets::{preset_showing, WindowPreset};
 
 #[component]
 fn ToolButton(tool: Tool) -> impl IntoView {
@@ -52,11 +54,42 @@ fn LayoutButton(layout: Layout, label: &'static str) -> impl IntoView {
 #[component]
 fn Presets() -> impl IntoView {
     let app = use_app();
-    // Filled when the user opens the list, not on every drawn slice (the "Full range" preset
-    // scans the frame's values): scrolling stays free of this work.
-    let presets = RwSignal::new(Vec::new());
-    let refresh = move || presets.set(actions::presets(app));
-    let list = move || presets.get();
+    // Filled when the user opens the list or a window is set, not on every drawn slice (the
+    // "Full range" preset scans the frame's values): scrolling stays free of this work.
+    let presets = RwSignal::new(Vec::<WindowPreset>::new());
+    // The image the list was made for: (viewport, display set, frame).
+    let made_for = StoredValue::new(None::<(usize, Option<String>, u32)>);
+    let image = move || {
+        let index = app.active.get_untracked().min(3);
+        let pane = app.panes[index];
+        (index, pane.display_set.get_untracked(), pane.frame.get_untracked())
+    };
+    let refresh = move || {
+        presets.set(actions::presets(app));
+        made_for.set_value(Some(image()));
+    };
+    let window = move || app.panes[app.active.get().min(3)].window.get();
+    // A window chosen by a number key (or dragged) is named from the list for this image.
+    Effect::new(move |_| {
+        if window().is_some() && made_for.get_value() != Some(image()) {
+            refresh();
+        }
+    });
+    // The option on show: "file", a preset's label, or "custom" (a window no preset has).
+    let current = Memo::new(move |_| match window() {
+        None => "file".to_string(),
+        Some(w) => presets
+            .with(|list| preset_showing(list, w).and_then(|i| list.get(i)).map(WindowPreset::label))
+            .unwrap_or_else(|| "custom".to_string()),
+    });
+    let custom = move || {
+        let (center, width) = window().filter(|_| current.get() == "custom")?;
+        Some(view! {
+            <option value="custom" disabled prop:selected=true>
+                {format!("Custom: W {} L {}", format_value(width), format_value(center))}
+            </option>
+        })
+    };
     view! {
         <label class="select">
             <span>"Window"</span>
@@ -73,11 +106,17 @@ fn Presets() -> impl IntoView {
                     }
                 }
             >
-                <option value="file">"File default"</option>
-                {move || list().into_iter().enumerate().map(|(i, preset)| {
+                <option value="file" prop:selected=move || current.get() == "file">"File default"</option>
+                {move || presets.get().into_iter().enumerate().map(|(i, preset)| {
                     let label = preset.label();
-                    view! { <option value=label.clone()>{format!("{} · {label}", i + 1)}</option> }
+                    let value = label.clone();
+                    view! {
+                        <option value=label.clone() prop:selected=move || current.get() == value>
+                            {format!("{} · {label}", i + 1)}
+                        </option>
+                    }
                 }).collect_view()}
+                {custom}
             </select>
         </label>
     }
@@ -167,7 +206,7 @@ pub fn Toolbar() -> impl IntoView {
             </div>
             <div class="group" role="group" aria-label="More">
                 <button type="button" title="Export the view as PNG (x)" on:click=move |_| { actions::export_png(app); }>"Export PNG"</button>
-                <button type="button" title="Tag browser (t)"
+                <button type="button" id=actions::TAGS_TOGGLE_ID title="Tag browser (t)"
                     aria-pressed=move || app.show_tags.get().to_string()
                     on:click=move |_| app.show_tags.update(|v| *v = !*v)>"Tags"</button>
                 <button type="button" title="Keyboard shortcuts (?)" on:click=move |_| app.show_help.set(true)>"Help"</button>

@@ -14,6 +14,7 @@ use super::annotate;
 use super::Shown;
 use crate::study::FrameRef;
 use crate::viewer::gesture::PinchStart;
+use crate::viewer::placing::{Placed, Placing};
 use crate::viewer::stack::{DeltaMode, StepAccumulator};
 use crate::viewer::transform::ViewTransform;
 use crate::viewer::window_drag::WindowDrag;
@@ -58,6 +59,8 @@ fn next_id() -> u64 {
 impl Handlers {
     pub fn new(pane: Pane, shown: RwSignal<Option<Shown>>, frames: Memo<Vec<FrameRef>>, app: AppContext) -> Handlers {
         let drag = StoredValue::new(None::<Drag>);
+        // The measurement being placed (its points are mirrored in `pane.draft` for drawing).
+        let placing = StoredValue::new(None::<Placing>);
         let touches = StoredValue::new(Vec::<(i32, (f64, f64))>::new());
         let pinch = StoredValue::new(None::<PinchStart>);
         let wheel_steps = StoredValue::new(StepAccumulator::default());
@@ -119,18 +122,19 @@ impl Handlers {
             }));
             if tool.points() > 0 {
                 let at = current.geometry.canvas_to_image(point);
+                let frame = pane.frame.get_untracked();
+                // Continue the drawing on screen (Escape or a pinch clears `pane.draft`), else start one.
+                let on_screen =
+                    pane.draft.with_untracked(|d| d.as_ref().is_some_and(|d| d.tool == tool && d.frame == frame));
+                let continued = placing.get_value().filter(|_| on_screen);
+                let continuing = continued.is_some();
+                let mut state = continued.unwrap_or_else(|| Placing::start(tool.points(), at));
+                state.press(at);
+                let points = state.points().to_vec();
+                placing.set_value(Some(state));
                 pane.draft.update(|draft| match draft {
-                    // The angle's third point: the draft already has its first two.
-                    Some(a) if a.tool == Tool::Angle && a.points.len() == 2 => a.points.push(at),
-                    _ => {
-                        *draft = Some(Annotation {
-                            id: next_id(),
-                            tool,
-                            frame: pane.frame.get_untracked(),
-                            points: vec![at, at],
-                            text: Vec::new(),
-                        })
-                    }
+                    Some(a) if continuing => a.points = points,
+                    _ => *draft = Some(Annotation { id: next_id(), tool, frame, points, text: Vec::new() }),
                 });
             }
             ev.prevent_default();
@@ -155,14 +159,27 @@ impl Handlers {
             }
             let image_point = current.geometry.canvas_to_image(point);
             pane.probe.set(annotate::probe_text(&session.get_value(), &current, image_point));
-            let Some(d) = drag.get_value() else {
-                if let Some(draft) = pane.draft.get_untracked().filter(|a| a.tool == Tool::Angle && a.points.len() == 3)
+            let follow = |at: (f64, f64)| {
+                if let Some(points) = placing
+                    .try_update_value(|p| {
+                        p.as_mut().map(|p| {
+                            p.move_to(at);
+                            p.points().to_vec()
+                        })
+                    })
+                    .flatten()
                 {
-                    let mut draft = draft;
-                    if let Some(last) = draft.points.last_mut() {
-                        *last = image_point;
-                    }
-                    pane.draft.set(Some(draft));
+                    pane.draft.update(|draft| {
+                        if let Some(draft) = draft.as_mut() {
+                            draft.points = points;
+                        }
+                    });
+                }
+            };
+            let Some(d) = drag.get_value() else {
+                // Between the clicks of an angle, its next point follows the pointer.
+                if pane.draft.with_untracked(Option::is_some) {
+                    follow(image_point);
                 }
                 return;
             };
@@ -202,13 +219,7 @@ impl Handlers {
                     }
                 }
                 Tool::Probe => {}
-                Tool::Length | Tool::Angle | Tool::Rectangle | Tool::Ellipse => {
-                    pane.draft.update(|draft| {
-                        if let Some(last) = draft.as_mut().and_then(|a| a.points.last_mut()) {
-                            *last = image_point;
-                        }
-                    });
-                }
+                Tool::Length | Tool::Angle | Tool::Rectangle | Tool::Ellipse => follow(image_point),
             }
         };
 
@@ -225,33 +236,40 @@ impl Handlers {
             if d.tool.points() == 0 {
                 return;
             }
-            let Some(mut draft) = pane.draft.get_untracked() else { return };
-            if !keep {
+            let Some(mut draft) = pane.draft.get_untracked() else {
+                placing.set_value(None);
+                return;
+            };
+            let Some(mut state) = placing.get_value().filter(|_| keep) else {
+                placing.set_value(None);
                 pane.draft.set(None);
                 return;
-            }
-            // A click without movement does not make a zero-length measurement.
-            let moved = draft.points.windows(2).last().is_some_and(|w| (w[0].0 - w[1].0).hypot(w[0].1 - w[1].1) > 0.5);
-            if draft.tool == Tool::Angle && draft.points.len() == 2 {
-                if moved {
-                    pane.draft.set(Some({
-                        draft.points.push(draft.points[1]);
-                        draft
-                    }));
-                } else {
+            };
+            let current = shown.get_untracked();
+            let at = match &current {
+                Some(current) => current.geometry.canvas_to_image(canvas_point(&ev, current)),
+                None => state.points().last().copied().unwrap_or_default(),
+            };
+            match state.release(at) {
+                Placed::Drawing => {
+                    draft.points = state.points().to_vec();
+                    placing.set_value(Some(state));
+                    pane.draft.set(Some(draft));
+                }
+                Placed::Cancelled => {
+                    placing.set_value(None);
                     pane.draft.set(None);
                 }
-                return;
+                Placed::Done(points) => {
+                    placing.set_value(None);
+                    draft.points = points;
+                    if let Some(current) = current {
+                        draft.text = annotate::measure(&session.get_value(), &current, draft.tool, &draft.points);
+                    }
+                    pane.draft.set(None);
+                    pane.annotations.update(|list| list.push(draft));
+                }
             }
-            if !moved && draft.points.len() == 2 {
-                pane.draft.set(None);
-                return;
-            }
-            if let Some(current) = shown.get_untracked() {
-                draft.text = annotate::measure(&session.get_value(), &current, draft.tool, &draft.points);
-            }
-            pane.draft.set(None);
-            pane.annotations.update(|list| list.push(draft));
         };
         let finish = Rc::new(finish);
         let up = {
