@@ -88,6 +88,7 @@ run browser_digests_native cargo test --test browser_digests_native
 run e2e_viewer cargo test --test e2e_viewer
 run e2e_dicomweb cargo test --test e2e_dicomweb -- --nocapture
 run e2e_archives cargo test --test e2e_archives -- --nocapture
+run e2e_overlays cargo test --test e2e_overlays -- --nocapture
 run browser_decode cargo test --target wasm32-unknown-unknown --test browser_decode
 run browser_gpu cargo test --target wasm32-unknown-unknown --test browser_gpu
 
