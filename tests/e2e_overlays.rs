@@ -8,6 +8,7 @@
 //!   plates overlap neither each other nor the orientation letters and lie inside the pane;
 //! - the exported PNG (the download intercepted in the page, decoded by the browser) holds the
 //!   measurement lines, the label plates and the corner text, which the bare canvas does not.
+//!
 //! Screenshots (desktop 1400×1000 and phone 390×844) go to $TMPDIR/e2e-overlays-*.png.
 //!
 //! Needs APP_URL, WEBDRIVER_URL and CORPUS_URL (scripts/browser-tests.sh sets them up).
@@ -324,7 +325,7 @@ async fn exported_counts(client: &Client) -> Result<Value> {
                    const [mine, bare] = [region(picture), region(canvas)];
                    let cornerChanged = 0;
                    for (let i = 0; i < mine.length; i += 4) if (Math.abs(mine[i] - bare[i]) > 40) cornerChanged++;
-                   return { name, size: [picture.naturalWidth, picture.naturalHeight], canvasSize: [canvas.width, canvas.height],
+                   return { name, href, size: [picture.naturalWidth, picture.naturalHeight], canvasSize: [canvas.width, canvas.height],
                             exported: count(picture, picture.naturalWidth, picture.naturalHeight),
                             canvas: count(canvas, canvas.width, canvas.height), cornerChanged };
                })();"#,
@@ -357,8 +358,14 @@ async fn labels_and_export(client: &Client, bright: &Path, phone: bool) -> Resul
     println!("labels (phone: {phone}): {geometry}");
     screenshot(client, if phone { "labels-phone" } else { "labels-desktop" }).await?;
     check_labels(&geometry, count as usize)?;
-    let counts = exported_counts(client).await?;
-    println!("export (phone: {phone}): {counts}");
+    let mut counts = exported_counts(client).await?;
+    // Keep the PNG for a look, then leave the data URL out of the printout.
+    let href = counts["href"].take();
+    let encoded = href.as_str().and_then(|h| h.split_once("base64,")).map(|(_, data)| data).unwrap_or_default();
+    let path =
+        std::env::temp_dir().join(format!("e2e-overlays-export-{}.png", if phone { "phone" } else { "desktop" }));
+    std::fs::write(&path, base64_decode(encoded))?;
+    println!("export (phone: {phone}, saved as {}): {counts}", path.display());
     let exported_yellow = counts["exported"]["yellow"].as_u64().unwrap_or(0);
     let canvas_yellow = counts["canvas"]["yellow"].as_u64().unwrap_or(0);
     if counts["size"] != counts["canvasSize"] {
@@ -407,6 +414,24 @@ fn base64(bytes: &[u8]) -> String {
                 out.push('=');
             }
         }
+    }
+    out
+}
+
+fn base64_decode(text: &str) -> Vec<u8> {
+    let value = |c: u8| match c {
+        b'A'..=b'Z' => Some(c - b'A'),
+        b'a'..=b'z' => Some(c - b'a' + 26),
+        b'0'..=b'9' => Some(c - b'0' + 52),
+        b'+' => Some(62),
+        b'/' => Some(63),
+        _ => None,
+    };
+    let sextets: Vec<u8> = text.bytes().filter_map(value).collect();
+    let mut out = Vec::with_capacity(sextets.len() * 3 / 4);
+    for chunk in sextets.chunks(4) {
+        let n = chunk.iter().enumerate().fold(0u32, |n, (i, v)| n | (u32::from(*v) << (18 - 6 * i)));
+        out.extend(n.to_be_bytes()[1..chunk.len()].iter().copied());
     }
     out
 }
