@@ -5,7 +5,8 @@
 //!   with overlays on, the canvas differs from `render_frame` (which has no overlays) exactly in
 //!   white overlay pixels; after the toggle it equals `render_frame` again;
 //! - several lengths measured close together at the right edge of a bright image: their label
-//!   plates overlap neither each other nor the orientation letters and lie inside the pane;
+//!   plates overlap neither each other, the orientation letters nor the lines, and lie inside
+//!   the pane;
 //! - the exported PNG (the download intercepted in the page, decoded by the browser) holds the
 //!   measurement lines, the label plates and the corner text, which the bare canvas does not.
 //!
@@ -222,7 +223,11 @@ async fn label_geometry(client: &Client) -> Result<Value> {
             r#"const canvas = document.querySelector(arguments[0]);
                const pane = canvas.getBoundingClientRect();
                const box = e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+               const svg = canvas.parentElement.querySelector('svg.annotations').getBoundingClientRect();
+               const at = (l, a, b) => Number(l.getAttribute(a)) + b;
                return {
+                   lines: [...canvas.parentElement.querySelectorAll('svg.annotations line')]
+                       .map(l => [at(l, 'x1', svg.left), at(l, 'y1', svg.top), at(l, 'x2', svg.left), at(l, 'y2', svg.top)]),
                    pane: [pane.left, pane.top, pane.right, pane.bottom],
                    labels: [...canvas.parentElement.querySelectorAll('[data-testid="measurement-label"]')].map(box),
                    letters: [...canvas.parentElement.querySelectorAll('[data-testid="orientation-letter"]')].map(box),
@@ -251,11 +256,25 @@ fn overlap(a: &[f64; 4], b: &[f64; 4]) -> bool {
     a[0] < b[2] - 0.5 && b[0] < a[2] - 0.5 && a[1] < b[3] - 0.5 && b[1] < a[3] - 0.5
 }
 
-/// Labels must not overlap each other or the letters, and must lie inside the pane.
+/// Labels must not overlap each other, the letters or the measurement lines, and must lie
+/// inside the pane.
 fn check_labels(geometry: &Value, expected: usize) -> Result {
     let pane = rects(&json!([geometry["pane"]]))[0];
     let labels = rects(&geometry["labels"]);
     let letters = rects(&geometry["letters"]);
+    let lines = rects(&geometry["lines"]);
+    for (i, a) in labels.iter().enumerate() {
+        // Points along each line, strictly inside a label (half a pixel in from its edges).
+        let crossed = lines.iter().find(|[x1, y1, x2, y2]| {
+            (0..=100).map(|k| f64::from(k) / 100.0).any(|t| {
+                let (x, y) = (x1 + (x2 - x1) * t, y1 + (y2 - y1) * t);
+                x > a[0] + 0.5 && x < a[2] - 0.5 && y > a[1] + 0.5 && y < a[3] - 0.5
+            })
+        });
+        if let Some(line) = crossed {
+            return Err(format!("label {i} {a:?} covers the measurement line {line:?}").into());
+        }
+    }
     if labels.len() != expected || letters.len() != 4 {
         return Err(format!("expected {expected} labels and 4 letters: {geometry}").into());
     }

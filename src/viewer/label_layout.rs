@@ -44,6 +44,31 @@ impl Rect {
         inner.x >= self.x && inner.y >= self.y && inner.right() <= self.right() && inner.bottom() <= self.bottom()
     }
 
+    /// Length of the part of segment `a`–`b` inside this rectangle (Liang–Barsky clipping).
+    pub fn crossing(&self, a: (f64, f64), b: (f64, f64)) -> f64 {
+        let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+        let (mut t0, mut t1) = (0.0f64, 1.0f64);
+        for (p, q) in [(-dx, a.0 - self.x), (dx, self.right() - a.0), (-dy, a.1 - self.y), (dy, self.bottom() - a.1)] {
+            if p == 0.0 {
+                if q < 0.0 {
+                    return 0.0;
+                }
+            } else {
+                let t = q / p;
+                if p < 0.0 {
+                    t0 = t0.max(t);
+                } else {
+                    t1 = t1.min(t);
+                }
+            }
+        }
+        if t1 > t0 {
+            (t1 - t0) * dx.hypot(dy)
+        } else {
+            0.0
+        }
+    }
+
     /// Moved the least to lie inside `bounds` (to its top-left when it is larger).
     fn clamped_into(&self, bounds: &Rect) -> Rect {
         let x = self.x.min(bounds.right() - self.width).max(bounds.x);
@@ -80,6 +105,9 @@ pub fn edge_letter_rects(width: f64, height: f64, sizes: [Option<(f64, f64)>; 4]
 pub fn label_size(text_width: f64, lines: usize) -> (f64, f64) {
     (text_width + 2.0 * LABEL_PADDING_PX, lines.max(1) as f64 * LABEL_LINE_PX + 2.0 * LABEL_PADDING_PX)
 }
+
+/// A drawn line from one point to another (CSS pixels).
+pub type Segment = ((f64, f64), (f64, f64));
 
 /// One label to place: the point it belongs to and its size.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -122,15 +150,18 @@ fn candidates(request: &LabelRequest) -> Vec<(f64, f64)> {
 }
 
 /// Places labels in order. Each goes to the first candidate position (clamped into `bounds`)
-/// that overlaps no obstacle and no label placed before it; when none is free, to the one with
-/// the least overlap.
-pub fn place_labels(bounds: Rect, obstacles: &[Rect], requests: &[LabelRequest]) -> Vec<Rect> {
+/// that overlaps no obstacle and no label placed before it and covers none of the measurement
+/// `lines`; when none is free, to the one with the least overlap (covering a line counts less
+/// than covering text).
+pub fn place_labels(bounds: Rect, obstacles: &[Rect], lines: &[Segment], requests: &[LabelRequest]) -> Vec<Rect> {
     let mut placed: Vec<Rect> = Vec::with_capacity(requests.len());
     for request in requests {
         let mut best: Option<(f64, Rect)> = None;
         for (x, y) in candidates(request) {
             let rect = Rect::new(x, y, request.width, request.height).clamped_into(&bounds);
-            let overlap: f64 = obstacles.iter().chain(placed.iter()).map(|other| rect.overlap(other)).sum();
+            let covered: f64 = obstacles.iter().chain(placed.iter()).map(|other| rect.overlap(other)).sum();
+            let crossed: f64 = lines.iter().map(|(a, b)| rect.crossing(*a, *b)).sum();
+            let overlap = covered + crossed;
             if best.as_ref().is_none_or(|(least, _)| overlap < *least) {
                 best = Some((overlap, rect));
             }
@@ -156,7 +187,7 @@ mod tests {
     #[test]
     fn a_free_label_sits_right_above_its_point() {
         let bounds = Rect::new(0.0, 0.0, 400.0, 300.0);
-        let placed = place_labels(bounds, &[], &[request(100.0, 100.0)]);
+        let placed = place_labels(bounds, &[], &[], &[request(100.0, 100.0)]);
         assert_eq!(placed, [Rect::new(108.0, 58.0, 90.0, 34.0)]);
     }
 
@@ -169,7 +200,7 @@ mod tests {
         // Six measurements ending within a few pixels of each other at the right edge, beside
         // the right-hand letter.
         let requests: Vec<LabelRequest> = (0..6).map(|i| request(width - 4.0, 130.0 + f64::from(i) * 4.0)).collect();
-        let placed = place_labels(bounds, &obstacles, &requests);
+        let placed = place_labels(bounds, &obstacles, &[], &requests);
         assert_eq!(placed.len(), 6);
         for (i, a) in placed.iter().enumerate() {
             assert!(bounds.contains(a), "{a:?} leaves the pane");
@@ -185,9 +216,28 @@ mod tests {
     #[test]
     fn labels_at_the_top_left_corner_are_pushed_inside() {
         let bounds = Rect::new(0.0, 0.0, 200.0, 200.0);
-        let placed = place_labels(bounds, &[], &[request(2.0, 2.0), request(3.0, 3.0)]);
+        let placed = place_labels(bounds, &[], &[], &[request(2.0, 2.0), request(3.0, 3.0)]);
         assert!(placed.iter().all(|r| bounds.contains(r)));
         assert!(!placed[0].intersects(&placed[1]));
+    }
+
+    #[test]
+    fn labels_keep_off_the_lines() {
+        // A line rising to the right through where the first candidate (right, above) would go.
+        let bounds = Rect::new(0.0, 0.0, 400.0, 300.0);
+        let line = ((100.0, 100.0), (250.0, 40.0));
+        let placed = place_labels(bounds, &[], &[line], &[request(100.0, 100.0)]);
+        assert_eq!(placed[0].crossing(line.0, line.1), 0.0, "{placed:?}");
+        assert_eq!(placed[0], Rect::new(108.0, 108.0, 90.0, 34.0));
+    }
+
+    #[test]
+    fn crossing_lengths() {
+        let a = Rect::new(0.0, 0.0, 10.0, 10.0);
+        assert_eq!(a.crossing((-5.0, 5.0), (15.0, 5.0)), 10.0);
+        assert_eq!(a.crossing((5.0, -5.0), (5.0, 5.0)), 5.0);
+        assert_eq!(a.crossing((20.0, 0.0), (30.0, 10.0)), 0.0);
+        assert!((a.crossing((-1.0, 11.0), (11.0, -1.0)) - 10.0 * 2f64.sqrt()).abs() < 1e-9);
     }
 
     #[test]

@@ -155,8 +155,20 @@ fn label_rects(session: &Session, pane: &Pane, shown: &Shown, list: &[Annotation
             LabelRequest { anchor, width: w, height: h }
         })
         .collect();
+    // The drawn lines (lengths, angle arms, rectangle and ellipse outlines as their boxes).
+    let mut lines = Vec::new();
+    for annotation in list {
+        let points = css_points(annotation, shown);
+        match (annotation.tool, points.as_slice()) {
+            (Tool::Rectangle | Tool::Ellipse, [a, b]) => {
+                let (c, d) = ((a.0, b.1), (b.0, a.1));
+                lines.extend([(*a, c), (c, *b), (*b, d), (d, *a)]);
+            }
+            (_, points) => lines.extend(points.windows(2).map(|pair| (pair[0], pair[1]))),
+        }
+    }
     let bounds = Rect::new(2.0, 2.0, (width - 4.0).max(0.0), (height - SLIDER_RESERVE_PX).max(0.0));
-    place_labels(bounds, &obstacles, &requests)
+    place_labels(bounds, &obstacles, &lines, &requests)
 }
 
 #[component]
