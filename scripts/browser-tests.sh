@@ -4,6 +4,7 @@
 #   tests/browser_digests_native.rs  native digests equal tests/fixtures/digests.json
 #   tests/e2e_viewer.rs              the page in Chromium: canvas == wasmBindings.render_frame
 #   tests/e2e_dicomweb.rs            the page against Orthanc behind nginx (CORS, apikey, faults)
+#   tests/e2e_overlays.rs            overlay planes in both renderers, label layout, PNG export
 #   tests/browser_decode.rs          wasm-bindgen-test in headless Chromium: same digests
 # Stops exactly the processes it started; exits non-zero if anything failed.
 # For local iteration (never in CI): BROWSER_TESTS_ONLY="e2e_viewer e2e_archives" runs only the
