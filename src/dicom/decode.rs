@@ -63,6 +63,7 @@ impl DicomImage {
             pixel_representation: u16::from(info.layout.signed),
             photometric,
             pixels,
+            embedded_overlays: self.embedded_overlays(frame).unwrap_or_default(),
         })
     }
 
@@ -149,7 +150,7 @@ impl DicomImage {
         Ok(())
     }
 
-    fn native_frame_bytes(&self, frame: u32) -> Result<Cow<'_, [u8]>, DecodeError> {
+    pub(super) fn native_frame_bytes(&self, frame: u32) -> Result<Cow<'_, [u8]>, DecodeError> {
         let info = &self.info;
         let data = self.pixel_bytes()?;
         let bits = info.layout.bits_allocated;

@@ -1,6 +1,7 @@
 //! One decoded frame: stored values at their own width, interleaved, in the photometric
 //! interpretation left after decoding (RGB for every colour image).
 
+use super::overlay::EmbeddedOverlays;
 use crate::pipeline::{Photometric, PixelValues};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -15,4 +16,7 @@ pub struct Frame {
     /// After decoding: RGB for colour, else MONOCHROME1/2 or PALETTE COLOR as in the file.
     pub photometric: Photometric,
     pub pixels: PixelValues,
+    /// Bits of retired overlays embedded in unused high bits of the Pixel Data samples
+    /// (src/dicom/overlay.rs); empty for almost every file.
+    pub embedded_overlays: EmbeddedOverlays,
 }

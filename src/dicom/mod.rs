@@ -7,6 +7,7 @@ mod frame;
 mod frames;
 pub(crate) mod header;
 mod image_info;
+pub mod overlay;
 mod transfer_syntax;
 
 use std::borrow::Cow;

@@ -8,6 +8,7 @@ pub mod cine;
 pub mod format;
 pub mod frame_cache;
 pub mod gesture;
+pub mod label_layout;
 pub mod load_order;
 pub mod measure;
 pub mod orientation;

@@ -143,7 +143,8 @@ pub fn close_tags(app: AppContext) {
 /// The id of the toolbar's Tags button.
 pub const TAGS_TOGGLE_ID: &str = "tags-toggle";
 
-/// Downloads the active viewport's canvas as a PNG.
+/// Downloads the active viewport as a PNG: the image, overlay planes, measurements and corner
+/// text, as shown (src/web/export.rs).
 pub fn export_png(app: AppContext) -> bool {
     let index = app.active.get_untracked();
     let Some(document) = web_sys::window().and_then(|w| w.document()) else { return false };
@@ -153,7 +154,13 @@ pub fn export_png(app: AppContext) -> bool {
     else {
         return false;
     };
-    let Ok(url) = canvas.to_data_url_with_type("image/png") else { return false };
+    let url = match super::export::viewport_png(&canvas) {
+        Ok(url) => url,
+        Err(e) => {
+            app.session().report(format!("The PNG could not be made: {e}"));
+            return false;
+        }
+    };
     let Ok(link) = document.create_element("a") else { return false };
     let _ = link.set_attribute("href", &url);
     let _ = link.set_attribute("download", &format!("viewport-{}.png", index + 1));

@@ -39,6 +39,17 @@ fn frame_object(image: &DicomImage, decoded: &crate::dicom::Frame) -> Object {
     set(&out, "transfer_syntax", image.transfer_syntax.uid.as_str());
     set(&out, "number_of_frames", image.info.number_of_frames);
     set(&out, "pixels", pixels_to_js(&decoded.pixels));
+    if !decoded.embedded_overlays.is_empty() {
+        // [{group, bits}]: overlay bits found in unused high bits of the samples (packed).
+        let list = js_sys::Array::new();
+        for (group, bits) in &decoded.embedded_overlays.0 {
+            let entry = Object::new();
+            set(&entry, "group", *group);
+            set(&entry, "bits", js_sys::Uint8Array::from(bits.as_slice()));
+            list.push(&entry);
+        }
+        set(&out, "embedded_overlays", list);
+    }
     out
 }
 

@@ -19,6 +19,7 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("l a b e", "measure: length, angle, rectangle ROI, ellipse ROI"),
     ("Delete", "remove the last measurement on this slice"),
     ("i", "invert"),
+    ("o", "show / hide overlay planes"),
     ("r / Shift+r", "rotate 90° clockwise / counter-clockwise"),
     ("h / v", "flip horizontally / vertically"),
     ("+ / −, Ctrl+wheel, pinch", "zoom in / out"),
@@ -63,6 +64,10 @@ pub fn install(app: AppContext) {
             "ArrowDown" | "ArrowUp" | "PageDown" | "PageUp" | "Home" | "End" => actions::key(app, &key),
             "i" => {
                 pane.invert.update(|v| *v = !*v);
+                true
+            }
+            "o" => {
+                pane.overlays.update(|v| *v = !*v);
                 true
             }
             "r" => actions::rotate(app, true),

@@ -91,6 +91,8 @@ pub struct Pane {
     /// Which of the file's windows (when no explicit one).
     pub voi_index: RwSignal<usize>,
     pub invert: RwSignal<bool>,
+    /// Overlay planes (60xx) drawn over the image.
+    pub overlays: RwSignal<bool>,
     pub annotations: RwSignal<Vec<Annotation>>,
     /// The measurement being drawn.
     pub draft: RwSignal<Option<Annotation>>,
@@ -111,6 +113,7 @@ impl Pane {
             window: RwSignal::new(None),
             voi_index: RwSignal::new(0),
             invert: RwSignal::new(false),
+            overlays: RwSignal::new(true),
             annotations: RwSignal::new(Vec::new()),
             draft: RwSignal::new(None),
             cine: RwSignal::new(false),

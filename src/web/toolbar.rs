@@ -194,6 +194,9 @@ pub fn Toolbar() -> impl IntoView {
                 <button type="button" title="Invert (i)"
                     aria-pressed=move || active().invert.get().to_string()
                     on:click=move |_| active().invert.update(|v| *v = !*v)>"Invert"</button>
+                <button type="button" data-testid="toggle-overlays" title="Show or hide overlay planes (o)"
+                    aria-pressed=move || active().overlays.get().to_string()
+                    on:click=move |_| active().overlays.update(|v| *v = !*v)>"Overlays"</button>
                 <button type="button" title="Rotate 90° clockwise (r)" on:click=move |_| { actions::rotate(app, true); }>"Rotate"</button>
                 <button type="button" title="Flip horizontally (h)" on:click=move |_| { actions::flip(app, true); }>"Flip H"</button>
                 <button type="button" title="Flip vertically (v)" on:click=move |_| { actions::flip(app, false); }>"Flip V"</button>

@@ -15,6 +15,7 @@ use web_sys::{
     WebGlVertexArrayObject,
 };
 
+use crate::dicom::overlay::OverlayMask;
 use crate::dicom::Frame;
 use crate::pipeline::gpu_plan::{GpuPlan, LutAtlas, TextureFormat};
 use program::{PlanUniforms, Program, POSITION};
@@ -66,6 +67,8 @@ struct Uploaded {
     size: (u32, u32),
     luts: Option<(WebGlTexture, LutAtlas)>,
     uniforms: PlanUniforms,
+    /// The overlay mask drawn over this frame and its colour (0..255).
+    overlay: Option<(WebGlTexture, [f32; 3])>,
 }
 
 pub struct GpuRenderer {
@@ -196,6 +199,7 @@ impl GpuRenderer {
             size: (plan.columns, plan.rows),
             luts: None,
             uniforms: PlanUniforms::of(plan),
+            overlay: None,
         });
         self.set_plan_uniforms(plan)
     }
@@ -218,6 +222,24 @@ impl GpuRenderer {
         Ok(())
     }
 
+    /// Shows `mask` (same size as the uploaded frame) in `rgba` over the frame, or no overlay.
+    pub fn set_overlay(&mut self, mask: Option<&OverlayMask>, rgba: [u8; 4]) -> Result<(), GpuError> {
+        self.alive()?;
+        let uploaded = self.uploaded.as_mut().ok_or(GpuError::PlanMismatch)?;
+        if let Some((texture, _)) = uploaded.overlay.take() {
+            self.gl.delete_texture(Some(&texture));
+        }
+        if let Some(mask) = mask {
+            if (mask.columns, mask.rows) != uploaded.size {
+                return Err(GpuError::PlanMismatch);
+            }
+            let texture = textures::upload_mask(&self.gl, &mask.covered, mask.columns, mask.rows)?;
+            let colour = [f32::from(rgba[0]), f32::from(rgba[1]), f32::from(rgba[2])];
+            uploaded.overlay = Some((texture, colour));
+        }
+        Ok(())
+    }
+
     /// Draws the uploaded frame over the whole canvas; `view_matrix` (column-major 3×3) maps
     /// clip space (−1..1, y up) to texture coordinates (0..1, v = 0 at the first stored row).
     pub fn draw(&self, view_matrix: [f32; 9]) -> Result<(), GpuError> {
@@ -232,7 +254,10 @@ impl GpuRenderer {
         gl.bind_texture(Gl::TEXTURE_2D, Some(&uploaded.image));
         gl.active_texture(Gl::TEXTURE1);
         gl.bind_texture(Gl::TEXTURE_2D, uploaded.luts.as_ref().map(|(texture, _)| texture));
-        program.set(gl, &view_matrix, &uploaded.uniforms);
+        gl.active_texture(Gl::TEXTURE2);
+        gl.bind_texture(Gl::TEXTURE_2D, uploaded.overlay.as_ref().map(|(texture, _)| texture));
+        gl.active_texture(Gl::TEXTURE0);
+        program.set(gl, &view_matrix, &uploaded.uniforms, uploaded.overlay.as_ref().map(|(_, colour)| *colour));
         gl.bind_vertex_array(Some(&self.vertex_array));
         gl.draw_arrays(Gl::TRIANGLE_STRIP, 0, 4);
         gl.bind_vertex_array(None);
@@ -257,6 +282,9 @@ impl GpuRenderer {
         if let Some(uploaded) = self.uploaded.take() {
             self.gl.delete_texture(Some(&uploaded.image));
             if let Some((texture, _)) = uploaded.luts {
+                self.gl.delete_texture(Some(&texture));
+            }
+            if let Some((texture, _)) = uploaded.overlay {
                 self.gl.delete_texture(Some(&texture));
             }
         }

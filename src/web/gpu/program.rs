@@ -90,7 +90,7 @@ pub struct Program {
     locations: Vec<Option<WebGlUniformLocation>>,
 }
 
-const UNIFORMS: [&str; 12] = [
+const UNIFORMS: [&str; 15] = [
     "u_view",
     "u_image",
     "u_luts",
@@ -103,6 +103,9 @@ const UNIFORMS: [&str; 12] = [
     "u_rgb_max",
     "u_slots",
     "u_slot_max",
+    "u_overlay",
+    "u_overlay_on",
+    "u_overlay_color",
 ];
 
 fn compile(gl: &Gl, kind: u32, source: &str) -> Result<WebGlShader, GpuError> {
@@ -142,8 +145,9 @@ impl Program {
         self.locations.get(index).and_then(Option::as_ref)
     }
 
-    /// Sets every uniform; the program must be in use. Texture units: image 0, atlas 1.
-    pub fn set(&self, gl: &Gl, view: &[f32; 9], u: &PlanUniforms) {
+    /// Sets every uniform; the program must be in use. Texture units: image 0, atlas 1,
+    /// overlay mask 2 (`overlay`: its colour, 0..255, when one is bound).
+    pub fn set(&self, gl: &Gl, view: &[f32; 9], u: &PlanUniforms, overlay: Option<[f32; 3]>) {
         gl.uniform_matrix3fv_with_f32_array(self.at(0), false, view);
         gl.uniform1i(self.at(1), 0);
         gl.uniform1i(self.at(2), 1);
@@ -156,5 +160,9 @@ impl Program {
         gl.uniform1f(self.at(9), u.rgb_max);
         gl.uniform3iv_with_i32_array(self.at(10), &u.slots);
         gl.uniform1fv_with_f32_array(self.at(11), &u.slot_max);
+        gl.uniform1i(self.at(12), 2);
+        gl.uniform1i(self.at(13), i32::from(overlay.is_some()));
+        let [red, green, blue] = overlay.unwrap_or_default();
+        gl.uniform3f(self.at(14), red, green, blue);
     }
 }

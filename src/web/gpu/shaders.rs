@@ -33,6 +33,11 @@ uniform float u_rgb_max;
 // palette: red, green, blue.
 uniform ivec3 u_slots[3];
 uniform float u_slot_max[3];
+// Overlay planes (PS3.3 C.9.2): an R8UI mask of the image's size, non-zero where covered, drawn
+// in u_overlay_color (0..255) when u_overlay_on is 1 (src/dicom/overlay.rs composite_overlay).
+uniform highp usampler2D u_overlay;
+uniform int u_overlay_on;
+uniform vec3 u_overlay_color;
 in vec2 v_texcoord;
 out vec4 out_color;
 
@@ -96,6 +101,9 @@ void main() {
       intensity = 1.0 - intensity;
     }
     rgb = vec3(to_byte(intensity * 255.0));
+  }
+  if (u_overlay_on == 1 && texelFetch(u_overlay, ivec2(position), 0).r != 0u) {
+    rgb = u_overlay_color;
   }
   out_color = vec4(rgb / 255.0, 1.0);
 }

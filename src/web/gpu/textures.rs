@@ -111,3 +111,16 @@ pub fn upload_atlas(gl: &Gl, atlas: &LutAtlas) -> Result<WebGlTexture, GpuError>
     let data: Object = Uint16Array::from(atlas.texels.as_slice()).into();
     upload(gl, texture, (ATLAS_WIDTH, atlas.rows()), (Gl::R16UI, Gl::RED_INTEGER, Gl::UNSIGNED_SHORT), &data)
 }
+
+/// Uploads an overlay mask (one byte per image pixel, R8UI).
+pub fn upload_mask(gl: &Gl, covered: &[u8], columns: u32, rows: u32) -> Result<WebGlTexture, GpuError> {
+    if covered.len() as u64 != u64::from(columns) * u64::from(rows) {
+        return Err(GpuError::Upload(format!(
+            "the overlay mask has {} pixels, {columns} × {rows} expected",
+            covered.len()
+        )));
+    }
+    let texture = new_texture(gl)?;
+    let data: Object = Uint8Array::from(covered).into();
+    upload(gl, texture, (columns, rows), (Gl::R8UI, Gl::RED_INTEGER, Gl::UNSIGNED_BYTE), &data)
+}

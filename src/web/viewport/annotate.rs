@@ -3,10 +3,14 @@
 
 use leptos::prelude::*;
 
+use super::super::context::use_app;
 use super::super::pane::{Annotation, Pane, Tool};
 use super::super::session::Session;
-use super::Shown;
+use super::{labels, Shown};
 use crate::pipeline::Photometric;
+use crate::viewer::label_layout::{
+    label_size, place_labels, LabelRequest, Rect, LABEL_LINE_PX, LABEL_PADDING_PX, SLIDER_RESERVE_PX,
+};
 use crate::viewer::measure::{self, format_angle, format_length};
 use crate::viewer::probe::{self, ProbeSample};
 use crate::viewer::roi::{format_roi, Roi, RoiShape};
@@ -85,14 +89,22 @@ pub fn probe_text(session: &Session, shown: &Shown, point: (f64, f64)) -> Option
     Some(probe::probe_text(column, row, &sample, unit.as_deref()))
 }
 
-/// SVG of one annotation in CSS pixels.
-fn shape_view(annotation: &Annotation, shown: &Shown) -> impl IntoView {
-    let to_css = |p: (f64, f64)| {
-        let (x, y) = shown.geometry.image_to_canvas(p);
-        (x / shown.scale, y / shown.scale)
-    };
-    let points: Vec<(f64, f64)> = annotation.points.iter().map(|p| to_css(*p)).collect();
-    let label_at = points.last().copied().unwrap_or((0.0, 0.0));
+/// An annotation's points in CSS pixels.
+fn css_points(annotation: &Annotation, shown: &Shown) -> Vec<(f64, f64)> {
+    annotation
+        .points
+        .iter()
+        .map(|p| {
+            let (x, y) = shown.geometry.image_to_canvas(*p);
+            (x / shown.scale, y / shown.scale)
+        })
+        .collect()
+}
+
+/// SVG of one annotation in CSS pixels, its label on a plate at `label` (placed by
+/// crate::viewer::label_layout).
+fn shape_view(annotation: &Annotation, shown: &Shown, label: Option<Rect>) -> impl IntoView {
+    let points = css_points(annotation, shown);
     let shape = match (annotation.tool, points.as_slice()) {
         (Tool::Length, [a, b]) => view! { <line x1=a.0 y1=a.1 x2=b.0 y2=b.1 /> }.into_any(),
         (Tool::Angle, pts) => {
@@ -110,20 +122,62 @@ fn shape_view(annotation: &Annotation, shown: &Shown) -> impl IntoView {
         _ => ().into_any(),
     };
     let lines = annotation.text.clone();
+    let label = label.filter(|_| !lines.is_empty()).map(|rect| {
+        let x = rect.x + LABEL_PADDING_PX;
+        // Baseline of the first line: padding plus the ascent of 12px text.
+        let y = rect.y + LABEL_PADDING_PX + 11.0;
+        view! {
+            <rect class="label-plate" data-testid="measurement-label" x=rect.x y=rect.y width=rect.width height=rect.height />
+            <text x=x y=y>
+                {lines.into_iter().enumerate().map(|(i, line)| view! {
+                    <tspan x=x dy=if i == 0 { 0.0 } else { LABEL_LINE_PX }>{line}</tspan>
+                }).collect_view()}
+            </text>
+        }
+    });
     view! {
         <g class="annotation">
             {shape}
-            <text x=label_at.0 + 6.0 y=label_at.1 - 6.0>
-                {lines.into_iter().enumerate().map(|(i, line)| view! {
-                    <tspan x=label_at.0 + 6.0 dy=if i == 0 { 0.0 } else { 14.0 }>{line}</tspan>
-                }).collect_view()}
-            </text>
+            {label}
         </g>
     }
 }
 
+/// Label rectangles for `list` on the shown frame, clear of each other and of the orientation
+/// letters, inside the pane.
+fn label_rects(session: &Session, pane: &Pane, shown: &Shown, list: &[Annotation]) -> Vec<Rect> {
+    let (width, height) = labels::pane_size(shown);
+    let letters = labels::edge_letters(session, pane, shown);
+    let obstacles: Vec<Rect> = labels::letter_rects(shown, &letters).into_iter().flatten().collect();
+    let requests: Vec<LabelRequest> = list
+        .iter()
+        .map(|annotation| {
+            let widest =
+                annotation.text.iter().map(|line| labels::text_width(line, labels::LABEL_FONT)).fold(0.0, f64::max);
+            let (w, h) = label_size(widest.ceil(), annotation.text.len());
+            let anchor = css_points(annotation, shown).last().copied().unwrap_or((0.0, 0.0));
+            LabelRequest { anchor, width: w, height: h }
+        })
+        .collect();
+    // The drawn lines (lengths, angle arms, rectangle and ellipse outlines as their boxes).
+    let mut lines = Vec::new();
+    for annotation in list {
+        let points = css_points(annotation, shown);
+        match (annotation.tool, points.as_slice()) {
+            (Tool::Rectangle | Tool::Ellipse, [a, b]) => {
+                let (c, d) = ((a.0, b.1), (b.0, a.1));
+                lines.extend([(*a, c), (c, *b), (*b, d), (d, *a)]);
+            }
+            (_, points) => lines.extend(points.windows(2).map(|pair| (pair[0], pair[1]))),
+        }
+    }
+    let bounds = Rect::new(2.0, 2.0, (width - 4.0).max(0.0), (height - SLIDER_RESERVE_PX).max(0.0));
+    place_labels(bounds, &obstacles, &lines, &requests)
+}
+
 #[component]
 pub fn Annotations(pane: Pane, shown: RwSignal<Option<Shown>>) -> impl IntoView {
+    let app = use_app();
     let items = move || {
         let Some(current) = shown.get() else { return Vec::new() };
         let frame = pane.frame.get();
@@ -131,7 +185,9 @@ pub fn Annotations(pane: Pane, shown: RwSignal<Option<Shown>>) -> impl IntoView 
         if let Some(draft) = pane.draft.get().filter(|a| a.frame == frame) {
             list.push(draft);
         }
-        list.into_iter().map(|a| shape_view(&a, &current).into_any()).collect::<Vec<_>>()
+        let session = app.session.get_value();
+        let rects = label_rects(&session, &pane, &current, &list);
+        list.iter().zip(rects).map(|(a, rect)| shape_view(a, &current, Some(rect)).into_any()).collect::<Vec<_>>()
     };
     let results = move || {
         let frame = pane.frame.get();

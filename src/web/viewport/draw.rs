@@ -9,6 +9,7 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 use super::super::gpu::GpuRenderer;
 use super::super::session::FrameKey;
 use crate::api::RenderOptions;
+use crate::dicom::overlay::{composite_overlay, OverlayMask, OVERLAY_RGBA};
 use crate::dicom::{DicomImage, Frame};
 use crate::pipeline::{gpu_plan, Voi};
 use crate::viewer::viewport::Viewport;
@@ -20,8 +21,11 @@ pub struct Renderer {
     gpu_failed: bool,
     choice: Choice,
     uploaded: Option<FrameKey>,
-    /// CPU-rendered frame for the 2-D path, with what it was rendered for.
-    rendered: Option<(FrameKey, RenderOptions, HtmlCanvasElement)>,
+    /// The overlay mask on the GPU: for which frame, and whether one is shown.
+    overlay_uploaded: Option<(FrameKey, bool)>,
+    /// CPU-rendered frame for the 2-D path, with what it was rendered for (frame, options,
+    /// overlays drawn).
+    rendered: Option<(FrameKey, RenderOptions, bool, HtmlCanvasElement)>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -53,9 +57,19 @@ impl Renderer {
             "webgl2" => Choice::AnyWebGl2,
             _ => Choice::Auto,
         };
-        Renderer { gpu: None, gpu_failed: choice == Choice::Canvas2d, choice, uploaded: None, rendered: None }
+        Renderer {
+            gpu: None,
+            gpu_failed: choice == Choice::Canvas2d,
+            choice,
+            uploaded: None,
+            overlay_uploaded: None,
+            rendered: None,
+        }
     }
 
+    /// Draws `frame` with `overlay` (the overlay planes on it, None when hidden or absent) in
+    /// `OVERLAY_RGBA` over it, the same in both renderers.
+    #[allow(clippy::too_many_arguments)]
     pub fn draw(
         &mut self,
         canvas: &HtmlCanvasElement,
@@ -64,6 +78,7 @@ impl Renderer {
         frame: &Frame,
         options: &RenderOptions,
         viewport: &Viewport,
+        overlay: Option<&OverlayMask>,
     ) -> Result<Drawn, String> {
         let window = match image.voi(key.1, frame, options) {
             Voi::Window(w) if frame.photometric.is_monochrome() => Some((w.center, w.width)),
@@ -85,16 +100,22 @@ impl Renderer {
             if self.uploaded != Some(key) {
                 gpu.upload(frame, &plan).map_err(|e| format!("the image could not be sent to the GPU: {e}"))?;
                 self.uploaded = Some(key);
+                self.overlay_uploaded = None;
             } else {
                 gpu.set_plan_uniforms(&plan).map_err(|e| format!("GPU: {e}"))?;
+            }
+            if self.overlay_uploaded != Some((key, overlay.is_some())) {
+                gpu.set_overlay(overlay, OVERLAY_RGBA).map_err(|e| format!("GPU overlay: {e}"))?;
+                self.overlay_uploaded = Some((key, overlay.is_some()));
             }
             gpu.draw(viewport.matrix_for_gl()).map_err(|e| format!("GPU: {e}"))?;
             return Ok(Drawn { window, renderer: "webgl2" });
         }
-        self.draw_2d(canvas, key, image, frame, options, viewport)?;
+        self.draw_2d(canvas, key, image, frame, options, viewport, overlay)?;
         Ok(Drawn { window, renderer: "canvas2d" })
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn draw_2d(
         &mut self,
         canvas: &HtmlCanvasElement,
@@ -103,10 +124,15 @@ impl Renderer {
         frame: &Frame,
         options: &RenderOptions,
         viewport: &Viewport,
+        overlay: Option<&OverlayMask>,
     ) -> Result<(), String> {
-        let fresh = matches!(&self.rendered, Some((k, o, _)) if *k == key && o == options);
+        let with_overlay = overlay.is_some();
+        let fresh = matches!(&self.rendered, Some((k, o, v, _)) if *k == key && o == options && *v == with_overlay);
         if !fresh {
-            let rendered = image.render(key.1, frame, options);
+            let mut rendered = image.render(key.1, frame, options);
+            if let Some(mask) = overlay.filter(|m| (m.columns, m.rows) == (rendered.columns, rendered.rows)) {
+                composite_overlay(&mut rendered.rgba, mask, OVERLAY_RGBA);
+            }
             let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
             let source: HtmlCanvasElement =
                 document.create_element("canvas").map_err(|e| js_text(&e))?.unchecked_into();
@@ -117,9 +143,9 @@ impl Renderer {
                 ImageData::new_with_u8_clamped_array_and_sh(Clamped(&rendered.rgba), rendered.columns, rendered.rows)
                     .map_err(|e| js_text(&e))?;
             context.put_image_data(&data, 0.0, 0.0).map_err(|e| js_text(&e))?;
-            self.rendered = Some((key, *options, source));
+            self.rendered = Some((key, *options, with_overlay, source));
         }
-        let Some((_, _, source)) = &self.rendered else { return Ok(()) };
+        let Some((_, _, _, source)) = &self.rendered else { return Ok(()) };
         let context = context_2d(canvas)?;
         context.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0).map_err(|e| js_text(&e))?;
         context.set_fill_style_str("#000");

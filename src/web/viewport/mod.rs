@@ -9,8 +9,11 @@
 mod annotate;
 mod draw;
 mod input;
+mod labels;
 mod overlay;
 mod prefetch;
+
+use std::rc::Rc;
 
 use leptos::html;
 use leptos::prelude::*;
@@ -18,6 +21,7 @@ use leptos::prelude::*;
 use super::context::use_app;
 use super::session::FrameKey;
 use crate::api::RenderOptions;
+use crate::dicom::overlay::OverlayMask;
 use crate::study::FrameRef;
 use crate::viewer::viewport::Viewport as Geometry;
 
@@ -51,6 +55,7 @@ pub fn ViewportPane(index: usize) -> impl IntoView {
     let pane = app.panes[index];
     let canvas = NodeRef::<html::Canvas>::new();
     let renderer = StoredValue::new_local(Renderer::new());
+    let overlay_cache = StoredValue::new_local(None::<(FrameKey, Option<Rc<OverlayMask>>)>);
     let shown = RwSignal::new(None::<Shown>);
     let loaded = RwSignal::new(0u64);
     let frame_error = RwSignal::new(None::<String>);
@@ -132,7 +137,19 @@ pub fn ViewportPane(index: usize) -> impl IntoView {
             voi_index: Some(pane.voi_index.get_untracked()),
             invert: pane.invert.get_untracked(),
         };
-        let result = renderer.try_update_value(|r| r.draw(&element, key, &image, &frame, &options, &geometry));
+        // The overlay planes of this frame, worked out once per frame (window drags redraw often).
+        let mask = overlay_cache.with_value(|cached| match cached {
+            Some((k, mask)) if *k == key => Some(mask.clone()),
+            _ => None,
+        });
+        let mask = mask.unwrap_or_else(|| {
+            let mask = image.overlay_mask(file_frame, &frame).map(Rc::new);
+            overlay_cache.set_value(Some((key, mask.clone())));
+            mask
+        });
+        let shown_mask = mask.as_deref().filter(|_| pane.overlays.get_untracked());
+        let result =
+            renderer.try_update_value(|r| r.draw(&element, key, &image, &frame, &options, &geometry, shown_mask));
         match result {
             Some(Ok(drawn)) => {
                 frame_error.set(None);
@@ -144,6 +161,10 @@ pub fn ViewportPane(index: usize) -> impl IntoView {
                     let _ = element.set_attribute("data-file-name", &name);
                 }
                 let _ = element.set_attribute("data-file-frame", &file_frame.to_string());
+                // Overlay pixels in the image (data-overlay-pixels) and how many are drawn now.
+                let total = mask.as_ref().map_or(0, |m| m.count());
+                let _ = element.set_attribute("data-overlay-pixels", &total.to_string());
+                let _ = element.set_attribute("data-overlays-shown", &shown_mask.map_or(0, |m| m.count()).to_string());
                 if let Some(uid) = session.library.borrow().instance(source).map(|m| m.sop_instance_uid.clone()) {
                     let _ = element.set_attribute("data-sop-instance-uid", &uid);
                 }
@@ -186,6 +207,7 @@ pub fn ViewportPane(index: usize) -> impl IntoView {
         pane.window.track();
         pane.voi_index.track();
         pane.invert.track();
+        pane.overlays.track();
         frames.track();
         loaded.track();
         app.resized.track();

@@ -11,6 +11,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, BlobPropertyBag, MessageEvent, Url, Worker, WorkerOptions, WorkerType};
 
+use crate::dicom::overlay::EmbeddedOverlays;
 use crate::dicom::Frame;
 use crate::pipeline::{Photometric, PixelValues};
 
@@ -236,5 +237,22 @@ pub fn frame_from_js(object: &JsValue) -> Result<Frame, String> {
         pixel_representation: number(object, "pixel_representation")? as u16,
         photometric,
         pixels,
+        embedded_overlays: embedded_from_js(object),
     })
+}
+
+/// The `embedded_overlays` list of a worker's frame (absent for almost every file).
+fn embedded_from_js(object: &JsValue) -> EmbeddedOverlays {
+    let Ok(list) = Reflect::get(object, &"embedded_overlays".into()).and_then(|v| v.dyn_into::<Array>()) else {
+        return EmbeddedOverlays::default();
+    };
+    EmbeddedOverlays(
+        list.iter()
+            .filter_map(|entry| {
+                let group = Reflect::get(&entry, &"group".into()).ok()?.as_f64()? as u16;
+                let bits = Reflect::get(&entry, &"bits".into()).ok()?.dyn_into::<js_sys::Uint8Array>().ok()?;
+                Some((group, bits.to_vec()))
+            })
+            .collect(),
+    )
 }
