@@ -102,6 +102,12 @@ fn undo_cornerstone_line_order(decoded: &[u8], width: usize, height: usize) -> V
 #[test]
 fn htj2k_lossless_matches_reference_exactly() {
     let Some(dir) = synth_dir() else {
+        // scripts/test.sh (and so CI) installs peer-bench's packages and sets PEER_BENCH_DIR:
+        // there, a missing set is a failure, not a skip.
+        assert!(
+            std::env::var_os("PEER_BENCH_DIR").is_none(),
+            "PEER_BENCH_DIR is set but peer-bench's synthetic HTJ2K set could not be generated"
+        );
         println!("NOTE: no SYN-HTJ2K directory (run peer-bench synth.mjs); HTJ2K test skipped");
         return;
     };
