@@ -4,6 +4,7 @@
 #   tests/browser_digests_native.rs  native digests equal tests/fixtures/digests.json
 #   tests/e2e_viewer.rs              the page in Chromium: canvas == wasmBindings.render_frame
 #   tests/e2e_dicomweb.rs            the page against Orthanc behind nginx (CORS, apikey, faults)
+#   tests/e2e_loading.rs             loading order, opening slice, set window, load messages, bulk data
 #   tests/browser_decode.rs          wasm-bindgen-test in headless Chromium: same digests
 # Stops exactly the processes it started; exits non-zero if anything failed.
 # For local iteration (never in CI): BROWSER_TESTS_ONLY="e2e_viewer e2e_archives" runs only the
@@ -88,6 +89,7 @@ run browser_digests_native cargo test --test browser_digests_native
 run e2e_viewer cargo test --test e2e_viewer
 run e2e_dicomweb cargo test --test e2e_dicomweb -- --nocapture
 run e2e_archives cargo test --test e2e_archives -- --nocapture
+run e2e_loading cargo test --test e2e_loading -- --nocapture
 run browser_decode cargo test --target wasm32-unknown-unknown --test browser_decode
 run browser_gpu cargo test --target wasm32-unknown-unknown --test browser_gpu
 

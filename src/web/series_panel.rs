@@ -133,7 +133,7 @@ pub fn SeriesPanel() -> impl IntoView {
                     data-display-set=key
                     disabled=!set.has_pixel_data
                     aria-label=format!("Show {label} in the active viewport")
-                    on:click=move |_| app.active_pane().show(key_for_click.clone(), 0)
+                    on:click=move |_| app.active_pane().open(key_for_click.clone(), count)
                 >
                     {move || match thumbnails.with(|m| m.get(&thumb_key).cloned()) {
                         Some(url) => view! { <img class="thumb" src=url alt="" /> }.into_any(),
