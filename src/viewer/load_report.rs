@@ -25,9 +25,9 @@ pub fn empty_file_message(path: &str) -> String {
     format!("{path} is empty (0 bytes): it holds no image. Copy it again from where it came from.")
 }
 
-/// A file that starts like DICOM but whose header cannot be read.
+/// A file that starts like DICOM but whose header cannot be read (`cause` names the fix).
 pub fn unreadable_file_message(path: &str, cause: &str) -> String {
-    format!("{path} could not be opened: {cause}. The file is probably damaged or incomplete; copy it again.")
+    format!("{path} could not be opened: {cause}.")
 }
 
 /// Shown once when nothing in the load could be opened and every file was skipped as not DICOM

@@ -7,12 +7,14 @@
 //! 1. an image that stores a window (or VOI LUT) keeps it, per frame, as before;
 //! 2. otherwise, when the first image drawn carries Smallest/Largest Pixel Value in Series
 //!    (0028,0108)/(0028,0109, C.7.3.1), that range through the modality LUT;
-//! 3. otherwise the min/max of the modality values of the first frame drawn. Stacks open on their
-//!    middle slice, so this is the middle slice's range (the frame the thumbnail shows too).
+//! 3. otherwise the min/max of the modality values of the middle slice (stacks open there; it is
+//!    the frame the thumbnail shows too).
 //!
-//! Frames decode lazily, so the range over the whole set is not known at the first draw; the
-//! range chosen then is kept for the whole set until the user sets a window or shows another
-//! set. Values outside it are clamped, as with any window.
+//! Frames decode lazily, so the range over the whole set is not known at the first draw. The
+//! range is taken from the slice the viewer opened on; while instances still arrive and the
+//! viewer follows the middle (`viewer::opening_slice`), it is taken again from each new middle
+//! slice; once the user moves it is kept for the whole set, until the user sets a window or
+//! shows another set. Values outside it are clamped, as with any window.
 
 use dicom_dictionary_std::tags;
 

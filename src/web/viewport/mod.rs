@@ -80,6 +80,10 @@ pub fn ViewportPane(index: usize) -> impl IntoView {
                 let followed = pane.chosen_frame.get_untracked() == Some(shown);
                 let (next, still_followed) = after_growth(&before, shown, followed, &list);
                 pane.chosen_frame.set(still_followed.then_some(next));
+                // Following the middle onto another slice: its range becomes the set's default.
+                if still_followed && before.get(shown as usize) != list.get(next as usize) {
+                    pane.set_range.set(None);
+                }
                 if next != shown {
                     pane.frame.set(next);
                 }
