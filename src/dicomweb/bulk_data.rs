@@ -32,7 +32,7 @@ const NEEDED_FOR_DISPLAY: [Tag; 6] = [
 pub fn fetch_before_display(flags: &SourceFlags, reference: &BulkDataRef) -> bool {
     flags.bulk_data_uri_enabled
         && !reference.in_sequence
-        && reference.tag.group() % 2 == 0
+        && reference.tag.group().is_multiple_of(2)
         && NEEDED_FOR_DISPLAY.contains(&reference.tag)
 }
 

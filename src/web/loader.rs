@@ -236,7 +236,7 @@ pub async fn open_into(session: Rc<Session>, sources: Vec<Source>, pane: Option<
                 session.report(message);
             }
         }
-        if (index as u32 + 1) % REFRESH_EVERY == 0 {
+        if (index as u32 + 1).is_multiple_of(REFRESH_EVERY) {
             session.signals.library_revision.update(|r| *r += 1);
         }
     }

@@ -12,14 +12,15 @@ use super::context::{use_app, AppContext};
 use crate::api::RenderOptions;
 use crate::dicom::{DicomImage, Frame};
 use crate::study::DisplaySet;
+use crate::viewer::opening_slice::opening_frame;
 use crate::viewer::overlay::{format_date, format_person_name};
 
 /// Thumbnail edge in pixels.
 const THUMBNAIL: u32 = 64;
 
-/// Renders the middle slice of a display set into a small PNG data URL.
+/// Renders the middle slice of a display set (the one it opens on) into a small PNG data URL.
 async fn thumbnail(app: AppContext, set: DisplaySet) -> Option<String> {
-    let middle = set.frames.get(set.frames.len() / 2)?.clone();
+    let middle = *set.frames.get(opening_frame(set.frames.len()) as usize)?;
     let session = app.session();
     let key = (middle.source, middle.frame);
     let frame = session.frame(key).await.ok()?;
