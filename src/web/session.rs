@@ -186,7 +186,8 @@ impl Session {
         }
     }
 
-    /// Another copy of instance `existing`: replaces it when it is damaged and this one is not,
+    /// Another copy of instance `existing`: replaces it when it is damaged (unreadable header, or
+    /// a frame that failed to decode) and this one is not,
     /// is reported when it is the damaged one, and is kept as a spare when both look intact but
     /// differ in size (one may fail only when its pixels are decoded).
     fn add_copy(&self, existing: u32, sop_instance_uid: &str, copy: Instance) {
@@ -195,7 +196,10 @@ impl Session {
             let Some(current) = instances.get(existing as usize) else { return };
             (current.name.clone(), current.image_error.clone(), current.size())
         };
-        match (existing_error, copy.image_error.clone()) {
+        // The loaded copy may already have failed to decode (it was shown before this one came).
+        let decode_error =
+            || self.failed.borrow().iter().find(|((source, _), _)| *source == existing).map(|(_, e)| e.clone());
+        match (existing_error.or_else(decode_error), copy.image_error.clone()) {
             (Some(cause), None) => {
                 self.report(damaged_copy_message(&existing_name, &cause, &copy.name, sop_instance_uid));
                 self.put_in_place(existing, copy);

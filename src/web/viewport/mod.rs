@@ -216,6 +216,8 @@ pub fn ViewportPane(index: usize) -> impl IntoView {
     };
 
     Effect::new(move |_| {
+        // Also on every library change: an instance may have been replaced by an intact copy.
+        app.session.get_value().signals.library_revision.track();
         pane.frame.track();
         pane.transform.track();
         pane.window.track();
