@@ -14,6 +14,10 @@ pub struct RenderOptions {
     pub voi_index: Option<usize>,
     /// Invert on top of what the file asks for.
     pub invert: bool,
+    /// Modality-value range (min, max) to window over when the file stores no window, in place
+    /// of this frame's own min/max: one default for a whole display set
+    /// (`viewer::set_window`), so brightness does not jump from slice to slice.
+    pub default_range: Option<(f64, f64)>,
 }
 
 /// An RGBA image ready for a canvas.
@@ -26,7 +30,7 @@ pub struct RenderedImage {
 
 impl DicomImage {
     /// The VOI this frame is shown with: the chosen or first window of the file, else the
-    /// min/max of the frame's modality values (PS3.3 C.11.2).
+    /// min/max of `options.default_range` or of the frame's modality values (PS3.3 C.11.2).
     pub fn voi(&self, frame_index: u32, frame: &Frame, options: &RenderOptions) -> Voi {
         let windows = self.info.windows(frame_index);
         let function = windows
@@ -43,11 +47,17 @@ impl DicomImage {
         if let Some(named) = windows.get(chosen).or_else(|| windows.first()) {
             return named.voi.clone();
         }
+        let (a, b) = options.default_range.unwrap_or_else(|| self.modality_range(frame_index, frame));
+        let integer = !matches!(frame.pixels, PixelValues::F32(_) | PixelValues::F64(_));
+        Voi::min_max(a.min(b), a.max(b), integer)
+    }
+
+    /// The (min, max) of a frame's modality values (through the modality LUT, PS3.3 C.11.1).
+    pub fn modality_range(&self, frame_index: u32, frame: &Frame) -> (f64, f64) {
         let modality = self.info.modality_lut(frame_index);
         let (min, max) = frame.pixels.min_max().unwrap_or((0.0, 0.0));
         let (a, b) = (modality.apply(min), modality.apply(max));
-        let integer = !matches!(frame.pixels, PixelValues::F32(_) | PixelValues::F64(_));
-        Voi::min_max(a.min(b), a.max(b), integer)
+        (a.min(b), a.max(b))
     }
 
     /// Renders a decoded frame.

@@ -116,7 +116,7 @@ async fn scroll_all(client: &Client, total: u32) -> Result {
 async fn compare_with_local_file(client: &Client, stored: &HashMap<String, Stored>) -> Result<Value> {
     let uid = viewport_attribute(client, "data-sop-instance-uid").await?;
     let file = stored.get(&uid).ok_or_else(|| format!("the viewport shows {uid:?}, which the test did not upload"))?;
-    compare_with_render_frame(client, &corpus_url(&file.path), false).await
+    compare_with_render_frame(client, &corpus_url(&file.path), true).await
 }
 
 async fn no_errors(client: &Client, what: &str) -> Result {
@@ -209,7 +209,7 @@ async fn search_and_open(client: &Client, stored: &HashMap<String, Stored>) -> R
     let open = format!(r#"[data-testid="series-row"][data-series-uid="{series}"] [data-testid="open-series"]"#);
     let start = start_clock(client, 128).await?;
     click(client, &open).await?;
-    ready_on_frame(client, 0).await?;
+    ready_on_frame(client, 64).await?;
     let (first, all, requests, per_second) = load_timings(client, start).await?;
     println!(
         "MR 128 slices over DICOMweb (CORS port): first image {first:.0} ms, all slices {all:.0} ms, \
@@ -233,7 +233,7 @@ async fn search_and_open(client: &Client, stored: &HashMap<String, Stored>) -> R
 /// second one named.
 async fn deep_links(client: &Client, stored: &HashMap<String, Stored>, link: &str) -> Result {
     fresh_page_with(client, link).await?;
-    ready_on_frame(client, 0).await?;
+    ready_on_frame(client, 64).await?;
     let first: f64 = viewport_attribute(client, "data-first-drawn-at").await?.parse().unwrap_or(f64::NAN);
     let uid = viewport_attribute(client, "data-sop-instance-uid").await?;
     let series = stored.get(&uid).map(|s| s.series.clone()).unwrap_or_default();
@@ -342,7 +342,7 @@ async fn api_key(client: &Client) -> Result {
     let row =
         format!(r#"[data-testid="study-row"][data-study-uid="{}"] [data-testid="open-study"]"#, env("MR_STUDY_UID"));
     click(client, &row).await?;
-    ready_on_frame(client, 0).await?;
+    ready_on_frame(client, 64).await?;
     println!("with the key: the MR study opens");
     Ok(())
 }

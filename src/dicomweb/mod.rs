@@ -3,6 +3,7 @@
 //! classification and retry policy, and OHIF-style deep links. The browser layer
 //! (`web::dicomweb`) only sends what this module builds and hands back what it received.
 
+pub mod bulk_data;
 pub mod config;
 pub mod deep_link;
 pub mod failure;

@@ -74,6 +74,27 @@ impl StudyLibrary {
         series_display_sets(&members)
     }
 
+    /// The display set that shows instance `source` (its stack, or the instance itself).
+    pub fn display_set_of(&self, source: u32) -> Option<DisplaySet> {
+        let meta = self.instance(source)?;
+        self.series_sets(&meta.series_instance_uid)
+            .into_iter()
+            .find(|set| set.frames.iter().any(|f| f.source == source) || set.key == meta.sop_instance_uid)
+    }
+
+    /// Puts `meta` in place of the instance at its `source` (another copy of the same SOP
+    /// Instance took its place); false when `source` is not loaded or the UID differs.
+    pub fn replace(&mut self, meta: InstanceMeta) -> bool {
+        let Some(&index) = self.by_source.get(&meta.source) else { return false };
+        match self.instances.get_mut(index) {
+            Some(slot) if slot.sop_instance_uid == meta.sop_instance_uid => {
+                *slot = meta;
+                true
+            }
+            _ => false,
+        }
+    }
+
     pub fn instance(&self, source: u32) -> Option<&InstanceMeta> {
         self.by_source.get(&source).and_then(|i| self.instances.get(*i))
     }

@@ -225,3 +225,19 @@ fn tree_orders_studies_newest_first_and_series_by_number() {
         (2, 4, 5, 5)
     );
 }
+
+#[test]
+fn display_set_of_a_source_and_replacing_a_copy() {
+    let mut library = library(vec![image(0, Some(0.0), Some(1)), image(1, Some(1.0), Some(2))]);
+    let set = library.display_set_of(1).expect("a display set");
+    assert_eq!(sources(&set), vec![0, 1]);
+    assert!(library.display_set_of(5).is_none());
+    // Another copy of instance 1 (same UID, e.g. read again intact) replaces its metadata.
+    let mut copy = image(1, Some(1.0), Some(2));
+    copy.rows = 512;
+    assert!(library.replace(copy));
+    assert_eq!(library.instance(1).map(|m| m.rows), Some(512));
+    let mut other = image(1, Some(1.0), Some(2));
+    other.sop_instance_uid = "9.9".into();
+    assert!(!library.replace(other));
+}

@@ -16,6 +16,7 @@ use super::toolbar::Toolbar;
 use super::viewport::ViewportPane;
 use super::{keyboard, tag_browser::TagBrowser};
 use crate::tags::tag_tree;
+use crate::viewer::load_report::skipped_summary;
 
 const BUDGET_KEY: &str = "dicomViewer.memoryBudget";
 const BUDGETS_MB: [u64; 5] = [256, 512, 1024, 2048, 3072];
@@ -132,9 +133,11 @@ fn StatusBar() -> impl IntoView {
                     <div class="bar" style=format!("width: {}%", u64::from(done) * 100 / u64::from(total.max(1)))></div>
                 </div>
             })}
-            {move || (signals.skipped.get() > 0).then(|| view! {
-                <span data-testid="skipped">{format!("{} non-DICOM file(s) skipped", signals.skipped.get())}</span>
-            })}
+            {move || signals.skipped.with(|names| (!names.is_empty()).then(|| {
+                let summary = skipped_summary(names);
+                let all = names.join("\n");
+                view! { <span data-testid="skipped" title=all>{summary}</span> }
+            }))}
             <label class="memory">
                 <span data-testid="memory">{move || {
                     let (used, budget) = signals.memory.get();
@@ -235,7 +238,7 @@ fn fill_empty_viewports(app: AppContext) {
     Effect::new(move |_| {
         app.session.with_value(|s| s.signals.library_revision).track();
         let layout = app.layout.get_untracked();
-        let keys: Vec<String> = app.session.with_value(|s| {
+        let keys: Vec<(String, usize)> = app.session.with_value(|s| {
             s.library
                 .borrow()
                 .patients()
@@ -244,16 +247,16 @@ fn fill_empty_viewports(app: AppContext) {
                 .flat_map(|s| s.series)
                 .flat_map(|s| s.display_sets)
                 .filter(|set| set.has_pixel_data)
-                .map(|set| set.key)
+                .map(|set| (set.key, set.frames.len()))
                 .collect()
         });
         for (index, pane) in app.panes.iter().enumerate().take(layout.panes()) {
             if pane.display_set.get_untracked().is_none() {
                 let shown: Vec<String> = app.panes.iter().filter_map(|p| p.display_set.get_untracked()).collect();
-                if let Some(key) =
-                    keys.iter().find(|k| !shown.contains(k)).or(if index == 0 { keys.first() } else { None })
+                if let Some((key, count)) =
+                    keys.iter().find(|(k, _)| !shown.contains(k)).or(if index == 0 { keys.first() } else { None })
                 {
-                    pane.show(key.clone(), 0);
+                    pane.open(key.clone(), *count);
                 }
             }
         }

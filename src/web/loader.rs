@@ -1,7 +1,8 @@
 //! Getting DICOM objects into the session: files from the picker, whole folders (directory
 //! picker, dropped directories walked recursively), ZIP archives unzipped here while they are
 //! read, DICOMDIR (its referenced files are opened first; files it does not list are still
-//! opened when they are DICOM). Anything that is not DICOM is skipped and counted.
+//! opened when they are DICOM). Anything that is not DICOM is skipped and named; empty and
+//! unreadable files get one message each.
 
 use std::rc::Rc;
 
@@ -14,10 +15,12 @@ use web_sys::{
     ReadableStreamDefaultReader,
 };
 
+use super::pane::Pane;
 use super::session::{Content, Session};
 use super::tasks::{now, yield_if_due};
 use crate::container::{dicomdir, sniff, ZipEntry, ZipLimits, ZipStream};
 use crate::dicom::{read_header_dataset, DicomImage};
+use crate::viewer::load_report::{empty_file_message, nothing_opened_message, unreadable_file_message};
 
 /// Header bytes read first; files whose header is longer are read whole.
 const HEADER_SLICE: f64 = 4.0 * 1024.0 * 1024.0;
@@ -172,6 +175,23 @@ async fn unzip(source: &Source, session: &Session) -> Result<Vec<Source>, String
 
 /// Expands archives and orders by DICOMDIR, then opens every source.
 pub async fn open_all(session: Rc<Session>, sources: Vec<Source>) {
+    open_into(session, sources, None).await;
+}
+
+/// What happened to one file.
+enum Opened {
+    /// Added to the session as instance `source`.
+    Added(u32),
+    /// Not DICOM (skipped and named in the status bar).
+    NotDicom,
+    /// Another copy of an instance already loaded.
+    Copy,
+}
+
+/// [`open_all`]; with `pane`, the display set of the first image this load adds is shown there
+/// (on its middle slice), also when the pane already shows something else. Returns the source
+/// handle of that first image.
+pub async fn open_into(session: Rc<Session>, sources: Vec<Source>, pane: Option<Pane>) -> Option<u32> {
     let mut files = Vec::new();
     for source in sources {
         let head = match source.blob.slice_with_f64_and_f64(0.0, 4.0) {
@@ -189,26 +209,57 @@ pub async fn open_all(session: Rc<Session>, sources: Vec<Source>) {
     }
     let files = follow_dicomdirs(files, &session).await;
     let total = files.len() as u32;
-    let mut opened = 0u32;
+    let (mut opened, mut skipped, mut failed) = (0usize, 0usize, 0usize);
+    let mut pane = pane;
+    let mut first_image = None;
     // Blobs made in memory (ZIP entries) resolve their reads without ending the task.
     let mut started = now();
     for (index, source) in files.into_iter().enumerate() {
         started = yield_if_due(started).await;
         session.signals.progress.set(Some(("Reading files".into(), index as u32, total)));
         match open_one(&session, &source).await {
-            Ok(true) => opened += 1,
-            Ok(false) => {}
-            Err(e) => session.report(format!("{}: {e}", source.path)),
+            Ok(Opened::Added(added)) => {
+                opened += 1;
+                if first_image.is_none() && session.image(added).is_some() {
+                    first_image = Some(added);
+                }
+                if let Some(target) = pane {
+                    if show_instance(&session, target, added) {
+                        pane = None;
+                    }
+                }
+            }
+            Ok(Opened::NotDicom) => skipped += 1,
+            Ok(Opened::Copy) => {}
+            Err(message) => {
+                failed += 1;
+                session.report(message);
+            }
         }
-        if (index as u32 + 1) % REFRESH_EVERY == 0 {
+        if (index as u32 + 1).is_multiple_of(REFRESH_EVERY) {
             session.signals.library_revision.update(|r| *r += 1);
         }
     }
     session.signals.progress.set(None);
     session.signals.library_revision.update(|r| *r += 1);
-    if opened == 0 && total > 0 && session.instances.borrow().is_empty() {
-        session.report("None of the chosen files is a DICOM file: choose .dcm files, a folder or a ZIP of them.");
+    if let Some(message) = nothing_opened_message(skipped, failed, opened) {
+        if session.instances.borrow().is_empty() {
+            session.report(message);
+        }
     }
+    first_image
+}
+
+/// Shows the display set of instance `source` in `pane` when it is an image; true if shown.
+fn show_instance(session: &Session, pane: Pane, source: u32) -> bool {
+    if session.image(source).is_none() {
+        return false;
+    }
+    let set = session.library.borrow().display_set_of(source).filter(|set| set.has_pixel_data);
+    let Some(set) = set else { return false };
+    session.signals.library_revision.update(|r| *r += 1);
+    pane.open(set.key, set.frames.len());
+    true
 }
 
 /// Puts the files a DICOMDIR references first (in its order) and drops the DICOMDIR itself.
@@ -253,17 +304,22 @@ async fn follow_dicomdirs(files: Vec<Source>, session: &Session) -> Vec<Source> 
     ordered
 }
 
-/// Reads one file's header and adds it. Ok(false): skipped (not DICOM, or a duplicate).
-async fn open_one(session: &Session, source: &Source) -> Result<bool, String> {
+/// Reads one file's header and adds it. Err: the message for the user (empty, unreadable).
+async fn open_one(session: &Session, source: &Source) -> Result<Opened, String> {
     let size = source.blob.size();
+    if size == 0.0 {
+        return Err(empty_file_message(&source.path));
+    }
     let head = if size > HEADER_SLICE {
-        read_bytes(&source.blob.slice_with_f64_and_f64(0.0, HEADER_SLICE).map_err(|e| js_text(&e))?).await?
+        read_bytes(&source.blob.slice_with_f64_and_f64(0.0, HEADER_SLICE).map_err(|e| js_text(&e))?).await
     } else {
-        read_bytes(&source.blob).await?
-    };
+        read_bytes(&source.blob).await
+    }
+    .map_err(|e| format!("{} could not be read ({e}): choose it again.", source.path))?;
     if !sniff::looks_like_dicom(&head) {
-        session.signals.skipped.update(|n| *n += 1);
-        return Ok(false);
+        let name = source.path.clone();
+        session.signals.skipped.update(|names| names.push(name));
+        return Ok(Opened::NotDicom);
     }
     let parsed = match read_header_dataset(&head) {
         Ok(parsed) => Ok((parsed, head)),
@@ -273,8 +329,12 @@ async fn open_one(session: &Session, source: &Source) -> Result<bool, String> {
         }
         Err(e) => Err(e),
     };
-    let ((dataset, _transfer_syntax), bytes) = parsed.map_err(|e| e.to_string())?;
+    let ((dataset, _transfer_syntax), bytes) =
+        parsed.map_err(|e| unreadable_file_message(&source.path, &e.to_string()))?;
     let image = DicomImage::parse_header(&bytes).map_err(|e| e.to_string());
     let name = source.path.rsplit('/').next().unwrap_or(&source.path).to_string();
-    Ok(session.add(name, Content::File(source.blob.clone()), dataset, image))
+    Ok(match session.add(name, Content::File(source.blob.clone()), dataset, image) {
+        Some(added) => Opened::Added(added),
+        None => Opened::Copy,
+    })
 }

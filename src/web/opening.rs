@@ -9,6 +9,9 @@ use web_sys::{DragEvent, Event, HtmlInputElement};
 
 use super::context::{use_app, AppContext};
 use super::loader::{self, Source};
+use super::tasks::yield_to_browser;
+use crate::viewer::load_order::outward;
+use crate::viewer::opening_slice::opening_frame;
 
 /// Opens sources in the background.
 pub fn open(app: AppContext, sources: Vec<Source>) {
@@ -17,7 +20,10 @@ pub fn open(app: AppContext, sources: Vec<Source>) {
     }
     show_viewer(app);
     let session = app.session();
-    leptos::task::spawn_local(loader::open_all(session, sources));
+    let pane = app.active_pane();
+    leptos::task::spawn_local(async move {
+        loader::open_into(session, sources, Some(pane)).await;
+    });
 }
 
 /// Leaves the start page or a browser for the viewports (something is being opened).
@@ -89,7 +95,7 @@ pub fn on_drop(app: AppContext) -> impl Fn(DragEvent) {
         leptos::task::spawn_local(async move {
             let mut sources = loader::walk(entries, &session).await;
             sources.extend(files.into_iter().map(|file| Source { path: file.name(), blob: file.into() }));
-            loader::open_all(session, sources).await;
+            loader::open_into(session, sources, Some(app.active_pane())).await;
         });
     }
 }
@@ -104,14 +110,7 @@ pub struct Sample {
 
 async fn fetch(url: &str) -> Result<web_sys::Response, String> {
     let window = web_sys::window().ok_or("no window")?;
-    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(url))
-        .await
-        .map_err(|_| format!("{url} could not be fetched (offline, or the page is opened from a file:// URL)"))?
-        .unchecked_into();
-    if !response.ok() {
-        return Err(format!("{url} answered HTTP {}", response.status()));
-    }
-    Ok(response)
+    response_of(url, window.fetch_with_str(url)).await
 }
 
 fn text_of(value: &wasm_bindgen::JsValue, key: &str) -> String {
@@ -142,29 +141,74 @@ pub async fn list_samples() -> Result<Vec<Sample>, String> {
         .collect())
 }
 
-/// Downloads a sample's files (from this site, so it works offline once cached) and opens them.
+async fn blob_of(response: Result<web_sys::Response, String>) -> Result<web_sys::Blob, String> {
+    let response = response?;
+    let promise = response.blob().map_err(|_| "the answer has no body".to_string())?;
+    JsFuture::from(promise)
+        .await
+        .ok()
+        .and_then(|b| b.dyn_into::<web_sys::Blob>().ok())
+        .ok_or_else(|| "the answer could not be read".to_string())
+}
+
+async fn response_of(url: &str, promise: js_sys::Promise) -> Result<web_sys::Response, String> {
+    let response: web_sys::Response = JsFuture::from(promise)
+        .await
+        .map_err(|_| format!("{url} could not be fetched (offline, or the page is opened from a file:// URL)"))?
+        .unchecked_into();
+    if !response.ok() {
+        return Err(format!("{url} answered HTTP {}", response.status()));
+    }
+    Ok(response)
+}
+
+/// Downloads a sample's files (from this site, so it works offline once cached) and opens them
+/// in the active viewport: the middle file first (the slice the stack opens on), drawn as soon
+/// as it is decoded, then the others, requested together, nearest the middle first.
 pub fn open_sample(app: AppContext, sample: Sample) {
     show_viewer(app);
     let session = app.session();
+    let pane = app.active_pane();
     leptos::task::spawn_local(async move {
-        let total = sample.files.len() as u32;
-        let mut sources = Vec::new();
-        for (index, path) in sample.files.iter().enumerate() {
-            session.signals.progress.set(Some((format!("Loading {}", sample.title), index as u32, total)));
-            let url = format!("samples/{path}");
-            let blob = match fetch(&url).await {
-                Ok(response) => match response.blob() {
-                    Ok(promise) => JsFuture::from(promise).await.ok().and_then(|b| b.dyn_into::<web_sys::Blob>().ok()),
-                    Err(_) => None,
-                },
-                Err(e) => {
-                    session.report(format!("The sample {} could not be loaded: {e}.", sample.title));
-                    session.signals.progress.set(None);
-                    return;
-                }
-            };
-            if let Some(blob) = blob {
-                sources.push(Source { path: path.clone(), blob });
+        let total = sample.files.len();
+        let order = outward(opening_frame(total) as usize, total);
+        let failed = |e: String| {
+            session.report(format!("The sample {} could not be loaded: {e}.", sample.title));
+            session.signals.progress.set(None);
+        };
+        let Some(middle) = order.first().and_then(|i| sample.files.get(*i)) else { return };
+        let progress = |done: usize| {
+            session.signals.progress.set(Some((format!("Loading {}", sample.title), done as u32, total as u32)))
+        };
+        progress(0);
+        let url = format!("samples/{middle}");
+        let blob = match blob_of(fetch(&url).await).await {
+            Ok(blob) => blob,
+            Err(e) => return failed(e),
+        };
+        let shown = loader::open_into(session.clone(), vec![Source { path: middle.clone(), blob }], Some(pane)).await;
+        // Draw the middle slice before asking for the rest.
+        if let Some(source) = shown {
+            let _ = session.frame((source, 0)).await;
+            yield_to_browser().await;
+        }
+        let Some(window) = web_sys::window() else { return };
+        let pending: Vec<(String, String, js_sys::Promise)> = order
+            .iter()
+            .skip(1)
+            .filter_map(|i| sample.files.get(*i))
+            .map(|path| {
+                let url = format!("samples/{path}");
+                let promise = window.fetch_with_str(&url);
+                (path.clone(), url, promise)
+            })
+            .collect();
+        let mut sources = Vec::with_capacity(pending.len());
+        for (index, (path, url, promise)) in pending.into_iter().enumerate() {
+            progress(index + 1);
+            match blob_of(response_of(&url, promise).await).await {
+                Ok(blob) => sources.push(Source { path, blob }),
+                Err(e) => return failed(e),
             }
         }
         loader::open_all(session, sources).await;

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use crate::viewer::opening_slice::opening_frame;
 use crate::viewer::transform::ViewTransform;
 
 /// The pointer tool for the primary button / one finger.
@@ -102,6 +103,12 @@ pub struct Pane {
     pub probe: RwSignal<Option<String>>,
     /// Bumped after every draw (overlays recompute zoom etc.).
     pub drawn: RwSignal<u64>,
+    /// The slice index the viewer chose (opening on the middle, following it while the set
+    /// grows); once `frame` differs, the user has moved (`viewer::opening_slice`).
+    pub chosen_frame: RwSignal<Option<u32>>,
+    /// The display set's default window range when its images store none, fixed at its first
+    /// draw (`viewer::set_window`).
+    pub set_range: RwSignal<Option<(f64, f64)>>,
 }
 
 impl Pane {
@@ -120,11 +127,20 @@ impl Pane {
             fps: RwSignal::new(15.0),
             probe: RwSignal::new(None),
             drawn: RwSignal::new(0),
+            chosen_frame: RwSignal::new(None),
+            set_range: RwSignal::new(None),
         }
     }
 
-    /// Shows another display set from its first frame, with the view reset.
+    /// Shows another display set of `count` frames on its middle slice, with the view reset.
+    pub fn open(&self, key: String, count: usize) {
+        self.show(key, opening_frame(count));
+    }
+
+    /// Shows another display set from `first_frame`, with the view reset.
     pub fn show(&self, key: String, first_frame: u32) {
+        self.chosen_frame.set(Some(first_frame));
+        self.set_range.set(None);
         self.display_set.set(Some(key));
         self.frame.set(first_frame);
         self.transform.set(ViewTransform::default());

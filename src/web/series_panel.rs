@@ -11,15 +11,16 @@ use web_sys::{HtmlCanvasElement, ImageData};
 use super::context::{use_app, AppContext};
 use crate::api::RenderOptions;
 use crate::dicom::{DicomImage, Frame};
-use crate::study::DisplaySet;
+use crate::study::{DisplaySet, FrameRef};
+use crate::viewer::opening_slice::opening_frame;
 use crate::viewer::overlay::{format_date, format_person_name};
 
 /// Thumbnail edge in pixels.
 const THUMBNAIL: u32 = 64;
 
-/// Renders the middle slice of a display set into a small PNG data URL.
+/// Renders the middle slice of a display set (the one it opens on) into a small PNG data URL.
 async fn thumbnail(app: AppContext, set: DisplaySet) -> Option<String> {
-    let middle = set.frames.get(set.frames.len() / 2)?.clone();
+    let middle = *set.frames.get(opening_frame(set.frames.len()) as usize)?;
     let session = app.session();
     let key = (middle.source, middle.frame);
     let frame = session.frame(key).await.ok()?;
@@ -83,31 +84,43 @@ fn study_label(date: &str, description: &str) -> String {
 pub fn SeriesPanel() -> impl IntoView {
     let app = use_app();
     let thumbnails = RwSignal::new(HashMap::<String, String>::new());
-    let requested = StoredValue::new(Vec::<String>::new());
+    // The middle frame each thumbnail was made from: made again when a growing set's middle
+    // changes (instances still arriving), so it shows the slice the set opens on.
+    let requested = StoredValue::new(HashMap::<String, FrameRef>::new());
     let tree = move || {
         app.session.with_value(|s| s.signals.library_revision).track();
         app.session.with_value(|s| s.library.borrow().patients())
     };
     // Thumbnails are made one at a time, after the viewports' own frames.
     Effect::new(move |_| {
-        let sets: Vec<DisplaySet> = tree()
+        let sets: Vec<(DisplaySet, FrameRef)> = tree()
             .into_iter()
             .flat_map(|p| p.studies)
             .flat_map(|s| s.series)
             .flat_map(|s| s.display_sets)
-            .filter(|set| set.has_pixel_data && !requested.with_value(|r| r.contains(&set.key)))
+            .filter(|set| set.has_pixel_data)
+            .filter_map(|set| {
+                let middle = *set.frames.get(opening_frame(set.frames.len()) as usize)?;
+                (requested.with_value(|r| r.get(&set.key) != Some(&middle))).then_some((set, middle))
+            })
             .collect();
         if sets.is_empty() {
             return;
         }
-        requested.update_value(|r| r.extend(sets.iter().map(|s| s.key.clone())));
+        requested.update_value(|r| r.extend(sets.iter().map(|(set, middle)| (set.key.clone(), *middle))));
         leptos::task::spawn_local(async move {
-            for set in sets {
+            for (set, middle) in sets {
                 let key = set.key.clone();
+                // Skip a set whose middle moved on meanwhile (a newer request makes it).
+                if requested.with_value(|r| r.get(&key) != Some(&middle)) {
+                    continue;
+                }
                 if let Some(url) = thumbnail(app, set).await {
-                    thumbnails.update(|map| {
-                        map.insert(key, url);
-                    });
+                    if requested.with_value(|r| r.get(&key) == Some(&middle)) {
+                        thumbnails.update(|map| {
+                            map.insert(key, url);
+                        });
+                    }
                 }
             }
         });
@@ -133,7 +146,7 @@ pub fn SeriesPanel() -> impl IntoView {
                     data-display-set=key
                     disabled=!set.has_pixel_data
                     aria-label=format!("Show {label} in the active viewport")
-                    on:click=move |_| app.active_pane().show(key_for_click.clone(), 0)
+                    on:click=move |_| app.active_pane().open(key_for_click.clone(), count)
                 >
                     {move || match thumbnails.with(|m| m.get(&thumb_key).cloned()) {
                         Some(url) => view! { <img class="thumb" src=url alt="" /> }.into_any(),

@@ -18,6 +18,7 @@ use super::worker::DecodePool;
 use crate::dicom::{DicomImage, Frame};
 use crate::study::{AddOutcome, InstanceMeta, StudyLibrary};
 use crate::viewer::frame_cache::FrameCache;
+use crate::viewer::load_report::damaged_copy_message;
 
 /// Frames of a multi-frame file decoded per worker job (the file is parsed once per job).
 const FRAMES_PER_JOB: u32 = 8;
@@ -50,6 +51,24 @@ pub struct Instance {
     pub image_error: Option<String>,
 }
 
+impl Instance {
+    fn new(name: String, content: Content, dataset: InMemDicomObject, image: Result<DicomImage, String>) -> Instance {
+        let (image, image_error) = match image {
+            Ok(image) => (Some(Rc::new(image)), None),
+            Err(e) => (None, Some(e)),
+        };
+        Instance { name, content, dataset: Rc::new(dataset), image, image_error }
+    }
+
+    /// Bytes of a local file (None for remote instances).
+    fn size(&self) -> Option<f64> {
+        match &self.content {
+            Content::File(blob) => Some(blob.size()),
+            Content::Remote(_) => None,
+        }
+    }
+}
+
 /// What the UI re-renders on.
 #[derive(Clone, Copy)]
 pub struct SessionSignals {
@@ -61,8 +80,8 @@ pub struct SessionSignals {
     pub errors: RwSignal<Vec<(u64, String)>>,
     /// A load in progress: (what, done, total).
     pub progress: RwSignal<Option<(String, u32, u32)>>,
-    /// Files skipped because they are not DICOM.
-    pub skipped: RwSignal<u32>,
+    /// Names of the files skipped because they are not DICOM.
+    pub skipped: RwSignal<Vec<String>>,
 }
 
 impl SessionSignals {
@@ -72,7 +91,7 @@ impl SessionSignals {
             memory: RwSignal::new((0, budget)),
             errors: RwSignal::new(Vec::new()),
             progress: RwSignal::new(None),
-            skipped: RwSignal::new(0),
+            skipped: RwSignal::new(Vec::new()),
         }
     }
 }
@@ -88,6 +107,9 @@ pub struct Session {
     pinned: RefCell<[Option<FrameKey>; 4]>,
     /// Frames that could not be loaded or decoded, with the reason (not retried on every draw).
     failed: RefCell<HashMap<FrameKey, String>>,
+    /// Other copies of loaded instances (same SOP Instance UID), by source, used when the
+    /// loaded one cannot be decoded.
+    spares: RefCell<HashMap<u32, Vec<Instance>>>,
     pub signals: SessionSignals,
 }
 
@@ -115,6 +137,7 @@ impl Session {
             next_error: Cell::new(0),
             pinned: RefCell::new([None; 4]),
             failed: RefCell::new(HashMap::new()),
+            spares: RefCell::new(HashMap::new()),
             signals,
         })
     }
@@ -135,25 +158,87 @@ impl Session {
         self.pool.as_ref().map_or(0, DecodePool::size)
     }
 
-    /// Adds a parsed object; returns false for a duplicate SOP Instance.
+    /// Adds a parsed object; returns its source handle, or None for another copy of an instance
+    /// already loaded (same SOP Instance UID). Of two copies the one that can be shown is kept,
+    /// and the user is told which was damaged; an intact copy waits as a spare in case the
+    /// shown one fails to decode.
     pub fn add(
         &self,
         name: String,
         content: Content,
         dataset: InMemDicomObject,
         image: Result<DicomImage, String>,
-    ) -> bool {
+    ) -> Option<u32> {
         let source = self.instances.borrow().len() as u32;
         let meta = InstanceMeta::read(source, &dataset);
-        let added = matches!(self.library.borrow_mut().add(meta), AddOutcome::Added);
-        if added {
-            let (image, image_error) = match image {
-                Ok(image) => (Some(Rc::new(image)), None),
-                Err(e) => (None, Some(e)),
-            };
-            self.instances.borrow_mut().push(Instance { name, content, dataset: Rc::new(dataset), image, image_error });
+        let outcome = self.library.borrow_mut().add(meta);
+        let instance = Instance::new(name, content, dataset, image);
+        match outcome {
+            AddOutcome::Added => {
+                self.instances.borrow_mut().push(instance);
+                Some(source)
+            }
+            AddOutcome::DuplicateInstance { sop_instance_uid, existing_source } => {
+                self.add_copy(existing_source, &sop_instance_uid, instance);
+                None
+            }
+            AddOutcome::DuplicateSource { .. } => None,
         }
-        added
+    }
+
+    /// Another copy of instance `existing`: replaces it when it is damaged (unreadable header, or
+    /// a frame that failed to decode) and this one is not,
+    /// is reported when it is the damaged one, and is kept as a spare when both look intact but
+    /// differ in size (one may fail only when its pixels are decoded).
+    fn add_copy(&self, existing: u32, sop_instance_uid: &str, copy: Instance) {
+        let (existing_name, existing_error, existing_size) = {
+            let instances = self.instances.borrow();
+            let Some(current) = instances.get(existing as usize) else { return };
+            (current.name.clone(), current.image_error.clone(), current.size())
+        };
+        // The loaded copy may already have failed to decode (it was shown before this one came).
+        let decode_error =
+            || self.failed.borrow().iter().find(|((source, _), _)| *source == existing).map(|(_, e)| e.clone());
+        match (existing_error.or_else(decode_error), copy.image_error.clone()) {
+            (Some(cause), None) => {
+                self.report(damaged_copy_message(&existing_name, &cause, &copy.name, sop_instance_uid));
+                self.put_in_place(existing, copy);
+            }
+            (None, Some(cause)) => {
+                self.report(damaged_copy_message(&copy.name, &cause, &existing_name, sop_instance_uid))
+            }
+            (None, None) if copy.size().is_some() && copy.size() != existing_size => {
+                self.spares.borrow_mut().entry(existing).or_default().push(copy);
+            }
+            _ => {}
+        }
+    }
+
+    /// Puts `copy` in place of instance `source` (same SOP Instance), forgetting old failures.
+    fn put_in_place(&self, source: u32, copy: Instance) {
+        let meta = InstanceMeta::read(source, &copy.dataset);
+        self.library.borrow_mut().replace(meta);
+        if let Some(slot) = self.instances.borrow_mut().get_mut(source as usize) {
+            *slot = copy;
+        }
+        self.failed.borrow_mut().retain(|(s, _), _| *s != source);
+        self.signals.library_revision.update(|r| *r += 1);
+    }
+
+    /// After instance `source` failed to decode with `cause`: shows its spare copy instead, if
+    /// there is one, and says so. True when a spare took its place.
+    fn use_spare(&self, source: u32, cause: &str) -> bool {
+        let spare = self.spares.borrow_mut().get_mut(&source).and_then(Vec::pop);
+        let Some(spare) = spare else { return false };
+        let (damaged, uid) = {
+            let instances = self.instances.borrow();
+            let name = instances.get(source as usize).map(|i| i.name.clone()).unwrap_or_default();
+            let uid = self.library.borrow().instance(source).map(|m| m.sop_instance_uid.clone()).unwrap_or_default();
+            (name, uid)
+        };
+        self.report(damaged_copy_message(&damaged, cause, &spare.name, &uid));
+        self.put_in_place(source, spare);
+        true
     }
 
     pub fn image(&self, source: u32) -> Option<Rc<DicomImage>> {
@@ -256,7 +341,16 @@ impl Session {
                 self.in_flight.borrow_mut().insert(*key, (promise, resolve));
             }
         }
-        let result = self.load(source, content, &dataset, first, count, signal).await;
+        let mut result = self.load(source, content, &dataset, first, count, signal).await;
+        // A damaged file with an intact copy loaded too: show the copy (and say so).
+        while let Err(LoadError::Failed(cause)) = &result {
+            if !self.use_spare(source, cause) {
+                break;
+            }
+            let spare = self.instances.borrow().get(source as usize).map(|i| (i.content.clone(), i.dataset.clone()));
+            let Some((content, dataset)) = spare else { break };
+            result = self.load(source, content, &dataset, first, count, signal).await;
+        }
         let outcome = match result {
             Ok(decoded) => {
                 for (index, frame) in decoded {

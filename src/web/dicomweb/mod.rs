@@ -77,8 +77,8 @@ pub fn open_study(app: AppContext, source_name: String, study: String, series_fi
             if shown {
                 return;
             }
-            if let Some(key) = open::display_set_of_series(&app, series) {
-                app.active_pane().show(key, 0);
+            if let Some((key, count)) = open::display_set_of_series(&app, series) {
+                app.active_pane().open(key, count);
                 shown = true;
             }
         };

@@ -1,5 +1,6 @@
 //! Opening a study from a DICOMweb server: the series list (QIDO-RS), then each series'
-//! metadata (WADO-RS), with bulk data other than pixels followed through its BulkDataURI. Every
+//! metadata (WADO-RS), with the bulk data drawing needs (palettes) followed through its
+//! BulkDataURI. Every
 //! instance joins the session as a remote instance: the study library groups it like a local
 //! file, and its frames are fetched only when a viewport (or the background load) asks.
 
@@ -12,6 +13,7 @@ use web_sys::AbortSignal;
 use super::client::{DicomWebClient, RequestError};
 use super::frames::RemoteInstance;
 use crate::dicom::{DicomImage, SampleFormat};
+use crate::dicomweb::bulk_data::fetch_before_display;
 use crate::dicomweb::json::{
     dataset_from_json, insert_bulk_data, parse_metadata_items, parse_series_rows, JsonDataset, SeriesRow,
 };
@@ -27,7 +29,7 @@ const FLOAT_PIXEL_DATA: Tag = Tag(0x7FE0, 0x0008);
 const DOUBLE_FLOAT_PIXEL_DATA: Tag = Tag(0x7FE0, 0x0009);
 const TRANSFER_SYNTAX_UID: Tag = Tag(0x0002, 0x0010);
 const ROWS: Tag = Tag(0x0028, 0x0010);
-/// Bulk data worth fetching before display (LUTs, overlays are small; pixels come per frame).
+/// Largest bulk data value kept (palettes are small; pixels come per frame).
 const MAX_BULK_BYTES: usize = 16 << 20;
 
 fn text_of(dataset: &dicom_object::InMemDicomObject, tag: Tag) -> Option<String> {
@@ -48,16 +50,16 @@ pub async fn study_series(
     Ok(rows)
 }
 
-/// Follows the BulkDataURIs of top-level attributes other than pixel data.
+/// Follows the BulkDataURIs that drawing needs (`dicomweb::bulk_data`: palette data, when the
+/// source allows bulk data; never private attributes or pixel data).
 async fn fetch_bulk_data(
     client: &DicomWebClient,
     item: &mut JsonDataset,
     (study, series): (&str, &str),
     signal: Option<&AbortSignal>,
 ) -> Result<(), RequestError> {
-    let pixel_tags = [PIXEL_DATA, FLOAT_PIXEL_DATA, DOUBLE_FLOAT_PIXEL_DATA];
     let wanted: Vec<_> =
-        item.bulk_data.iter().filter(|r| !r.in_sequence && !pixel_tags.contains(&r.tag)).cloned().collect();
+        item.bulk_data.iter().filter(|r| fetch_before_display(&client.source.flags, r)).cloned().collect();
     for reference in wanted {
         let url = resolve_bulk_data_uri(&client.source.wado_root, study, series, &reference.uri);
         let what = format!("bulk data of attribute {}", reference.tag);
@@ -123,7 +125,7 @@ pub async fn add_series(
         };
         let image = image_of(&item).unwrap_or_else(|| Err("this object has no image".to_string()));
         let name = format!("{} {}", client.source.friendly_name, instance_uid);
-        if session.add(name, Content::Remote(remote), item.dataset, image) {
+        if session.add(name, Content::Remote(remote), item.dataset, image).is_some() {
             added += 1;
         }
         // Let the page breathe while a large series is added; show the first slices early.
@@ -136,8 +138,8 @@ pub async fn add_series(
     Ok(added)
 }
 
-/// The display set showing `series`, if the library has one.
-pub fn display_set_of_series(app: &AppContext, series: &str) -> Option<String> {
+/// The display set showing `series` and its frame count, if the library has one.
+pub fn display_set_of_series(app: &AppContext, series: &str) -> Option<(String, usize)> {
     let session = app.session();
     let library = session.library.borrow();
     library
@@ -147,5 +149,5 @@ pub fn display_set_of_series(app: &AppContext, series: &str) -> Option<String> {
         .flat_map(|s| s.series)
         .flat_map(|s| s.display_sets)
         .find(|set| set.series_instance_uid == series && set.has_pixel_data)
-        .map(|set| set.key)
+        .map(|set| (set.key, set.frames.len()))
 }

@@ -23,6 +23,8 @@ use super::session::FrameKey;
 use crate::api::RenderOptions;
 use crate::dicom::overlay::OverlayMask;
 use crate::study::FrameRef;
+use crate::viewer::opening_slice::after_growth;
+use crate::viewer::set_window::set_default_range;
 use crate::viewer::viewport::Viewport as Geometry;
 
 pub use draw::Renderer;
@@ -70,6 +72,29 @@ pub fn ViewportPane(index: usize) -> impl IntoView {
             .and_then(|key| app.session.with_value(|s| s.library.borrow().display_set(&key)))
             .map(|set| set.frames)
             .unwrap_or_default()
+    });
+
+    // As the display set grows (instances still arriving), stay on the middle until the user
+    // moves, then on the user's slice (`viewer::opening_slice`). Runs before the draw effect.
+    Effect::new(move |previous: Option<(Option<String>, Vec<FrameRef>)>| {
+        let list = frames.get();
+        let key = pane.display_set.get_untracked();
+        if let Some((previous_key, before)) = previous {
+            if previous_key == key && before != list {
+                let shown = pane.frame.get_untracked();
+                let followed = pane.chosen_frame.get_untracked() == Some(shown);
+                let (next, still_followed) = after_growth(&before, shown, followed, &list);
+                pane.chosen_frame.set(still_followed.then_some(next));
+                // Following the middle onto another slice: its range becomes the set's default.
+                if still_followed && before.get(shown as usize) != list.get(next as usize) {
+                    pane.set_range.set(None);
+                }
+                if next != shown {
+                    pane.frame.set(next);
+                }
+            }
+        }
+        (key, list)
     });
 
     let index_of_pane = index;
@@ -132,10 +157,20 @@ pub fn ViewportPane(index: usize) -> impl IntoView {
             f64::from(height),
         );
         geometry.transform = pane.transform.get_untracked();
+        // Images without a stored window share one range per display set, fixed at its first
+        // draw (`viewer::set_window`).
+        let default_range = pane.set_range.get_untracked().or_else(|| {
+            let range = set_default_range(&image, file_frame, &frame);
+            if range.is_some() {
+                pane.set_range.set(range);
+            }
+            range
+        });
         let options = RenderOptions {
             window: pane.window.get_untracked(),
             voi_index: Some(pane.voi_index.get_untracked()),
             invert: pane.invert.get_untracked(),
+            default_range,
         };
         // The overlay planes of this frame, worked out once per frame (window drags redraw often).
         let mask = overlay_cache.with_value(|cached| match cached {
@@ -202,6 +237,8 @@ pub fn ViewportPane(index: usize) -> impl IntoView {
     };
 
     Effect::new(move |_| {
+        // Also on every library change: an instance may have been replaced by an intact copy.
+        app.session.get_value().signals.library_revision.track();
         pane.frame.track();
         pane.transform.track();
         pane.window.track();
