@@ -8,9 +8,10 @@
 //! - private attributes (odd group, PS3.5 7.8) never: nothing here displays them;
 //! - attributes in sequence items never (they cannot be inserted at the root of the data set);
 //! - of the rest, only what drawing needs: the Palette Color Lookup Table data, plain and
-//!   segmented (PS3.3 C.7.6.3.1.6, C.7.9), without which a PALETTE COLOR image cannot be drawn.
-//!   Overlays, ICC profiles, waveform, audio and other bulk attributes are not displayed by this
-//!   viewer and are not fetched.
+//!   segmented (PS3.3 C.7.6.3.1.6, C.7.9), without which a PALETTE COLOR image cannot be drawn,
+//!   and Overlay Data (60xx,3000; PS3.3 C.9.2), which the viewport draws by default
+//!   (src/dicom/overlay.rs). ICC profiles, waveform, audio, encapsulated documents and other bulk
+//!   attributes are not displayed by this viewer and are not fetched.
 
 use dicom_core::Tag;
 use dicom_dictionary_std::tags;
@@ -33,7 +34,12 @@ pub fn fetch_before_display(flags: &SourceFlags, reference: &BulkDataRef) -> boo
     flags.bulk_data_uri_enabled
         && !reference.in_sequence
         && reference.tag.group().is_multiple_of(2)
-        && NEEDED_FOR_DISPLAY.contains(&reference.tag)
+        && (NEEDED_FOR_DISPLAY.contains(&reference.tag) || is_overlay_data(reference.tag))
+}
+
+/// Overlay Data (60xx,3000) of one of the 16 overlay groups 6000–601E (even groups, PS3.3 C.9.2).
+fn is_overlay_data(tag: Tag) -> bool {
+    (0x6000..=0x601E).contains(&tag.group()) && tag.group().is_multiple_of(2) && tag.element() == 0x3000
 }
 
 #[cfg(test)]
@@ -74,8 +80,21 @@ mod tests {
     }
 
     #[test]
+    fn overlay_data_is_fetched_when_enabled() {
+        for group in [0x6000, 0x6002, 0x601E] {
+            assert!(fetch_before_display(&enabled(), &reference(Tag(group, 0x3000), false)), "{group:04X}");
+        }
+        // Odd groups are private; 6020 is outside the overlay range; 6000,0010 is no data.
+        for tag in [Tag(0x6001, 0x3000), Tag(0x6020, 0x3000), Tag(0x6000, 0x0010)] {
+            assert!(!fetch_before_display(&enabled(), &reference(tag, false)), "{tag}");
+        }
+        let disabled = SourceFlags { bulk_data_uri_enabled: false, ..enabled() };
+        assert!(!fetch_before_display(&disabled, &reference(Tag(0x6000, 0x3000), false)));
+    }
+
+    #[test]
     fn undisplayed_bulk_data_is_not_fetched() {
-        for tag in [Tag(0x6000, 0x3000), tags::ICC_PROFILE, tags::ENCAPSULATED_DOCUMENT] {
+        for tag in [tags::ICC_PROFILE, tags::ENCAPSULATED_DOCUMENT, tags::WAVEFORM_DATA] {
             assert!(!fetch_before_display(&enabled(), &reference(tag, false)), "{tag}");
         }
     }

@@ -97,6 +97,7 @@ mod tests {
             pixel_representation: 0,
             photometric: Photometric::Monochrome2,
             pixels: PixelValues::U16(values.to_vec()),
+            embedded_overlays: Default::default(),
         }
     }
 
