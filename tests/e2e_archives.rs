@@ -55,6 +55,21 @@ async fn control(client: &Client, base: &str, path: &str) -> Result {
     Ok(())
 }
 
+/// Screenshots of the page as it is, at desktop (1400×1000) and phone (390×844) size, into the
+/// temp folder (printed), to look at what a person sees.
+async fn screenshots(client: &Client, name: &str) -> Result {
+    for (label, width, height) in [("desktop", 1400, 1000), ("phone", 390, 844)] {
+        client.set_window_size(width, height).await?;
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        let png = client.screenshot().await?;
+        let path = std::env::temp_dir().join(format!("e2e-archives-{name}-{label}.png"));
+        std::fs::write(&path, png)?;
+        println!("screenshot: {}", path.display());
+    }
+    client.set_window_size(1400, 1000).await?;
+    Ok(())
+}
+
 /// The text of the first element matching `selector`, once there is one.
 async fn text_of(client: &Client, what: &str, selector: &str) -> Result<String> {
     let value = wait_for(
@@ -101,6 +116,38 @@ async fn start_page(client: &Client) -> Result {
     wait_for(client, "the samples", r#"document.querySelectorAll('.start [data-testid="sample"]').length > 0"#).await?;
     if count(client, r#".start [data-testid="open-files"]"#).await? != 1 {
         return Err("the start page should also offer local files".into());
+    }
+    Ok(())
+}
+
+/// The gateway's key check refusing the CORS preflight (which never carries the key): run on a
+/// page that has not sent a keyed request yet (Chromium caches preflight answers per URL).
+async fn siim_refused_preflight(client: &Client) -> Result {
+    // The gateway's key check refusing the CORS preflight (which never carries the key).
+    control(client, &env("FHIR_BASE"), "/_control/preflight?reject=1").await?;
+    fresh_page(client).await?;
+    click(client, r#"[data-testid="dataset-browse"][data-kind="fhir"]"#).await?;
+    wait_for(client, "the key field", r#"document.querySelector('[data-testid="source-key"]')"#).await?;
+    type_into(client, r#"[data-testid="source-key"]"#, &env("FHIR_APIKEY")).await?;
+    client
+        .execute("document.querySelector('[data-testid=\"source-key\"]').dispatchEvent(new Event('change'));", vec![])
+        .await?;
+    // A search address not asked before: Chromium caches preflight answers per URL (Max-Age).
+    type_into(client, r#"[data-testid="fhir-name"]"#, "Ravi").await?;
+    click(client, r#"[data-testid="fhir-search"]"#).await?;
+    let refused = wait_for(
+        client,
+        "the preflight message",
+        r#"(() => { const e = document.querySelector('[data-testid="browse-error"]'); return e && !e.textContent.includes('found no API key') && e.textContent; })()"#,
+    )
+    .await?;
+    let refused = refused.as_str().unwrap_or_default().to_string();
+    control(client, &env("FHIR_BASE"), "/_control/preflight?reject=0").await?;
+    // The next test starts without a key.
+    client.execute("sessionStorage.clear();", vec![]).await?;
+    println!("SIIM gateway rejecting the preflight: {refused}");
+    if !refused.contains("preflight") || refused.contains("found no API key") || refused.contains("quota") {
+        return Err(format!("a refused preflight should be named as such: {refused}").into());
     }
     Ok(())
 }
@@ -230,6 +277,7 @@ async fn siim_personas(client: &Client) -> Result {
         )
         .await?;
     println!("Joe's story: {entries:#}");
+    screenshots(client, "joe-story").await?;
     let list = entries.as_array().cloned().unwrap_or_default();
     let ct = list
         .iter()
@@ -286,22 +334,6 @@ async fn siim_personas(client: &Client) -> Result {
         return Err(format!("an unfollowable next link should end the list with a note: {listed} {note}").into());
     }
 
-    // The gateway's key check refusing the CORS preflight (which never carries the key).
-    control(client, &env("FHIR_BASE"), "/_control/preflight?reject=1").await?;
-    fresh_page(client).await?;
-    click(client, r#"[data-testid="dataset-browse"][data-kind="fhir"]"#).await?;
-    wait_for(client, "the key field", r#"document.querySelector('[data-testid="source-key"]')"#).await?;
-    type_into(client, r#"[data-testid="source-key"]"#, &env("FHIR_APIKEY")).await?;
-    client
-        .execute("document.querySelector('[data-testid=\"source-key\"]').dispatchEvent(new Event('change'));", vec![])
-        .await?;
-    click(client, r#"[data-testid="fhir-search"]"#).await?;
-    let refused = text_of(client, "the preflight message", r#"[data-testid="browse-error"]"#).await?;
-    control(client, &env("FHIR_BASE"), "/_control/preflight?reject=0").await?;
-    println!("SIIM gateway rejecting the preflight: {refused}");
-    if !refused.contains("preflight") || refused.contains("found no API key") || refused.contains("quota") {
-        return Err(format!("a refused preflight should be named as such: {refused}").into());
-    }
     Ok(())
 }
 
@@ -341,18 +373,11 @@ async fn idc(client: &Client) -> Result {
     click(client, r#"[data-testid="dataset-browse"][data-kind="dicomweb"]"#).await?;
     click(client, r#"[data-testid="search-button"]"#).await?;
     let message = text_of(client, "the quota message", r#"[data-testid="browse-error"]"#).await?;
-    let stats = |client: &Client| {
-        let base = base.clone();
-        async move {
-            client
-                .execute("return fetch(arguments[0] + '/_control/stats').then(r => r.json());", vec![json!(base)])
-                .await
-        }
-    };
-    let before = stats(client).await?;
+    let stats = "return fetch(arguments[0] + '/_control/stats').then(r => r.json());";
+    let before = client.execute(stats, vec![json!(base)]).await?;
     click(client, r#"[data-testid="search-button"]"#).await?;
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-    let after = stats(client).await?;
+    let after = client.execute(stats, vec![json!(base)]).await?;
     control(client, &base, "/_control/reset").await?;
     println!("IDC quota (429 without CORS): {message}; requests before/after another search: {before} {after}");
     if !message.contains("quota") || message.contains("Access-Control-Allow-Origin for") {
@@ -413,6 +438,7 @@ async fn tcia(client: &Client) -> Result {
     .await?;
     let refusal = text_of(client, "the TCIA access message", r#"[data-testid="error"]"#).await?;
     println!("TCIA limited-access series: {refusal}");
+    screenshots(client, "tcia-refused").await?;
     if !refusal.contains("TCIA") || !refusal.contains("access") || refusal.contains("bug") {
         return Err(format!("a refused series should get TCIA's access message: {refusal}").into());
     }
@@ -498,6 +524,7 @@ async fn isic(client: &Client) -> Result {
         r#"(() => { const i = document.querySelector('[data-testid="isic-photo"] img'); return i && i.complete && i.naturalWidth > 0 && i.naturalWidth; })()"#,
     )
     .await?;
+    screenshots(client, "isic-plain-photo").await?;
     control(client, &env("ISIC_FILES_BASE"), "/_control/reset").await?;
     println!("ISIC image host without CORS: a plain {shown} px wide photo; note: {note}");
     if !note.contains("tools") || full_url.starts_with(&env("ISIC_BASE")) {
@@ -522,6 +549,7 @@ async fn isic(client: &Client) -> Result {
 
 async fn run(client: &Client) -> Result {
     start_page(client).await?;
+    siim_refused_preflight(client).await?;
     siim(client).await?;
     siim_personas(client).await?;
     idc(client).await?;

@@ -98,7 +98,7 @@ class NbiaArchive:
         license_text = open(license_path, "rb").read() if os.path.exists(license_path) else b""
         self.zips = {new_names: self._zip(slices, license_text, new_names) for new_names in (False, True)}
         self.empty_zip = self._zip([], b"", False)
-        self.restricted_uid = first["SeriesInstanceUID"] + ".999"
+        self.restricted_uid = "1.3.6.1.4.1.14519.5.2.1.99.1"  # a valid UID that is not this series
         self.restricted = dict(self.series, SeriesInstanceUID=self.restricted_uid, ImageCount=1,
                                SeriesDescription="Limited-access series (stand-in)", FileSize=1000)
 

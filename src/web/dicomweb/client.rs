@@ -41,8 +41,8 @@ pub struct DicomWebClient {
     secret: Rc<RefCell<String>>,
     limiter: Rc<Limiter>,
     /// Set after a 429 (or a network failure after answers: a 429 without CORS headers): the
-    /// error, repeated for every later request until the user retries.
-    stopped: RefCell<Option<RequestError>>,
+    /// failure, told again for every later request until the user retries.
+    stopped: RefCell<Option<FetchFailure>>,
     /// Which origins of this source have answered, to tell a hidden quota from a CORS refusal.
     history: RefCell<AnswerHistory>,
 }
@@ -143,8 +143,9 @@ impl DicomWebClient {
         let backoff = Backoff::DEFAULT;
         let mut failed_attempts = 0u32;
         loop {
-            if let Some(error) = self.stopped.borrow().clone() {
-                return Err(error);
+            let stopped = self.stopped.borrow().clone();
+            if let Some(failure) = stopped {
+                return Err(self.error(failure, url, what));
             }
             let outcome = {
                 let _permit = self.limiter.acquire().await;
@@ -156,9 +157,8 @@ impl DicomWebClient {
                 Err(failure) => self.history.borrow().interpret(url, preflighted, failure),
             };
             if stops_source(&failure) {
-                let error = self.error(failure, url, what);
-                self.stopped.replace(Some(error.clone()));
-                return Err(error);
+                self.stopped.replace(Some(failure.clone()));
+                return Err(self.error(failure, url, what));
             }
             failed_attempts += 1;
             let retry_after = match &failure {
