@@ -177,7 +177,8 @@ async fn siim(client: &Client) -> Result {
     )
     .await?;
     // Follow the Bundle's next links (HAPI's _getpages) to the end: every patient once.
-    let ids = r#"[...document.querySelectorAll('[data-testid="fhir-patient"]')].map(p => p.dataset.patientId).join(',')"#;
+    let ids =
+        r#"[...document.querySelectorAll('[data-testid="fhir-patient"]')].map(p => p.dataset.patientId).join(',')"#;
     let mut seen: Vec<String> = Vec::new();
     let mut pages = 0;
     loop {
@@ -284,21 +285,23 @@ async fn siim_personas(client: &Client) -> Result {
         .find(|e| e["report"] == json!("a257132503242682"))
         .ok_or_else(|| format!("no entry for Joe's 1986-03-30 CT report: {entries}"))?;
     if ct["studies"] != json!(["a257132503242682:CT", "a2571325032426823:KO"]) {
-        return Err(format!("the CT report should sit beside both studies of its accession, exact id first: {ct}").into());
+        return Err(
+            format!("the CT report should sit beside both studies of its accession, exact id first: {ct}").into()
+        );
     }
     if !ct["notes"].to_string().contains("different Study Instance UIDs") {
         return Err(format!("the story should say Joe's CT records contradict each other: {ct}").into());
     }
     let alone = list.iter().filter(|e| e["report"].is_null()).count();
-    if alone != 2 || list.iter().filter(|e| e["report"].is_null()).any(|e| !e["notes"].to_string().contains("No report")) {
+    if alone != 2
+        || list.iter().filter(|e| e["report"].is_null()).any(|e| !e["notes"].to_string().contains("No report"))
+    {
         return Err(format!("Joe's two studies without a report should say so: {entries}").into());
     }
-    click(
-        client,
-        r#"[data-testid="story-study"][data-study-id="a257132503242682"] [data-testid="story-open-study"]"#,
-    )
-    .await?;
-    let outcome = text_of(client, "the outcome of opening a study the server lacks", r#"[data-testid="error"]"#).await?;
+    click(client, r#"[data-testid="story-study"][data-study-id="a257132503242682"] [data-testid="story-open-study"]"#)
+        .await?;
+    let outcome =
+        text_of(client, "the outcome of opening a study the server lacks", r#"[data-testid="error"]"#).await?;
     println!("Joe's CT → Open images: {outcome}");
     if !outcome.contains("does not hold study") {
         return Err(format!("opening a study the DICOMweb server lacks should say so: {outcome}").into());

@@ -25,7 +25,10 @@ fn personas() -> Vec<Value> {
     let value: Value = serde_json::from_slice(&text).expect("personas-r4.json is JSON");
     let mut by_key: BTreeMap<(String, String), (usize, Value)> = BTreeMap::new();
     for (order, resource) in value["resources"].as_array().expect("resources[]").iter().enumerate() {
-        let key = (resource["resourceType"].as_str().unwrap_or("").to_string(), resource["id"].as_str().unwrap_or("").to_string());
+        let key = (
+            resource["resourceType"].as_str().unwrap_or("").to_string(),
+            resource["id"].as_str().unwrap_or("").to_string(),
+        );
         by_key.insert(key, (order, resource.clone()));
     }
     let mut kept: Vec<(usize, Value)> = by_key.into_values().collect();
@@ -120,7 +123,11 @@ fn every_persona_story_comes_out_right() {
     assert!(ct.2.contains("2 imaging studies share") && ct.2.contains("different Study Instance UIDs"), "{}", ct.2);
     let cap = find(&line, "a173095681219824");
     assert_eq!(cap.1, ["a173095681219824:", "a1730956812198241:CT"]);
-    assert!(cap.2.contains("same Study Instance UID") && cap.2.contains("dated 1986-03-30, its study 1986-09-28"), "{}", cap.2);
+    assert!(
+        cap.2.contains("same Study Instance UID") && cap.2.contains("dated 1986-03-30, its study 1986-09-28"),
+        "{}",
+        cap.2
+    );
     assert_eq!(find(&line, "a857795211017352").1, ["a857795211017352:CT"]);
     assert_eq!(find(&line, "a654061970756517").1, ["a654061970756517:CT"]);
     for alone in ["z058path", "a9488265223658752"] {

@@ -128,6 +128,8 @@ fn an_unreadable_image_host_falls_back_to_a_plain_photo() {
         ..IsicImage::default()
     };
     let note = plain_photo_note(&image);
-    assert!(note.contains("ISIC_0000001") && note.contains("https://content.isic-archive.com") && note.contains("tools"));
+    assert!(
+        note.contains("ISIC_0000001") && note.contains("https://content.isic-archive.com") && note.contains("tools")
+    );
     assert!(!note.contains("sig="), "{note}");
 }

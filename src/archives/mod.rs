@@ -54,7 +54,10 @@ pub fn on_base_origin(base: &str, url: &str) -> Option<String> {
     let default = |scheme: &str, port: u16| (scheme == "http" && port == 80) || (scheme == "https" && port == 443);
     let same = host == base_host
         && ((scheme == base_scheme && port == base_port)
-            || (scheme == "http" && base_scheme == "https" && default(&scheme, port) && default(&base_scheme, base_port)));
+            || (scheme == "http"
+                && base_scheme == "https"
+                && default(&scheme, port)
+                && default(&base_scheme, base_port)));
     if !same {
         return None;
     }

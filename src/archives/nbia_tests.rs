@@ -83,7 +83,8 @@ fn malformed_bodies_and_statuses() {
 #[test]
 fn a_series_download_asks_for_what_the_server_produces_and_words_its_refusal() {
     // JAX-RS @Produces(application/octet-stream): the Accept must admit it.
-    let accepted: Vec<&str> = IMAGE_ZIP_ACCEPT.split(',').map(|range| range.split(';').next().unwrap_or("").trim()).collect();
+    let accepted: Vec<&str> =
+        IMAGE_ZIP_ACCEPT.split(',').map(|range| range.split(';').next().unwrap_or("").trim()).collect();
     assert!(accepted.contains(&"application/octet-stream") && !accepted.contains(&"application/zip"), "{accepted:?}");
     let status = |code| FetchFailure::Status { code, retry_after_seconds: None };
     let denied = describe_failure(&status(400), "the series archive", true).unwrap();

@@ -340,7 +340,10 @@ mod tests {
         // A preflighted request to the same origin has no history yet: a refused preflight.
         assert_eq!(history.interpret(later, true, FetchFailure::Network), FetchFailure::Network);
         // Another origin (e.g. the image host of an archive) keeps its own history.
-        assert_eq!(history.interpret("https://files.example/x.jpg", false, FetchFailure::Network), FetchFailure::Network);
+        assert_eq!(
+            history.interpret("https://files.example/x.jpg", false, FetchFailure::Network),
+            FetchFailure::Network
+        );
         // Other failures are not reinterpreted; an HTTP status counts as an answer.
         assert_eq!(history.interpret(later, false, FetchFailure::Aborted), FetchFailure::Aborted);
         let mut by_status = AnswerHistory::default();
@@ -358,7 +361,10 @@ mod tests {
     fn which_requests_are_preflighted() {
         let h = |pairs: &[(&str, &str)]| pairs.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect::<Vec<_>>();
         assert!(!needs_preflight(&h(&[("Accept", "application/dicom+json, application/json")])));
-        assert!(!needs_preflight(&h(&[("Accept", "multipart/related; type=application/octet-stream; transfer-syntax=*")])));
+        assert!(!needs_preflight(&h(&[(
+            "Accept",
+            "multipart/related; type=application/octet-stream; transfer-syntax=*"
+        )])));
         assert!(needs_preflight(&h(&[("Accept", "multipart/related; type=\"application/octet-stream\"")])));
         assert!(needs_preflight(&h(&[("Accept", "application/json"), ("apikey", "k")])));
         assert!(needs_preflight(&h(&[("Authorization", "Bearer x")])));

@@ -66,8 +66,11 @@ pub fn assemble_story(patient: PatientSummary, resources: &[Value]) -> PatientSt
         .iter()
         .enumerate()
         .map(|(r, report)| {
-            let mut mine: Vec<(Claim, usize)> =
-                owner.iter().enumerate().filter_map(|(s, o)| o.filter(|(_, by)| *by == r).map(|(c, _)| (c, s))).collect();
+            let mut mine: Vec<(Claim, usize)> = owner
+                .iter()
+                .enumerate()
+                .filter_map(|(s, o)| o.filter(|(_, by)| *by == r).map(|(c, _)| (c, s)))
+                .collect();
             mine.sort();
             let studies: Vec<StudyRef> = mine.iter().filter_map(|(_, s)| studies.get(*s).cloned()).collect();
             let notes = report_notes(report, &studies);
@@ -85,7 +88,14 @@ pub fn assemble_story(patient: PatientSummary, resources: &[Value]) -> PatientSt
 
 /// Whether report `r` claims `study` by `claim`. An accession claim also counts the accession of
 /// the study the report matched by id (the "Key Images" study shares it).
-fn claims(report: &Report, study: &StudyRef, claim: Claim, all: &[StudyRef], owner: &[Option<(Claim, usize)>], r: usize) -> bool {
+fn claims(
+    report: &Report,
+    study: &StudyRef,
+    claim: Claim,
+    all: &[StudyRef],
+    owner: &[Option<(Claim, usize)>],
+    r: usize,
+) -> bool {
     match claim {
         Claim::Referenced => report.imaging_study_ids.contains(&study.id),
         Claim::SameId => !report.id.is_empty() && report.id == study.id,
@@ -110,7 +120,10 @@ fn report_notes(report: &Report, studies: &[StudyRef]) -> Vec<String> {
             "No ImagingStudy in this record shares this report's id or accession number, and the report names none."
                 .to_string()
         } else {
-            format!("The ImagingStudy this report names ({}) is not in this record.", report.imaging_study_ids.join(", "))
+            format!(
+                "The ImagingStudy this report names ({}) is not in this record.",
+                report.imaging_study_ids.join(", ")
+            )
         });
     }
     if studies.len() > 1 {
@@ -119,11 +132,7 @@ fn report_notes(report: &Report, studies: &[StudyRef]) -> Vec<String> {
     let day = |date: &str| date.get(..10).unwrap_or(date).to_string();
     if let Some(study) = studies.iter().find(|study| !study.started.is_empty()) {
         if !report.date.is_empty() && day(&report.date) != day(&study.started) {
-            notes.push(format!(
-                "The report is dated {}, its study {}.",
-                day(&report.date),
-                day(&study.started)
-            ));
+            notes.push(format!("The report is dated {}, its study {}.", day(&report.date), day(&study.started)));
         }
     }
     for (i, a) in studies.iter().enumerate() {

@@ -166,11 +166,7 @@ async fn all_pages(
 }
 
 /// The story, with the DICOMweb root of each endpoint reference.
-async fn load_story(
-    fhir: FhirSource,
-    client: Rc<DicomWebClient>,
-    patient: String,
-) -> Result<LoadedStory, String> {
+async fn load_story(fhir: FhirSource, client: Rc<DicomWebClient>, patient: String) -> Result<LoadedStory, String> {
     let root = fhir.fhir_root.clone();
     let url = reference_url(&root, &format!("Patient/{patient}"))
         .ok_or_else(|| format!("\"{patient}\" is not a patient id"))?;

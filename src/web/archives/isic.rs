@@ -40,7 +40,12 @@ fn facts(image: &IsicImage) -> String {
 
 /// Fetches the JPEG, wraps it as DICOM and opens it in the viewer. When the image host does not
 /// let the page read the bytes (no CORS), the photo is shown in `photo` as a plain image instead.
-fn open_image(app: AppContext, client: Rc<DicomWebClient>, image: IsicImage, photo: RwSignal<Option<(IsicImage, String)>>) {
+fn open_image(
+    app: AppContext,
+    client: Rc<DicomWebClient>,
+    image: IsicImage,
+    photo: RwSignal<Option<(IsicImage, String)>>,
+) {
     let session = app.session();
     photo.set(None);
     leptos::task::spawn_local(async move {
@@ -70,7 +75,8 @@ fn open_image(app: AppContext, client: Rc<DicomWebClient>, image: IsicImage, pho
             .map_err(|e| format!("{} cannot be shown: {e}", image.isic_id))
             .and_then(|file| {
                 let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(file.as_slice()));
-                Blob::new_with_u8_array_sequence(&parts).map_err(|_| "the browser refused to hold the image".to_string())
+                Blob::new_with_u8_array_sequence(&parts)
+                    .map_err(|_| "the browser refused to hold the image".to_string())
             });
         match blob {
             Ok(blob) => {

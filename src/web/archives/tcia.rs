@@ -7,8 +7,8 @@ use std::rc::Rc;
 use leptos::prelude::*;
 
 use crate::archives::nbia::{
-    collections_url, describe_failure, image_zip_url, parse_collections, parse_patients, parse_series,
-    parse_studies, patients_url, series_url, studies_url, NbiaPatient, NbiaSeries, NbiaStudy, IMAGE_ZIP_ACCEPT,
+    collections_url, describe_failure, image_zip_url, parse_collections, parse_patients, parse_series, parse_studies,
+    patients_url, series_url, studies_url, NbiaPatient, NbiaSeries, NbiaStudy, IMAGE_ZIP_ACCEPT,
 };
 use crate::viewer::overlay::format_date;
 use crate::web::context::{use_app, AppContext};
@@ -56,7 +56,8 @@ async fn fetch_level(client: &DicomWebClient, level: &Level) -> Result<Rows, Req
             (series_url(&root, study).map_err(|e| client.malformed("", what, e))?, what)
         }
     };
-    let body = client.get(&url, "application/json", what, None).await.map_err(|e| in_tcia_words(e, what, false))?.bytes();
+    let body =
+        client.get(&url, "application/json", what, None).await.map_err(|e| in_tcia_words(e, what, false))?.bytes();
     let bad = |e: &dyn std::fmt::Display| client.malformed(&url, what, e);
     Ok(match level {
         Level::Collections => Rows::Collections(parse_collections(&body).map_err(|e| bad(&e))?),
@@ -88,7 +89,11 @@ fn open_series(app: AppContext, client: Rc<DicomWebClient>, series: NbiaSeries) 
             signals.progress.set(Some((label.clone(), (received / 1024) as u32, (total / 1024).max(1) as u32)));
         };
         let what = "the series archive";
-        match client.download(&url, IMAGE_ZIP_ACCEPT, what, &progress, None).await.map_err(|e| in_tcia_words(e, what, true)) {
+        match client
+            .download(&url, IMAGE_ZIP_ACCEPT, what, &progress, None)
+            .await
+            .map_err(|e| in_tcia_words(e, what, true))
+        {
             Ok(blob) => {
                 signals.progress.set(None);
                 loader::open_all(session, vec![Source { path: format!("{}.zip", series.series_uid), blob }]).await;
