@@ -79,7 +79,7 @@ fn open_series(app: AppContext, client: Rc<DicomWebClient>, series: NbiaSeries) 
         if series.description.is_empty() { &series.modality } else { &series.description },
         series.image_count.unwrap_or(0)
     );
-    app.archive.set(None);
+    // The browser stays open until the archive is in, so a refused series leaves the list in place.
     leptos::task::spawn_local(async move {
         let signals = session.signals;
         let expected = series.size_bytes;
@@ -96,6 +96,7 @@ fn open_series(app: AppContext, client: Rc<DicomWebClient>, series: NbiaSeries) 
         {
             Ok(blob) => {
                 signals.progress.set(None);
+                app.archive.set(None);
                 loader::open_all(session, vec![Source { path: format!("{}.zip", series.series_uid), blob }]).await;
             }
             Err(e) => {
