@@ -31,8 +31,15 @@ jq_py studies "assert d[0]['StudyInstanceUID'] == '$TCIA_STUDY_UID', d"
 get series 200 "$NBIA_URL/getSeries?Collection=$TCIA_COLLECTION&PatientID=$TCIA_PATIENT&StudyInstanceUID=$TCIA_STUDY_UID"
 jq_py series "assert d[0]['SeriesInstanceUID'] == '$TCIA_SERIES_UID' and d[0]['ImageCount'] == $TCIA_SERIES_IMAGES, d"
 get unknown-param 400 "$NBIA_URL/getPatient?Collection=$TCIA_COLLECTION&PatientName=x"
-get image-zip 200 "$NBIA_URL/getImage?SeriesInstanceUID=$TCIA_SERIES_UID"
+jq_py series "assert [s['SeriesInstanceUID'] for s in d] == ['$TCIA_SERIES_UID', '$TCIA_RESTRICTED_SERIES_UID'], d"
+# JAX-RS @Produces(application/octet-stream): Accept: application/zip is 406, */* and octet-stream pass.
+get image-zip-accept-zip 406 "$NBIA_URL/getImage?SeriesInstanceUID=$TCIA_SERIES_UID" -H 'Accept: application/zip'
+get image-zip-restricted 400 "$NBIA_URL/getImage?SeriesInstanceUID=$TCIA_RESTRICTED_SERIES_UID" -H 'Accept: */*'
+grep -qi '^content-type: text/html' "$TMP/image-zip-restricted.h" || fail "the refusal should be an HTML page"
+get image-zip 200 "$NBIA_URL/getImage?SeriesInstanceUID=$TCIA_SERIES_UID" -H 'Accept: application/octet-stream, */*'
 grep -qi '^transfer-encoding: chunked' "$TMP/image-zip.h" || fail "getImage should be chunked"
+grep -qi '^content-type: application/octet-stream' "$TMP/image-zip.h" || fail "getImage should be application/octet-stream"
+unzip -Z1 "$TMP/image-zip" | sed -n 2p | grep -qx '00000001.dcm' || fail "entries should be named 00000001.dcm, ..."
 unzip -l "$TMP/image-zip" | sed -n '1,6p;$p'
 members=$(unzip -Z1 "$TMP/image-zip" | grep -c '\.dcm$')
 [ "$members" = "$TCIA_SERIES_IMAGES" ] || fail "zip holds $members .dcm files, expected $TCIA_SERIES_IMAGES"
@@ -47,8 +54,21 @@ grep -qi '^access-control-allow-origin: \*' "$TMP/preflight.h" || fail "no CORS 
 
 echo "== FHIR ($FHIR_URL)"
 get no-apikey 401 "$FHIR_URL/Patient"
-jq_py no-apikey "assert d['resourceType'] == 'OperationOutcome'"
+jq_py no-apikey "assert d == {'message': 'No API key found in request'}, d"
 grep -qi '^access-control-allow-origin: \*' "$TMP/no-apikey.h" || fail "401 lacks CORS headers"
+get wrong-apikey 401 "$FHIR_URL/Patient" -H 'apikey: wrong'
+jq_py wrong-apikey "assert d == {'message': 'Invalid authentication credentials'}, d"
+curl -sf -X POST "$FHIR_BASE/_control/preflight?reject=1" >/dev/null
+get preflight-rejected 401 "$FHIR_URL/Patient" -X OPTIONS -H 'Origin: http://x' -H 'Access-Control-Request-Headers: apikey'
+! grep -qi '^access-control-allow-origin' "$TMP/preflight-rejected.h" || fail "a rejected preflight must lack CORS headers"
+curl -sf -X POST "$FHIR_BASE/_control/preflight?reject=0" >/dev/null
+get preflight-ok 204 "$FHIR_URL/Patient" -X OPTIONS -H 'Origin: http://x' -H 'Access-Control-Request-Headers: apikey'
+get persona-medication 200 "$FHIR_URL/MedicationRequest?patient=siimsally&_include=MedicationRequest:medication" "${K[@]}"
+jq_py persona-medication "
+modes = sorted((e['search']['mode'], e['resource']['resourceType']) for e in d['entry'])
+assert modes == [('include', 'Medication'), ('match', 'MedicationRequest')] and d['total'] == 1, modes"
+get persona-studies 200 "$FHIR_URL/ImagingStudy?patient=$FHIR_PERSONA_ID" "${K[@]}"
+jq_py persona-studies "assert d['total'] == 8, d['total']"
 get patient-page-1 200 "$FHIR_URL/Patient?_count=2" "${K[@]}"
 url=$(jq_py patient-page-1 "assert d['total'] == $FHIR_PATIENT_COUNT; print(next(l['url'] for l in d['link'] if l['relation'] == 'next'))")
 seen=$(jq_py patient-page-1 "print(len(d['entry']))")
@@ -99,7 +119,13 @@ get isic-bad-cursor 422 "$ISIC_URL/images/?cursor=%%%"
 get isic-image 200 "$ISIC_URL/images/$ISIC_IMAGE_ID/"
 full=$(jq_py isic-image "print(d['files']['full']['url'])")
 size=$(jq_py isic-image "print(d['files']['full']['size'])")
+case "$full" in "$ISIC_FILES_BASE"/*) ;; *) fail "full image $full should be on the files host $ISIC_FILES_BASE" ;; esac
 get isic-jpeg 200 "$full"
+grep -qi '^access-control-allow-origin' "$TMP/isic-jpeg.h" || fail "the files host should send CORS headers by default"
+curl -sf -X POST "$ISIC_FILES_BASE/_control/cors?enabled=0" >/dev/null
+get isic-jpeg-nocors 200 "$full"
+! grep -qi '^access-control-allow-origin' "$TMP/isic-jpeg-nocors.h" || fail "cors=0 should drop CORS headers"
+curl -sf -X POST "$ISIC_FILES_BASE/_control/reset" >/dev/null
 [ "$(stat -c %s "$TMP/isic-jpeg")" = "$size" ] || fail "JPEG size differs from files.full.size"
 [ "$(head -c 3 "$TMP/isic-jpeg" | od -An -tx1 | tr -d ' ')" = "ffd8ff" ] || fail "not a JPEG"
 get isic-thumb 200 "$(jq_py isic-image "print(d['files']['thumbnail_256']['url'])")"
@@ -108,4 +134,12 @@ curl -sf -X POST "$ISIC_BASE/_control/fail?count=1&status=429&retry_after=1" >/d
 get isic-throttled 429 "$ISIC_URL/images/?limit=1"
 grep -qi '^retry-after: 1' "$TMP/isic-throttled.h" || fail "429 without Retry-After"
 get isic-after-throttle 200 "$ISIC_URL/images/?limit=1"
+echo "== IDC proxy ($IDC_URL)"
+get idc-studies 200 "$IDC_URL/studies?limit=5" -H 'Accept: application/dicom+json'
+jq_py idc-studies "assert len(d) > 0, d"
+grep -qi '^access-control-allow-origin' "$TMP/idc-studies.h" || fail "the proxy should send CORS headers"
+curl -sf -X POST "$IDC_BASE/_control/fail?count=1&status=429&cors=0" >/dev/null
+get idc-quota 429 "$IDC_URL/studies?limit=5"
+! grep -qi '^access-control-allow-origin' "$TMP/idc-quota.h" || fail "the quota 429 must lack CORS headers"
+get idc-after-quota 200 "$IDC_URL/studies?limit=5"
 echo "standins-check: all checks passed"

@@ -6,7 +6,9 @@
 #   scripts/standins.sh stop  STATE_DIR   # stops exactly the recorded PID, removes STATE_DIR
 # STATE_DIR/env: NBIA_URL FHIR_URL ISIC_URL (+ *_BASE for /_control/), FHIR_APIKEY, fixture facts
 # (TCIA_COLLECTION TCIA_EMPTY_COLLECTION TCIA_PATIENT TCIA_STUDY_UID TCIA_SERIES_UID
-# TCIA_SERIES_IMAGES FHIR_PATIENT_ID FHIR_STUDY_UID FHIR_STUDY_ID FHIR_CT_STUDY_UID ISIC_IMAGE_ID ...).
+# TCIA_SERIES_IMAGES TCIA_RESTRICTED_SERIES_UID FHIR_PATIENT_ID FHIR_STUDY_UID FHIR_STUDY_ID
+# FHIR_CT_STUDY_UID FHIR_PERSONA_ID ISIC_IMAGE_ID ...). FHIR serves ${FHIR_DATA:-../shared/fhir}'s
+# SIIM personas besides its extra cases.
 # Needs: python3, dcmtk (dcmdump), libjpeg-turbo-progs (cjpeg), curl; check also needs unzip.
 set -euo pipefail
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -49,8 +51,10 @@ start_standins() {
   [ ! -e "$state" ] || [ -z "$(ls -A "$state")" ] || die "$state exists and is not empty"
   mkdir -p "$state" && chmod 700 "$state"
   state=$(cd "$state" && pwd)
+  local fhir_data=${FHIR_DATA:-$REPO_DIR/../shared/fhir}
+  [ -f "$fhir_data/siim-hackathon/personas-r4.json" ] || die "FHIR personas not found at $fhir_data (set FHIR_DATA)"
   python3 "$SCRIPT_DIR/standins/archives.py" --state "$state" --corpus "$(cd "$corpus" && pwd)" \
-    --dicomweb-env "$DICOMWEB_ENV" </dev/null >"$state/archives.log" 2>&1 &
+    --fhir-data "$(cd "$fhir_data" && pwd)" --dicomweb-env "$DICOMWEB_ENV" </dev/null >"$state/archives.log" 2>&1 &
   local pid=$!
   echo "$pid" >"$state/pid"
   log "archives.py pid $pid, building fixtures (DICOM tags, ZIP, JPEGs)"

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes the config.json the browser tests serve: the shipped public/config.json with every
-preset pointed at a local stand-in (SIIM DICOMweb -> Orthanc's apikey port, IDC -> its CORS
-port, FHIR/NBIA/ISIC -> scripts/standins), plus two plain test servers (the CORS port and the
+preset pointed at a local stand-in (SIIM DICOMweb -> Orthanc's apikey port, IDC -> the IDC proxy
+stand-in in front of Orthanc's CORS port, FHIR/NBIA/ISIC -> scripts/standins), plus two plain test servers (the CORS port and the
 fault-injecting port). Reads the addresses from the environment written by
 scripts/dicomweb-servers.sh and scripts/standins.sh. Usage: test-config.py OUT.json"""
 import json
@@ -24,7 +24,7 @@ for source in config["dataSources"]:
     if name == "siim-hackathon":
         point(source, env["DICOMWEB_APIKEY_URL"])
     elif name == "idc":
-        point(source, env["DICOMWEB_CORS_URL"])
+        point(source, env["IDC_URL"])
 
 
 def plain(name, friendly, url, thumbnails):

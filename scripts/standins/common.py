@@ -2,10 +2,13 @@
 query parsing, and the fault-injection control endpoints every stand-in carries.
 
 Control endpoints (not part of any real API; on every stand-in's port, outside its API prefix):
-  POST /_control/fail?count=N&status=S[&retry_after=R]  the next N API requests answer S
-       (default 500; with Retry-After: R when given, e.g. status=429&retry_after=1)
+  POST /_control/fail?count=N&status=S[&retry_after=R][&cors=0]  the next N API requests answer S
+       (default 500; with Retry-After: R when given, e.g. status=429&retry_after=1; cors=0: without
+       CORS headers, as IDC's proxy sends its quota 429 — OHIF issue #1598 — so the browser
+       reports a network error, not the status)
   POST /_control/reset                                    clears pending failures and counters
   GET  /_control/stats                                    {"requests": n, "injected": m, "pending": k}
+  POST /_control/cors?enabled=0|1                         answers without (0) or with (1) CORS headers
 Counted API requests exclude OPTIONS preflights and /_control/ itself.
 """
 import json
@@ -28,7 +31,7 @@ class FaultState:
 
     def __init__(self):
         self.lock = threading.Lock()
-        self.pending = []  # list of (status, retry_after or None), consumed front first
+        self.pending = []  # list of (status, retry_after or None, cors), consumed front first
         self.requests = 0
         self.injected = 0
 
@@ -49,6 +52,7 @@ class StandinServer(ThreadingHTTPServer):
         self.name = name
         self.app = app  # the stand-in's state: fixtures, paging tables
         self.faults = FaultState()
+        self.cors = True  # False: answers carry no CORS headers (the browser cannot read them)
 
     @property
     def base(self):
@@ -60,10 +64,16 @@ class StandinHandler(BaseHTTPRequestHandler):
     server_version = "standin/1"
 
     # -- replies ---------------------------------------------------------------------------
+    def send_cors(self):
+        if getattr(self, "no_cors", False):
+            return
+        if self.server.cors or getattr(self, "route", "").startswith("/_control/"):
+            for key, value in CORS_HEADERS.items():
+                self.send_header(key, value)
+
     def send_body(self, status, body, content_type, extra=None):
         self.send_response(status)
-        for key, value in CORS_HEADERS.items():
-            self.send_header(key, value)
+        self.send_cors()
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         for key, value in (extra or {}).items():
@@ -77,8 +87,7 @@ class StandinHandler(BaseHTTPRequestHandler):
 
     def start_chunked(self, status, content_type, extra=None):
         self.send_response(status)
-        for key, value in CORS_HEADERS.items():
-            self.send_header(key, value)
+        self.send_cors()
         self.send_header("Content-Type", content_type)
         self.send_header("Transfer-Encoding", "chunked")
         for key, value in (extra or {}).items():
@@ -94,12 +103,14 @@ class StandinHandler(BaseHTTPRequestHandler):
 
     # -- request plumbing -------------------------------------------------------------------
     def parse(self):
+        self.no_cors = False  # the handler lives as long as the (keep-alive) connection
         parts = urlsplit(self.path)
         self.route = parts.path
         self.query_pairs = parse_qsl(parts.query, keep_blank_values=True)
         self.query = dict(self.query_pairs)
 
     def do_OPTIONS(self):
+        self.parse()
         self.send_body(204, b"", "text/plain")
 
     def do_POST(self):
@@ -116,8 +127,9 @@ class StandinHandler(BaseHTTPRequestHandler):
             return self.control()
         fault = self.server.faults.next_fault()
         if fault is not None:
-            status, retry_after = fault
+            status, retry_after, cors = fault
             extra = {"Retry-After": str(retry_after)} if retry_after is not None else None
+            self.no_cors = not cors
             return self.send_json(status, self.fault_body(status), extra=extra)
         try:
             self.handle_api()
@@ -138,19 +150,24 @@ class StandinHandler(BaseHTTPRequestHandler):
             with faults.lock:
                 faults.pending.clear()
                 faults.requests = faults.injected = 0
+            self.server.cors = True
             return self.send_json(200, {"reset": True})
+        if self.route == "/_control/cors":
+            self.server.cors = self.query.get("enabled", "1") != "0"
+            return self.send_json(200, {"cors": self.server.cors})
         if self.route == "/_control/fail":
             try:
                 count = int(self.query.get("count", "1"))
                 status = int(self.query.get("status", "500"))
                 retry = self.query.get("retry_after")
                 retry = int(retry) if retry is not None else None
+                cors = self.query.get("cors", "1") != "0"
             except ValueError:
                 return self.send_json(400, {"error": "count, status, retry_after must be integers"})
             if not (0 <= count <= 1000 and 400 <= status <= 599):
                 return self.send_json(400, {"error": "count 0..1000, status 400..599"})
             with faults.lock:
-                faults.pending.extend([(status, retry)] * count)
+                faults.pending.extend([(status, retry, cors)] * count)
             return self.send_json(200, {"pending": len(faults.pending)})
         self.send_json(404, {"error": f"unknown control endpoint {self.route}"})
 

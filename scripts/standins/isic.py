@@ -1,5 +1,9 @@
-"""Stand-in for the ISIC Archive API v2 (public, no auth), base .../api/v2, plus /files/ for the
-JPEGs (the real files live on a separate content host; their URLs come from `files.*.url`).
+"""Stand-in for the ISIC Archive API v2 (public, no auth), base .../api/v2, and (IsicFilesHandler,
+on another port: another origin) the image host serving /files/ for the JPEGs. The real files
+live in object storage on a separate content host, not the API's origin; their URLs come from
+`files.*.url`. Whether that host sends CORS headers is its bucket's setting: turn them off with
+`POST /_control/cors?enabled=0` on the files port (the browser can then show the image in an
+<img> but not read its bytes).
 
 Shapes from the ISIC source (github.com/ImageMarkup/isic): isic/core/api/image.py (ImageOut:
 isic_id, public, copyright_license, attribution, files.full/thumbnail_256 {url, size}, metadata
@@ -102,19 +106,25 @@ def parse_query(query):
     return predicate
 
 
+class IsicFilesHandler(StandinHandler):
+    """The image host: /files/NAME.jpg only."""
+
+    def handle_api(self):
+        archive = self.server.app
+        name = self.route[len("/files/"):] if self.route.startswith("/files/") else ""
+        path = os.path.join(archive.files_dir, name)
+        if not name or "/" in name or not name.endswith(".jpg") or not os.path.isfile(path):
+            return self.send_body(404, b"<Error><Code>NoSuchKey</Code></Error>", "application/xml")
+        # no-cache: a test that turns CORS off must not get a cached answer with CORS headers
+        return self.send_body(200, open(path, "rb").read(), "image/jpeg", {"Cache-Control": "no-cache"})
+
+
 class IsicHandler(StandinHandler):
     def fault_body(self, status):
         return {"detail": "Request was throttled."} if status == 429 else {"detail": f"injected fault {status}"}
 
     def handle_api(self):
         archive = self.server.app
-        if self.route.startswith("/files/"):
-            name = self.route[len("/files/"):]
-            path = os.path.join(archive.files_dir, name)
-            if "/" in name or not name.endswith(".jpg") or not os.path.isfile(path):
-                return self.send_json(404, {"detail": "Not Found"})
-            return self.send_body(200, open(path, "rb").read(), "image/jpeg",
-                                  {"Cache-Control": "max-age=3600"})
         if not self.route.startswith(PREFIX):
             return self.send_json(404, {"detail": "Not Found"})
         rest = self.route[len(PREFIX):]

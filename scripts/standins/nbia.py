@@ -13,10 +13,19 @@ left out. The v4 base URL is the one tcia_utils' nbia_v4.py uses
 return an empty zip file" — both reproduced here.
 Reproduced odd cases: unknown query parameter -> 400 (text body); empty result -> 200 with an
 EMPTY body (not "[]"); getImage streamed with chunked transfer encoding (no Content-Length).
+getImage as the server's code has it (CBIIT/NBIA-TCIA, software/nbia-api/src/gov/nih/nci/nbia/
+restAPI/v4/V4_getImage.java): a JAX-RS resource `@Produces(MediaType.APPLICATION_OCTET_STREAM)`,
+so a request whose Accept admits neither application/octet-stream nor a wildcard range matching
+it (e.g. `Accept: application/zip`) matches no resource method and JAX-RS answers 406 Not
+Acceptable; the ZIP is sent as `Content-Type: application/octet-stream`; with NewFileNames
+other than "yes" its entries are LICENSE then `String.format("%08d", ++counter)` + ".dcm"
+(00000001.dcm, 00000002.dcm, ...); a series the user may not access answers 400 ("The user has
+not been granted the access to image with given SeriesInstanceUID, ..."), here wrapped in an
+HTML error page as the public gateway shows it (TCIA_RESTRICTED_SERIES_UID is such a series).
 NOT confirmed against the live service: getPatient's "PatientId" spelling (other queries use
 "PatientID"), the "YYYY-MM-DD 00:00:00.0" date format, the exact 400 body text, getSeriesSize's
-field types, ZIP member names for NewFileNames=No (here 1-001.dcm ... in InstanceNumber order;
-NewFileNames=Yes gives AcquisitionNumber-InstanceNumber), and deflate vs stored members.
+field types, member order (here InstanceNumber order; NewFileNames=Yes gives
+AcquisitionNumber-InstanceNumber), and deflate vs stored members.
 """
 import io
 import os
@@ -89,6 +98,9 @@ class NbiaArchive:
         license_text = open(license_path, "rb").read() if os.path.exists(license_path) else b""
         self.zips = {new_names: self._zip(slices, license_text, new_names) for new_names in (False, True)}
         self.empty_zip = self._zip([], b"", False)
+        self.restricted_uid = "1.3.6.1.4.1.14519.5.2.1.99.1"  # a valid UID that is not this series
+        self.restricted = dict(self.series, SeriesInstanceUID=self.restricted_uid, ImageCount=1,
+                               SeriesDescription="Limited-access series (stand-in)", FileSize=1000)
 
     @staticmethod
     def _zip(slices, license_text, new_names):
@@ -100,7 +112,7 @@ class NbiaArchive:
                 if new_names:
                     name = f"{_int(record.get('AcquisitionNumber'), 1)}-{_int(record.get('InstanceNumber'), index):03d}.dcm"
                 else:
-                    name = f"1-{index:03d}.dcm"
+                    name = f"{index:08d}.dcm"
                 archive.write(path, name)
         return buffer.getvalue()
 
@@ -109,7 +121,29 @@ class NbiaArchive:
                 "TCIA_PATIENT": self.first["PatientID"], "TCIA_STUDY_UID": self.first["StudyInstanceUID"],
                 "TCIA_SERIES_UID": self.first["SeriesInstanceUID"],
                 "TCIA_SERIES_IMAGES": str(self.series["ImageCount"]),
+                "TCIA_RESTRICTED_SERIES_UID": self.restricted_uid,
                 "TCIA_ZIP_BYTES": str(len(self.zips[False]))}
+
+
+def accepts_octet_stream(accept):
+    """JAX-RS content negotiation against @Produces(application/octet-stream): no Accept header
+    means */*; otherwise some media range with q > 0 must match application/octet-stream."""
+    if accept is None or not accept.strip():
+        return True
+    for item in accept.split(","):
+        fields = [f.strip() for f in item.split(";")]
+        media = fields[0].lower()
+        q = 1.0
+        for param in fields[1:]:
+            key, _, value = param.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        if q > 0 and media in ("application/octet-stream", "application/*", "*/*", "*"):
+            return True
+    return False
 
 
 def _matches(record, query, keys):
@@ -153,7 +187,8 @@ class NbiaHandler(StandinHandler):
         if name == "getSeries":
             keys = ("PatientID", "StudyInstanceUID", "Modality", "BodyPartExamined", "Manufacturer",
                     "ManufacturerModelName")
-            return self.results([archive.series] if in_collection and _matches(archive.series, q, keys) else [])
+            return self.results([s for s in (archive.series, archive.restricted)
+                                 if in_collection and _matches(s, q, keys)])
         uid = q.get("SeriesInstanceUID")
         if not uid:
             return self.text(400, "SeriesInstanceUID is required")
@@ -161,8 +196,15 @@ class NbiaHandler(StandinHandler):
         if name == "getSeriesSize":
             return self.results([{"TotalSizeInBytes": archive.file_size, "ObjectCount": archive.series["ImageCount"]}]
                                 if ours else [])
+        if not accepts_octet_stream(self.headers.get("Accept")):
+            return self.send_body(406, b"", "text/html;charset=utf-8")
+        if uid == archive.restricted_uid:
+            page = ("<html><head><title>Error</title></head><body><h1>HTTP Status 400 - Bad Request</h1>"
+                    f"<p>The user has not been granted the access to image with given SeriesInstanceUID,{uid}. "
+                    "Please contact System Admin to resolve this issue.</p></body></html>")
+            return self.send_body(400, page.encode(), "text/html;charset=utf-8")
         data = archive.zips[q.get("NewFileNames", "No").lower() == "yes"] if ours else archive.empty_zip
-        self.start_chunked(200, "application/zip",
+        self.start_chunked(200, "application/octet-stream",
                            {"Content-Disposition": f'attachment; filename="{uid}.zip"'})
         for start in range(0, len(data), 65536):
             self.write_chunk(data[start:start + 65536])

@@ -19,6 +19,7 @@ use serde_json::Value;
 
 use super::json::{count, text};
 use super::{same_origin, MAX_BODY_BYTES};
+use crate::dicomweb::failure::FetchFailure;
 use crate::dicomweb::uri::percent_encode;
 
 /// The public API root.
@@ -101,6 +102,25 @@ impl IsicImage {
             _ => String::new(),
         }
     }
+}
+
+/// Whether a failed download of an image's full-size file should fall back to showing it as a
+/// plain `<img>`: the files live on another host (object storage) than the API, and when that
+/// host sends no CORS header `fetch` rejects with an opaque network error although an `<img>`
+/// may still display the photo. Other failures (HTTP statuses, a cancelled request) do not.
+pub fn shows_as_plain_photo(failure: &FetchFailure) -> bool {
+    matches!(failure, FetchFailure::Network | FetchFailure::NetworkAfterAnswers)
+}
+
+/// The note beside a photo shown as a plain image.
+pub fn plain_photo_note(image: &IsicImage) -> String {
+    format!(
+        "{} is shown as a plain picture: its file host ({}) does not let this page read the image's bytes (no CORS \
+         header), so it cannot be opened in the viewer and the viewer's tools (zoom, window, measurements) are \
+         unavailable for it.",
+        image.isic_id,
+        crate::dicomweb::uri::origin_of(&image.full_url)
+    )
 }
 
 /// One page of images.

@@ -115,3 +115,21 @@ fn benign_or_malignant_from_the_hierarchy_or_the_legacy_field() {
     // A single legacy diagnosis is not the benign/malignant level.
     assert_eq!(image(&["Benign keratosis"], "").benign_or_malignant(), "");
 }
+
+#[test]
+fn an_unreadable_image_host_falls_back_to_a_plain_photo() {
+    use crate::dicomweb::failure::FetchFailure;
+    assert!(shows_as_plain_photo(&FetchFailure::Network));
+    assert!(!shows_as_plain_photo(&FetchFailure::Status { code: 404, retry_after_seconds: None }));
+    assert!(!shows_as_plain_photo(&FetchFailure::Aborted));
+    let image = IsicImage {
+        isic_id: "ISIC_0000001".into(),
+        full_url: "https://content.isic-archive.com/abc/ISIC_0000001.jpg?sig=x".into(),
+        ..IsicImage::default()
+    };
+    let note = plain_photo_note(&image);
+    assert!(
+        note.contains("ISIC_0000001") && note.contains("https://content.isic-archive.com") && note.contains("tools")
+    );
+    assert!(!note.contains("sig="), "{note}");
+}

@@ -19,6 +19,7 @@ use serde_json::Value;
 
 use super::json::{count, text};
 use super::MAX_BODY_BYTES;
+use crate::dicomweb::failure::FetchFailure;
 use crate::dicomweb::uri::{checked_uid, percent_encode, QueryError};
 
 /// The public NBIA v4 services root.
@@ -110,6 +111,13 @@ pub fn series_url(base: &str, study_uid: &str) -> Result<String, QueryError> {
     Ok(format!("{}/getSeries?StudyInstanceUID={}", root(base), checked_uid(study_uid.trim())?))
 }
 
+/// The Accept header of a getImage request. The server's resource (CBIIT/NBIA-TCIA,
+/// software/nbia-api/src/gov/nih/nci/nbia/restAPI/v4/V4_getImage.java) is a JAX-RS method
+/// declared `@Produces(MediaType.APPLICATION_OCTET_STREAM)`: an Accept it cannot satisfy, such
+/// as `application/zip`, matches no method and JAX-RS answers 406 Not Acceptable. The ZIP comes
+/// back as `Content-Type: application/octet-stream`, its entries `LICENSE`, `00000001.dcm`, …
+pub const IMAGE_ZIP_ACCEPT: &str = "application/octet-stream, */*";
+
 /// `{base}/getImage?SeriesInstanceUID=…`: a ZIP of the series (see `container` for reading it).
 pub fn image_zip_url(base: &str, series_uid: &str) -> Result<String, QueryError> {
     Ok(format!("{}/getImage?SeriesInstanceUID={}", root(base), checked_uid(series_uid.trim())?))
@@ -200,6 +208,35 @@ pub fn describe_status(code: u16, what: &str) -> String {
         500..=599 => format!("TCIA's server failed while sending {what} ({code}): the service is busy or down; try again in a few minutes"),
         0 => format!("{what} could not be fetched: no answer from TCIA (offline, or blocked by the browser); check the connection"),
         _ => format!("TCIA answered {code} for {what}; try again later"),
+    }
+}
+
+/// What an HTTP status from getImage means. The server answers a series the user may not access
+/// with 400 ("The user has not been granted the access to image with given SeriesInstanceUID",
+/// V4_getImage.java), not 401/403.
+pub fn describe_image_status(code: u16, what: &str) -> String {
+    match code {
+        400 => format!(
+            "TCIA refused to send {what} (400): the series is not public, or your account has not been granted access \
+             to its collection (limited-access collections need a TCIA login and a data use agreement); choose a \
+             public collection"
+        ),
+        406 => format!(
+            "TCIA cannot send {what} in the format the viewer asked for (406 Not Acceptable); this is a bug in the \
+             viewer's request"
+        ),
+        _ => describe_status(code, what),
+    }
+}
+
+/// TCIA's words for a failed NBIA request, where they say more than the general ones: an HTTP
+/// status (getImage's 400 is access, elsewhere a wrong parameter). Other failures (network,
+/// timeouts, malformed answers) keep the general wording: `None`.
+pub fn describe_failure(failure: &FetchFailure, what: &str, image_download: bool) -> Option<String> {
+    match failure {
+        FetchFailure::Status { code, .. } if image_download => Some(format!("{}.", describe_image_status(*code, what))),
+        FetchFailure::Status { code, .. } => Some(format!("{}.", describe_status(*code, what))),
+        _ => None,
     }
 }
 

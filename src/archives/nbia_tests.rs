@@ -79,3 +79,19 @@ fn malformed_bodies_and_statuses() {
     assert!(describe_status(503, "the series list").contains("try again"));
     assert!(describe_status(0, "the ZIP").contains("connection"));
 }
+
+#[test]
+fn a_series_download_asks_for_what_the_server_produces_and_words_its_refusal() {
+    // JAX-RS @Produces(application/octet-stream): the Accept must admit it.
+    let accepted: Vec<&str> =
+        IMAGE_ZIP_ACCEPT.split(',').map(|range| range.split(';').next().unwrap_or("").trim()).collect();
+    assert!(accepted.contains(&"application/octet-stream") && !accepted.contains(&"application/zip"), "{accepted:?}");
+    let status = |code| FetchFailure::Status { code, retry_after_seconds: None };
+    let denied = describe_failure(&status(400), "the series archive", true).unwrap();
+    assert!(denied.contains("TCIA") && denied.contains("access") && denied.contains("public collection"), "{denied}");
+    assert!(!denied.contains("bug"), "{denied}");
+    let listing = describe_failure(&status(400), "the series list", false).unwrap();
+    assert!(listing.contains("parameter"), "{listing}");
+    assert!(describe_failure(&status(503), "the series archive", true).unwrap().contains("try again"));
+    assert_eq!(describe_failure(&FetchFailure::Network, "the series archive", true), None);
+}

@@ -21,6 +21,16 @@ pub enum FetchFailure {
     Malformed { what: String },
     /// The request was cancelled (the user moved on).
     Aborted,
+    /// `fetch` rejected (as [`FetchFailure::Network`]) for a server that has answered before
+    /// (see [`AnswerHistory`]): most likely a quota answer without CORS headers, which the
+    /// browser hides behind a network error (IDC's proxy does this for its daily quota: its
+    /// 429 carries no Access-Control-Allow-Origin, OHIF issue #1598), else a dropped network.
+    NetworkAfterAnswers,
+    /// The server (or its API gateway) refused the key with 401/403 and said why in a JSON
+    /// `message`, as Kong's key-auth plugin does: "No API key found in request" (no key in the
+    /// header it reads, `apikey` by default) or "Invalid authentication credentials"
+    /// (docs.konghq.com/hub/kong-inc/key-auth/).
+    KeyRefused { code: u16, server_says: String },
 }
 
 /// What the failed request was for, to name it in the message.
@@ -107,6 +117,36 @@ pub fn describe(failure: &FetchFailure, context: &RequestContext) -> String {
             strip_queries(expected)
         ),
         FetchFailure::Aborted => format!("Loading {what} was cancelled."),
+        FetchFailure::NetworkAfterAnswers => format!(
+            "{source} answered earlier requests, but the browser now gets no readable answer from {server} for \
+             {what}. The likely cause is that the source's request quota is used up (its 429 answer carries no CORS \
+             header, so the browser reports only a network error), or your network connection dropped. Loading \
+             from this source has stopped; try again later."
+        ),
+        FetchFailure::KeyRefused { code, server_says } => {
+            let says = strip_queries(server_says);
+            let header = match context.auth {
+                AuthKind::ApiKey { header } => strip_queries(header),
+                _ => "apikey".to_string(),
+            };
+            if says.to_ascii_lowercase().contains("no api key") && context.has_secret {
+                format!(
+                    "{source}'s gateway found no API key in the request for {what} ({code}: \"{says}\"), although one \
+                     was sent in the '{header}' header: the gateway reads another header; set apiKeyHeader in the data \
+                     source to the header it expects."
+                )
+            } else if says.to_ascii_lowercase().contains("no api key") {
+                format!(
+                    "{source}'s gateway found no API key in the request for {what} ({code}: \"{says}\"): enter your \
+                     key in the data source's key field."
+                )
+            } else {
+                format!(
+                    "{source}'s gateway rejected the API key for {what} ({code}: \"{says}\"): check the key in the \
+                     data source's key field; it may be wrong or expired."
+                )
+            }
+        }
     }
 }
 
@@ -131,6 +171,69 @@ fn credentials_message(code: u16, context: &RequestContext, source: &str, what: 
     }
 }
 
+/// The `message` of a gateway's JSON refusal (`{"message": "No API key found in request"}`),
+/// if the body is such an object with a short non-empty message.
+pub fn gateway_message(body: &[u8]) -> Option<String> {
+    if body.len() > 4096 {
+        return None;
+    }
+    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+    let message = value.get("message")?.as_str()?.trim();
+    (!message.is_empty() && message.len() <= 200).then(|| message.to_string())
+}
+
+/// Which server origins have answered (any HTTP status, read by the page) — the state that
+/// tells a quota cut-off hidden by a missing CORS header (network error after answers) from a
+/// server the page never could reach (network error from the start: CORS or address). Requests
+/// that need a CORS preflight are counted apart: a server that answers simple requests may still
+/// refuse every preflight (an API gateway's key check does), and that is not a quota.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AnswerHistory {
+    /// (origin, whether the request was preflighted)
+    answered: Vec<(String, bool)>,
+}
+
+impl AnswerHistory {
+    /// Records the outcome of one request to `url`: a readable answer (success or an HTTP
+    /// status) marks its origin as answering requests of that kind.
+    pub fn record(&mut self, url: &str, preflighted: bool, outcome: Result<(), &FetchFailure>) {
+        let answered = match outcome {
+            Ok(()) => true,
+            Err(failure) => matches!(failure, FetchFailure::Status { .. } | FetchFailure::KeyRefused { .. }),
+        };
+        let key = (server_origin(url), preflighted);
+        if answered && !self.answered.contains(&key) {
+            self.answered.push(key);
+        }
+    }
+
+    /// A network failure from an origin that has answered requests of the same kind before
+    /// becomes [`FetchFailure::NetworkAfterAnswers`]; everything else is returned unchanged.
+    pub fn interpret(&self, url: &str, preflighted: bool, failure: FetchFailure) -> FetchFailure {
+        match failure {
+            FetchFailure::Network if self.answered.contains(&(server_origin(url), preflighted)) => {
+                FetchFailure::NetworkAfterAnswers
+            }
+            other => other,
+        }
+    }
+}
+
+/// Whether the browser sends a CORS preflight (OPTIONS) before a GET with these headers
+/// (Fetch standard, "CORS-safelisted request-header"): any header other than Accept,
+/// Accept-Language, Content-Language and Content-Type, or an Accept value longer than 128 bytes
+/// or holding one of `"():<>?@[\]{}` or a control byte other than tab.
+pub fn needs_preflight(headers: &[(String, String)]) -> bool {
+    headers.iter().any(|(name, value)| match name.to_ascii_lowercase().as_str() {
+        "accept" => {
+            value.len() > 128
+                || value.bytes().any(|b| (b < 0x20 && b != b'\t') || b == 0x7f || b"\"():<>?@[\\]{}".contains(&b))
+        }
+        "accept-language" | "content-language" | "content-type" => false,
+        _ => true,
+    })
+}
+
 /// Whether trying again may help: 408, 500, 502, 503, 504 and timeouts (a 500 may be a rewritten
 /// upstream 429 at some gateways, e.g. IDC's proxy). Not 429 (quota: stop), other 4xx, network
 /// failures (a CORS refusal will not fix itself), malformed answers or cancellations.
@@ -138,9 +241,10 @@ pub fn is_retryable(failure: &FetchFailure) -> bool {
     matches!(failure, FetchFailure::Timeout { .. } | FetchFailure::Status { code: 408 | 500 | 502 | 503 | 504, .. })
 }
 
-/// 429: no more requests go to this source until the user asks to retry.
+/// 429, or an opaque network failure after earlier answers (a hidden 429): no more requests go
+/// to this source until the user asks to retry.
 pub fn stops_source(failure: &FetchFailure) -> bool {
-    matches!(failure, FetchFailure::Status { code: 429, .. })
+    matches!(failure, FetchFailure::Status { code: 429, .. } | FetchFailure::NetworkAfterAnswers)
 }
 
 /// Exponential backoff with jitter between retries.
@@ -201,4 +305,90 @@ fn strip_queries(text: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn context(auth: &AuthKind, has_secret: bool) -> RequestContext<'_> {
+        RequestContext {
+            source_name: "NCI Imaging Data Commons",
+            page_origin: "https://viewer.example",
+            server_origin: "https://proxy.example",
+            what: "slice 3",
+            auth,
+            has_secret,
+            attempts: 1,
+        }
+    }
+
+    #[test]
+    fn a_network_error_after_answers_is_a_hidden_quota_and_stops_the_source() {
+        let mut history = AnswerHistory::default();
+        let url = "https://proxy.example/current/dicomWeb/studies?limit=25";
+        // Never answered: a network error is CORS or the address, as before.
+        assert_eq!(history.interpret(url, false, FetchFailure::Network), FetchFailure::Network);
+        // A network failure is not an answer.
+        history.record(url, false, Err(&FetchFailure::Network));
+        assert_eq!(history.interpret(url, false, FetchFailure::Network), FetchFailure::Network);
+        history.record(url, false, Ok(()));
+        let later = "https://PROXY.example/current/dicomWeb/studies/1.2/series";
+        let failure = history.interpret(later, false, FetchFailure::Network);
+        assert_eq!(failure, FetchFailure::NetworkAfterAnswers);
+        assert!(stops_source(&failure) && !is_retryable(&failure));
+        // A preflighted request to the same origin has no history yet: a refused preflight.
+        assert_eq!(history.interpret(later, true, FetchFailure::Network), FetchFailure::Network);
+        // Another origin (e.g. the image host of an archive) keeps its own history.
+        assert_eq!(
+            history.interpret("https://files.example/x.jpg", false, FetchFailure::Network),
+            FetchFailure::Network
+        );
+        // Other failures are not reinterpreted; an HTTP status counts as an answer.
+        assert_eq!(history.interpret(later, false, FetchFailure::Aborted), FetchFailure::Aborted);
+        let mut by_status = AnswerHistory::default();
+        by_status.record(url, true, Err(&FetchFailure::Status { code: 404, retry_after_seconds: None }));
+        assert_eq!(by_status.interpret(url, true, FetchFailure::Network), FetchFailure::NetworkAfterAnswers);
+
+        let message = describe(&FetchFailure::NetworkAfterAnswers, &context(&AuthKind::None, false));
+        for fact in ["quota", "network connection", "stopped", "slice 3", "NCI Imaging Data Commons"] {
+            assert!(message.contains(fact), "'{message}' lacks '{fact}'");
+        }
+        assert!(!message.contains("Access-Control-Allow-Origin for"), "no CORS advice: {message}");
+    }
+
+    #[test]
+    fn which_requests_are_preflighted() {
+        let h = |pairs: &[(&str, &str)]| pairs.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect::<Vec<_>>();
+        assert!(!needs_preflight(&h(&[("Accept", "application/dicom+json, application/json")])));
+        assert!(!needs_preflight(&h(&[(
+            "Accept",
+            "multipart/related; type=application/octet-stream; transfer-syntax=*"
+        )])));
+        assert!(needs_preflight(&h(&[("Accept", "multipart/related; type=\"application/octet-stream\"")])));
+        assert!(needs_preflight(&h(&[("Accept", "application/json"), ("apikey", "k")])));
+        assert!(needs_preflight(&h(&[("Authorization", "Bearer x")])));
+    }
+
+    #[test]
+    fn a_gateway_refusal_is_told_apart_from_a_refused_preflight() {
+        assert_eq!(
+            gateway_message(br#"{"message": "No API key found in request"}"#).as_deref(),
+            Some("No API key found in request")
+        );
+        assert_eq!(gateway_message(b"<html>401</html>"), None);
+        assert_eq!(gateway_message(br#"{"resourceType": "OperationOutcome"}"#), None);
+        let key = AuthKind::ApiKey { header: "apikey".into() };
+        let no_key = FetchFailure::KeyRefused { code: 401, server_says: "No API key found in request".into() };
+        let asked = describe(&no_key, &context(&key, false));
+        assert!(asked.contains("found no API key") && asked.contains("enter your key"), "{asked}");
+        let wrong_header = describe(&no_key, &context(&key, true));
+        assert!(wrong_header.contains("'apikey' header") && wrong_header.contains("apiKeyHeader"), "{wrong_header}");
+        let invalid = FetchFailure::KeyRefused { code: 401, server_says: "Invalid authentication credentials".into() };
+        assert!(describe(&invalid, &context(&key, true)).contains("rejected the API key"));
+        // The preflight refused by the gateway: fetch rejects, nothing readable; the message
+        // names the preflight, never a missing key.
+        let preflight = describe(&FetchFailure::Network, &context(&key, true));
+        assert!(preflight.contains("preflight") && !preflight.contains("found no API key"), "{preflight}");
+    }
 }

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::FhirError;
 use crate::archives::json::{count, items, text};
-use crate::archives::{same_origin, MAX_BODY_BYTES};
+use crate::archives::{on_base_origin, MAX_BODY_BYTES};
 
 /// One page of search results.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -74,12 +74,14 @@ fn outcome_text(outcome: &Value) -> String {
 }
 
 /// The next page to fetch, if any: only links on the server's own origin are followed (the
-/// `apikey` header goes with the request).
+/// `apikey` header goes with the request). Links a proxy wrote with the default port or as
+/// `http://` for an https server are the same origin and are followed on the base's origin
+/// (see [`crate::archives::on_base_origin`]). A link that cannot be followed is an error for
+/// the caller to turn into a note: the pages already read stay valid.
 pub fn next_page_url(base: &str, bundle: &Bundle) -> Result<Option<String>, FhirError> {
     match &bundle.next {
         None => Ok(None),
-        Some(next) if same_origin(base, next) => Ok(Some(next.clone())),
-        Some(next) => Err(FhirError::ForeignLink(next.clone())),
+        Some(next) => on_base_origin(base, next).map(Some).ok_or_else(|| FhirError::ForeignLink(next.clone())),
     }
 }
 
@@ -108,6 +110,15 @@ mod tests {
             parse_bundle(br#"{"resourceType":"Bundle","link":[{"relation":"prev","url":"https://h/p1"}]}"#).unwrap();
         assert_eq!((last.previous.as_deref(), last.next.as_deref()), (Some("https://h/p1"), None));
         assert_eq!(next_page_url("https://h/fhir", &last), Ok(None));
+        // HAPI behind a proxy: the default port written out, or http:// for the https server.
+        let proxied = parse_bundle(
+            br#"{"resourceType":"Bundle","link":[{"relation":"next","url":"http://h:80/fhir?_getpages=x&_getpagesoffset=2"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            next_page_url("https://h/fhir", &proxied).unwrap().as_deref(),
+            Some("https://h/fhir?_getpages=x&_getpagesoffset=2")
+        );
     }
 
     #[test]

@@ -15,10 +15,10 @@ use crate::dicomweb::uri::percent_encode;
 
 pub use bundle::{next_page_url, parse_bundle, Bundle};
 pub use resources::{
-    condition, endpoint, medication, patient_summary, report, study_ref, Condition, Endpoint, Medication,
-    PatientSummary, Report, StudyRef,
+    condition, endpoint, medication, medication_product, patient_summary, report, study_ref, Condition, Endpoint,
+    Medication, PatientSummary, Report, StudyRef,
 };
-pub use story::{assemble_story, dicomweb_root_of, PatientStory, StoryEntry};
+pub use story::{assemble_story, dicomweb_root_of, missing_medication_ids, PatientStory, StoryEntry};
 
 /// The SIIM hackathon FHIR R4 server.
 pub const SIIM_HACKATHON_FHIR: &str = "https://hackathon.siim.org/fhir-r4";
@@ -64,7 +64,8 @@ impl fmt::Display for FhirError {
             }
             FhirError::ForeignLink(url) => write!(
                 f,
-                "the FHIR server's paging link '{url}' leads to another site; it is not followed so the API key stays with the server"
+                "the FHIR server's link to the next page ('{}') leads to another site; it is not followed so the API key stays with the server, and the list ends here",
+                crate::dicomweb::uri::without_query(url)
             ),
         }
     }
@@ -144,12 +145,22 @@ pub fn patient_search_url(base: &str, name: &str, count: u32) -> String {
 }
 
 /// One search per [`ResourceKind`] for the patient's resources: `{base}/{Type}?patient={id}&_count=100`
-/// (each of these resources has the `patient` search parameter in R4).
+/// (each of these resources has the `patient` search parameter in R4). Medication requests and
+/// statements also ask for the Medication they reference (`_include=MedicationRequest:medication`,
+/// http://hl7.org/fhir/R4/search.html#include), where the SIIM data names the drug.
 pub fn patient_resources_urls(base: &str, patient_id: &str) -> Vec<(ResourceKind, String)> {
     let patient = percent_encode(patient_id.trim());
     ResourceKind::ALL
         .iter()
-        .map(|kind| (*kind, format!("{}/{}?patient={patient}&_count={RESOURCES_PAGE_SIZE}", root(base), kind.name())))
+        .map(|kind| {
+            let include = match kind {
+                ResourceKind::MedicationRequest | ResourceKind::MedicationStatement => {
+                    format!("&_include={}:medication", kind.name())
+                }
+                _ => String::new(),
+            };
+            (*kind, format!("{}/{}?patient={patient}&_count={RESOURCES_PAGE_SIZE}{include}", root(base), kind.name()))
+        })
         .collect()
 }
 
@@ -185,6 +196,10 @@ mod tests {
         assert_eq!(urls.len(), 5);
         assert_eq!(urls[0], (ResourceKind::Condition, "https://h/fhir/Condition?patient=siimjoe&_count=100".into()));
         assert_eq!(urls[4].1, "https://h/fhir/ImagingStudy?patient=siimjoe&_count=100");
+        assert_eq!(
+            urls[1].1,
+            "https://h/fhir/MedicationRequest?patient=siimjoe&_count=100&_include=MedicationRequest:medication"
+        );
         assert_eq!(reference_url("https://h/fhir", "Endpoint/ep-1").as_deref(), Some("https://h/fhir/Endpoint/ep-1"));
         assert_eq!(
             reference_url("https://h/fhir", "https://h/fhir/Endpoint/2").as_deref(),

@@ -33,8 +33,13 @@ pub struct Condition {
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Medication {
-    /// `medicationCodeableConcept` text/display, else `medicationReference.display`.
+    /// `medicationCodeableConcept` text/display, else `medicationReference.display` (the story
+    /// replaces it with the referenced Medication's code, see `story::assemble_story`).
     pub text: String,
+    /// The id in `medicationReference.reference` (`Medication/{id}`), if the drug is named there.
+    pub medication_id: Option<String>,
+    /// `dosageInstruction[0].text` (requests) or `dosage[0].text` (statements).
+    pub dosage: String,
     pub status: String,
     /// `authoredOn` (request) or `effective[x]`/`dateAsserted` (statement).
     pub authored: String,
@@ -66,7 +71,8 @@ pub struct StudyRef {
     pub accession: Option<String>,
     pub started: String,
     pub description: String,
-    /// `modality[].code` (R4 Coding; an R5-style CodeableConcept is read too).
+    /// `modality[].code` (R4 Coding; an R5-style CodeableConcept is read too); where the
+    /// study level has none (common in the hackathon data), the distinct `series[].modality`.
     pub modalities: Vec<String>,
     pub series_count: Option<u32>,
     pub instance_count: Option<u32>,
@@ -122,12 +128,20 @@ pub fn medication(resource: &Value) -> Option<Medication> {
     }
     Some(Medication {
         text: name,
+        medication_id: reference_id(&text(resource, &["medicationReference", "reference"]), "Medication"),
+        dosage: first_text(resource, &[&["dosageInstruction", "0", "text"], &["dosage", "0", "text"]]),
         status: text(resource, &["status"]),
         authored: first_text(
             resource,
             &[&["authoredOn"], &["effectiveDateTime"], &["effectivePeriod", "start"], &["dateAsserted"]],
         ),
     })
+}
+
+/// The drug a Medication resource names (http://hl7.org/fhir/R4/medication.html): its `code`
+/// (text, else the first coding's display, else its code), with the resource's id.
+pub fn medication_product(resource: &Value) -> Option<(String, String)> {
+    is_type(resource, "Medication").then(|| (text(resource, &["id"]), codeable(resource.get("code"))))
 }
 
 pub fn report(resource: &Value) -> Option<Report> {
@@ -172,18 +186,25 @@ pub fn study_ref(resource: &Value) -> Option<StudyRef> {
     };
     let accession =
         identifiers.iter().filter(is_accession).map(|identifier| text(identifier, &["value"])).find(|v| !v.is_empty());
-    let modalities = items(resource, &["modality"])
-        .iter()
-        .map(|modality| {
-            let code = text(modality, &["code"]);
-            if code.is_empty() {
-                text(modality, &["coding", "0", "code"])
-            } else {
-                code
+    let code_of = |modality: &Value| {
+        let code = text(modality, &["code"]);
+        if code.is_empty() {
+            text(modality, &["coding", "0", "code"])
+        } else {
+            code
+        }
+    };
+    let mut modalities: Vec<String> =
+        items(resource, &["modality"]).iter().map(code_of).filter(|code| !code.is_empty()).collect();
+    if modalities.is_empty() {
+        for series in items(resource, &["series"]) {
+            let Some(modality) = series.get("modality") else { continue };
+            let code = code_of(modality);
+            if !code.is_empty() && !modalities.contains(&code) {
+                modalities.push(code);
             }
-        })
-        .filter(|code| !code.is_empty())
-        .collect();
+        }
+    }
     Some(StudyRef {
         id: text(resource, &["id"]),
         study_uid,

@@ -82,6 +82,12 @@ fn studies_take_the_dicom_uid_and_accession_only() {
     assert_eq!(study.study_uid.as_deref(), Some("1.3.6.1.4.1.14519.5.2.1.7777.9002.1"));
     assert_eq!(study.accession.as_deref(), Some("a100"));
     assert_eq!(study.modalities, ["CT", "SR"]);
+    // No study-level modality (the hackathon's shape): the series' modalities, once each.
+    let by_series = study_ref(&json!({"resourceType": "ImagingStudy", "id": "s",
+        "series": [{"uid": "1.2", "modality": {"system": "http://dicom.nema.org/resources/ontology/DCM", "code": "CT"}},
+                   {"uid": "1.3", "modality": {"code": "KO"}}, {"uid": "1.4", "modality": {"code": "CT"}}, {"uid": "1.5"}]}))
+    .unwrap();
+    assert_eq!(by_series.modalities, ["CT", "KO"]);
     assert_eq!((study.series_count, study.instance_count), (Some(2), Some(130)));
     assert_eq!(study.endpoint_refs, ["Endpoint/siim-dicomweb"]);
     let odd = study_ref(&json!({"resourceType": "ImagingStudy", "id": "b",

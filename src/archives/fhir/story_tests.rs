@@ -18,7 +18,7 @@ fn shape(story: &PatientStory) -> Vec<(String, Option<String>, Option<String>)> 
     story
         .entries
         .iter()
-        .map(|e| (e.date.clone(), e.report.as_ref().map(|r| r.id.clone()), e.study.as_ref().map(|s| s.id.clone())))
+        .map(|e| (e.date.clone(), e.report.as_ref().map(|r| r.id.clone()), e.studies.first().map(|s| s.id.clone())))
         .collect()
 }
 
@@ -99,4 +99,56 @@ fn dicomweb_roots() {
     assert_eq!(dicomweb_root_of("https://h/studiesarchive/wado"), "https://h/studiesarchive/wado");
     assert_eq!(dicomweb_root_of("https://h/studiesarchive/studies/1"), "https://h/studiesarchive");
     assert_eq!(dicomweb_root_of(""), "");
+}
+
+#[test]
+fn an_exact_id_match_comes_first_then_every_study_of_the_accession() {
+    // The hackathon's shape: no imagingStudy reference; the full study has the report's id, the
+    // "Key Images" study another id but the same accession; listed key images first.
+    let resources = [
+        study("a2571325032426823", "1986-03-30", "a257132503242682"),
+        study("a257132503242682", "1986-03-30", "a257132503242682"),
+        study("other", "1986-05-05", "a857795211017352"),
+        report("a257132503242682", "1986-03-30", &[], &["a257132503242682"]),
+    ];
+    let story = assemble_story(PatientSummary::default(), &resources);
+    let paired = story.entries.iter().find(|e| e.report.is_some()).unwrap();
+    let ids: Vec<&str> = paired.studies.iter().map(|s| s.id.as_str()).collect();
+    assert_eq!(ids, ["a257132503242682", "a2571325032426823"]);
+    assert!(paired.notes.iter().any(|n| n.contains("2 imaging studies share")), "{:?}", paired.notes);
+    let alone = story.entries.iter().find(|e| e.report.is_none()).unwrap();
+    assert_eq!(alone.studies[0].id, "other");
+    assert!(alone.notes[0].contains("No report"));
+}
+
+#[test]
+fn a_key_images_study_pairs_through_the_accession_of_the_id_match() {
+    // The report's own keys do not name the accession; its id-matched study does.
+    let resources = [
+        study("r1", "2001-01-01", "acc-9"),
+        study("r1-key", "2001-01-01", "acc-9"),
+        report("r1", "2001-01-01", &[], &[]),
+    ];
+    let story = assemble_story(PatientSummary::default(), &resources);
+    assert_eq!(story.entries.len(), 1);
+    let ids: Vec<&str> = story.entries[0].studies.iter().map(|s| s.id.as_str()).collect();
+    assert_eq!(ids, ["r1", "r1-key"]);
+}
+
+#[test]
+fn a_referenced_medication_is_named_by_its_code() {
+    let resources = [
+        json!({"resourceType": "MedicationRequest", "status": "active",
+               "medicationReference": {"reference": "Medication/m1", "display": "prescribed medication"},
+               "dosageInstruction": [{"text": "ONE tablet daily"}]}),
+        json!({"resourceType": "MedicationRequest", "status": "active",
+               "medicationReference": {"reference": "Medication/gone", "display": "prescribed medication"}}),
+        json!({"resourceType": "Medication", "id": "m1",
+               "code": {"coding": [{"system": "http://snomed.info/sct", "code": "x", "display": "levothyroxine 50mcg"}]}}),
+    ];
+    assert_eq!(missing_medication_ids(&resources), ["gone"]);
+    let story = assemble_story(PatientSummary::default(), &resources);
+    assert_eq!(story.medications[0].text, "levothyroxine 50mcg");
+    assert_eq!(story.medications[0].dosage, "ONE tablet daily");
+    assert_eq!(story.medications[1].text, "prescribed medication (Medication/gone is not in the record)");
 }

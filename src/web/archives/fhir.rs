@@ -12,8 +12,9 @@ use leptos::prelude::*;
 use super::ArchiveView;
 use crate::archives::datasets::FhirSource;
 use crate::archives::fhir::{
-    assemble_story, dicomweb_root_of, endpoint, next_page_url, parse_bundle, patient_resources_urls,
-    patient_search_url, patient_summary, reference_url, PatientStory, PatientSummary, StoryEntry,
+    assemble_story, dicomweb_root_of, endpoint, missing_medication_ids, next_page_url, parse_bundle,
+    patient_resources_urls, patient_search_url, patient_summary, reference_url, PatientStory, PatientSummary,
+    StoryEntry,
 };
 use crate::viewer::overlay::format_date;
 use crate::web::context::{use_app, AppContext};
@@ -33,6 +34,16 @@ fn fhir_client(app: AppContext, name: &str) -> Option<(FhirSource, Rc<DicomWebCl
     Some((fhir, client))
 }
 
+/// One page of the patient list.
+#[derive(Clone)]
+struct PatientPage {
+    patients: Vec<PatientSummary>,
+    next: Option<String>,
+    total: Option<u32>,
+    /// Why the list ends early (a next link that cannot be followed).
+    note: Option<String>,
+}
+
 fn unknown(name: &str) -> String {
     format!("config.json has no FHIR source named \"{name}\"; check the link or the configuration.")
 }
@@ -41,7 +52,7 @@ fn unknown(name: &str) -> String {
 pub fn PatientList(source: String) -> impl IntoView {
     let app = use_app();
     let name = RwSignal::new(String::new());
-    let page = RwSignal::new(None::<Result<(Vec<PatientSummary>, Option<String>, Option<u32>), String>>);
+    let page = RwSignal::new(None::<Result<PatientPage, String>>);
     let busy = RwSignal::new(false);
     let key_source = fhir_client(app, &source).map(|(f, c)| (f.dicomweb_source, c.source.auth.clone()));
     let load = {
@@ -55,10 +66,15 @@ pub fn PatientList(source: String) -> impl IntoView {
                 let outcome = match client.get(&url, FHIR_JSON, what, None).await {
                     Ok(answer) => parse_bundle(&answer.bytes())
                         .map_err(|e| client.malformed(&url, what, e).message)
-                        .and_then(|bundle| {
-                            let next = next_page_url(&fhir.fhir_root, &bundle).map_err(|e| e.to_string())?;
+                        .map(|bundle| {
+                            // A next link that cannot be followed ends the list with a note; the
+                            // patients of this page stay.
+                            let (next, note) = match next_page_url(&fhir.fhir_root, &bundle) {
+                                Ok(next) => (next, None),
+                                Err(e) => (None, Some(format!("The list may go on: {e}."))),
+                            };
                             let patients = bundle.resources.iter().filter_map(patient_summary).collect();
-                            Ok((patients, next, bundle.total))
+                            PatientPage { patients, next, total: bundle.total, note }
                         }),
                     Err(e) => Err(e.message),
                 };
@@ -86,7 +102,7 @@ pub fn PatientList(source: String) -> impl IntoView {
             {move || match page.get() {
                 None => view! { <p class="search-status">"Loading patients…"</p> }.into_any(),
                 Some(Err(message)) => view! { <p class="error" role="alert" data-testid="browse-error">{message}</p> }.into_any(),
-                Some(Ok((patients, next_url, total))) => {
+                Some(Ok(PatientPage { patients, next: next_url, total, note })) => {
                     let next = next.clone();
                     view! {
                         <p class="search-status" data-testid="fhir-status">{match total {
@@ -110,6 +126,7 @@ pub fn PatientList(source: String) -> impl IntoView {
                         {next_url.map(|url| view! {
                             <button type="button" data-testid="fhir-next" on:click=move |_| next(Some(url.clone()))>"Next patients"</button>
                         })}
+                        {note.map(|note| view! { <p class="note" data-testid="fhir-note">{note}</p> })}
                     }.into_any()
                 }
             }}
@@ -117,31 +134,39 @@ pub fn PatientList(source: String) -> impl IntoView {
     }
 }
 
-/// Every resource of every page of a search (up to MAX_PAGES).
+/// Every resource of every page of a search (up to MAX_PAGES), and a note when paging had to
+/// end early: a next link that cannot be followed, or a later page that failed. Only a failed
+/// first page is an error.
 async fn all_pages(
     client: &DicomWebClient,
     root: &str,
     url: String,
     what: &str,
-) -> Result<Vec<serde_json::Value>, RequestError> {
+) -> Result<(Vec<serde_json::Value>, Option<String>), RequestError> {
     let mut resources = Vec::new();
     let mut next = Some(url);
-    for _ in 0..MAX_PAGES {
+    for page in 0..MAX_PAGES {
         let Some(url) = next.take() else { break };
-        let answer = client.get(&url, FHIR_JSON, what, None).await?;
-        let bundle = parse_bundle(&answer.bytes()).map_err(|e| client.malformed(&url, what, e))?;
-        next = next_page_url(root, &bundle).map_err(|e| client.malformed(&url, what, e))?;
-        resources.extend(bundle.resources);
+        let bundle = match client.get(&url, FHIR_JSON, what, None).await {
+            Ok(answer) => parse_bundle(&answer.bytes()).map_err(|e| client.malformed(&url, what, e)),
+            Err(e) => Err(e),
+        };
+        let bundle = match bundle {
+            Ok(bundle) => bundle,
+            Err(e) if page == 0 => return Err(e),
+            Err(e) => return Ok((resources, Some(format!("Only part of {what} was read: {}", e.message)))),
+        };
+        resources.extend(bundle.resources.iter().cloned());
+        match next_page_url(root, &bundle) {
+            Ok(link) => next = link,
+            Err(e) => return Ok((resources, Some(format!("Only part of {what} was read: {e}.")))),
+        }
     }
-    Ok(resources)
+    Ok((resources, None))
 }
 
 /// The story, with the DICOMweb root of each endpoint reference.
-async fn load_story(
-    fhir: FhirSource,
-    client: Rc<DicomWebClient>,
-    patient: String,
-) -> Result<(PatientStory, HashMap<String, String>), String> {
+async fn load_story(fhir: FhirSource, client: Rc<DicomWebClient>, patient: String) -> Result<LoadedStory, String> {
     let root = fhir.fhir_root.clone();
     let url = reference_url(&root, &format!("Patient/{patient}"))
         .ok_or_else(|| format!("\"{patient}\" is not a patient id"))?;
@@ -151,19 +176,32 @@ async fn load_story(
     let summary = patient_summary(&resource)
         .ok_or_else(|| client.malformed(&url, "the patient", "not a Patient resource").message)?;
     let mut resources = Vec::new();
+    let mut notes = Vec::new();
     for (kind, url) in patient_resources_urls(&root, &patient) {
         let what = format!("the patient's {}", kind.name());
         match all_pages(&client, &root, url, &what).await {
-            Ok(found) => resources.extend(found),
+            Ok((found, note)) => {
+                resources.extend(found);
+                notes.extend(note);
+            }
             // A server without MedicationStatement (say) still tells the rest of the story.
             Err(e) if matches!(e.failure, crate::dicomweb::failure::FetchFailure::Status { code: 400 | 404, .. }) => {}
             Err(e) => return Err(e.message),
         }
     }
+    // A server that ignored _include: read each referenced Medication (a few at most).
+    for id in missing_medication_ids(&resources).into_iter().take(20) {
+        let Some(url) = reference_url(&root, &format!("Medication/{id}")) else { continue };
+        if let Ok(answer) = client.get(&url, FHIR_JSON, "a medication", None).await {
+            if let Ok(found) = serde_json::from_slice::<serde_json::Value>(&answer.bytes()) {
+                resources.push(found);
+            }
+        }
+    }
     let story = assemble_story(summary, &resources);
     let mut endpoints: HashMap<String, String> = HashMap::new();
     let references: Vec<String> =
-        story.entries.iter().filter_map(|e| e.study.as_ref()).flat_map(|s| s.endpoint_refs.clone()).collect();
+        story.entries.iter().flat_map(|e| e.studies.iter()).flat_map(|s| s.endpoint_refs.clone()).collect();
     for reference in references {
         if endpoints.contains_key(&reference) {
             continue;
@@ -175,7 +213,15 @@ async fn load_story(
             }
         }
     }
-    Ok((story, endpoints))
+    Ok(LoadedStory { story, endpoints, notes })
+}
+
+/// A story with the DICOMweb roots of its endpoints and notes on what could not be read.
+#[derive(Clone)]
+struct LoadedStory {
+    story: PatientStory,
+    endpoints: HashMap<String, String>,
+    notes: Vec<String>,
 }
 
 /// The DICOMweb source for a study: the configured one at its endpoint's address, else the
@@ -193,7 +239,7 @@ fn source_for(app: AppContext, fhir: &FhirSource, roots: &[String]) -> String {
 fn Entry(entry: StoryEntry, fhir: FhirSource, endpoints: HashMap<String, String>) -> impl IntoView {
     let app = use_app();
     let report = entry.report.clone();
-    let study = entry.study.clone();
+    let notes = entry.notes.clone();
     view! {
         <li class="story-entry" data-testid="story-entry" data-date=entry.date.clone()>
             <time>{format_date(entry.date.get(..10).unwrap_or(&entry.date))}</time>
@@ -203,16 +249,21 @@ fn Entry(entry: StoryEntry, fhir: FhirSource, endpoints: HashMap<String, String>
                     {(!r.conclusion.is_empty()).then(|| view! { <p class="conclusion"><strong>"Conclusion: "</strong>{r.conclusion.clone()}</p> })}
                     {(!r.text.is_empty()).then(|| view! { <pre class="report-text">{r.text.clone()}</pre> })}
                 })}
+                {(!notes.is_empty()).then(|| view! {
+                    <ul class="story-notes">{notes.into_iter().map(|n| view! { <li class="note" data-testid="story-note">{n}</li> }).collect_view()}</ul>
+                })}
             </div>
             <div class="study">
-                {study.map(|s| {
+                {entry.studies.into_iter().map(|s| {
                     let roots: Vec<String> = s.endpoint_refs.iter().filter_map(|r| endpoints.get(r).cloned()).collect();
                     let uid = s.study_uid.clone();
                     let source = source_for(app, &fhir, &roots);
+                    let modalities = if s.modalities.is_empty() { "modality not recorded".to_string() } else { s.modalities.join(", ") };
                     view! {
-                        <div class="study-card" data-testid="story-study" data-study-uid=uid.clone().unwrap_or_default()>
+                        <div class="study-card" data-testid="story-study" data-study-id=s.id.clone() data-study-uid=uid.clone().unwrap_or_default()
+                            data-modalities=s.modalities.join(",")>
                             <strong>{if s.description.is_empty() { "Imaging study".to_string() } else { s.description.clone() }}</strong>
-                            <span>{s.modalities.join(", ")}</span>
+                            <span>{modalities}</span>
                             <span>{s.instance_count.map(|n| format!("{n} images")).unwrap_or_default()}</span>
                             {match uid.clone() {
                                 Some(uid) => view! {
@@ -223,7 +274,7 @@ fn Entry(entry: StoryEntry, fhir: FhirSource, endpoints: HashMap<String, String>
                             }}
                         </div>
                     }
-                })}
+                }).collect_view()}
             </div>
         </li>
     }
@@ -232,7 +283,7 @@ fn Entry(entry: StoryEntry, fhir: FhirSource, endpoints: HashMap<String, String>
 #[component]
 pub fn PatientStoryView(source: String, patient: String) -> impl IntoView {
     let app = use_app();
-    let story = RwSignal::new(None::<Result<(PatientStory, HashMap<String, String>), String>>);
+    let story = RwSignal::new(None::<Result<LoadedStory, String>>);
     let fhir = fhir_client(app, &source);
     match fhir.clone() {
         Some((fhir, client)) => leptos::task::spawn_local(async move {
@@ -251,21 +302,25 @@ pub fn PatientStoryView(source: String, patient: String) -> impl IntoView {
             {move || match story.get() {
                 None => view! { <p class="search-status">"Reading the patient's record…"</p> }.into_any(),
                 Some(Err(message)) => view! { <p class="error" role="alert" data-testid="browse-error">{message}</p> }.into_any(),
-                Some(Ok((story, endpoints))) => {
+                Some(Ok(LoadedStory { story, endpoints, notes })) => {
                     let fhir = fhir_source.clone();
                     let p = story.patient.clone();
+                    let none = |what: &str| view! { <p class="muted">{format!("No {what} in this record.")}</p> };
                     view! {
                         <h2 data-testid="story-patient">{p.name.clone()}</h2>
                         <p>{[p.gender.clone(), format_date(&p.birth_date), p.identifiers.join(", ")].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" · ")}</p>
                         <div class="story-lists">
                             <section><h3>"Conditions"</h3><ul data-testid="story-conditions">
                                 {story.conditions.iter().map(|c| view! { <li>{c.text.clone()}{(!c.onset.is_empty()).then(|| format!(" (since {})", format_date(c.onset.get(..10).unwrap_or(&c.onset))))}</li> }).collect_view()}
-                            </ul></section>
+                            </ul>{story.conditions.is_empty().then(|| none("conditions"))}</section>
                             <section><h3>"Medications"</h3><ul data-testid="story-medications">
-                                {story.medications.iter().map(|m| view! { <li>{m.text.clone()}{(!m.status.is_empty()).then(|| format!(" ({})", m.status))}</li> }).collect_view()}
-                            </ul></section>
+                                {story.medications.iter().map(|m| view! { <li>{m.text.clone()}{(!m.status.is_empty()).then(|| format!(" ({})", m.status))}
+                                    {(!m.dosage.is_empty()).then(|| view! { <small class="dosage">{format!(" · {}", m.dosage)}</small> })}</li> }).collect_view()}
+                            </ul>{story.medications.is_empty().then(|| none("medications"))}</section>
                         </div>
+                        {(!notes.is_empty()).then(|| view! { <ul class="story-notes">{notes.into_iter().map(|n| view! { <li class="note" data-testid="story-note">{n}</li> }).collect_view()}</ul> })}
                         <h3>"Reports and imaging, oldest first"</h3>
+                        {story.entries.is_empty().then(|| view! { <p class="muted" data-testid="story-empty">"This record holds no reports and no imaging studies for this patient."</p> })}
                         <ol class="story-timeline">
                             {fhir.map(|fhir| story.entries.into_iter().map(|entry| view! { <Entry entry=entry fhir=fhir.clone() endpoints=endpoints.clone() /> }).collect_view())}
                         </ol>

@@ -8,7 +8,9 @@ use std::rc::Rc;
 use leptos::prelude::*;
 use web_sys::Blob;
 
-use crate::archives::isic::{age_text, image_search_url, parse_image_page, IsicImage};
+use crate::archives::isic::{
+    age_text, image_search_url, parse_image_page, plain_photo_note, shows_as_plain_photo, IsicImage,
+};
 use crate::archives::jpeg_dicom::{jpeg_as_dicom, PhotoInfo};
 use crate::web::context::{use_app, AppContext};
 use crate::web::dicomweb::DicomWebClient;
@@ -36,34 +38,51 @@ fn facts(image: &IsicImage) -> String {
     .join(" · ")
 }
 
-/// Fetches the JPEG, wraps it as DICOM and opens it in the viewer.
-fn open_image(app: AppContext, client: Rc<DicomWebClient>, image: IsicImage) {
+/// Fetches the JPEG, wraps it as DICOM and opens it in the viewer. When the image host does not
+/// let the page read the bytes (no CORS), the photo is shown in `photo` as a plain image instead.
+fn open_image(
+    app: AppContext,
+    client: Rc<DicomWebClient>,
+    image: IsicImage,
+    photo: RwSignal<Option<(IsicImage, String)>>,
+) {
     let session = app.session();
-    app.archive.set(None);
+    photo.set(None);
     leptos::task::spawn_local(async move {
         let what = format!("image {}", image.isic_id);
         session.signals.progress.set(Some((format!("Loading {}", image.isic_id), 0, 1)));
-        let outcome = async {
-            let answer = client.get(&image.full_url, "image/jpeg", &what, None).await.map_err(|e| e.message)?;
-            let info = PhotoInfo {
-                uid_seed: image.isic_id.clone(),
-                patient_id: image.isic_id.clone(),
-                patient_name: "ISIC Archive".to_string(),
-                patient_sex: image.sex.clone(),
-                study_description: format!("{}: {}", image.isic_id, facts(&image)),
-                series_description: format!("Dermoscopy · {} · {}", image.attribution, image.copyright_license),
-                body_part: image.anatomic_site.clone(),
-                ..PhotoInfo::default()
-            };
-            let file =
-                jpeg_as_dicom(&answer.bytes(), &info).map_err(|e| format!("{} cannot be shown: {e}", image.isic_id))?;
-            let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(file.as_slice()));
-            Blob::new_with_u8_array_sequence(&parts).map_err(|_| "the browser refused to hold the image".to_string())
-        }
-        .await;
+        let answer = client.get(&image.full_url, "image/jpeg", &what, None).await;
         session.signals.progress.set(None);
-        match outcome {
-            Ok(blob) => loader::open_all(session, vec![Source { path: format!("{}.dcm", image.isic_id), blob }]).await,
+        let answer = match answer {
+            Ok(answer) => answer,
+            Err(e) if shows_as_plain_photo(&e.failure) => {
+                let note = plain_photo_note(&image);
+                return photo.set(Some((image, note)));
+            }
+            Err(e) => return session.report(e.message),
+        };
+        let info = PhotoInfo {
+            uid_seed: image.isic_id.clone(),
+            patient_id: image.isic_id.clone(),
+            patient_name: "ISIC Archive".to_string(),
+            patient_sex: image.sex.clone(),
+            study_description: format!("{}: {}", image.isic_id, facts(&image)),
+            series_description: format!("Dermoscopy · {} · {}", image.attribution, image.copyright_license),
+            body_part: image.anatomic_site.clone(),
+            ..PhotoInfo::default()
+        };
+        let blob = jpeg_as_dicom(&answer.bytes(), &info)
+            .map_err(|e| format!("{} cannot be shown: {e}", image.isic_id))
+            .and_then(|file| {
+                let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(file.as_slice()));
+                Blob::new_with_u8_array_sequence(&parts)
+                    .map_err(|_| "the browser refused to hold the image".to_string())
+            });
+        match blob {
+            Ok(blob) => {
+                app.archive.set(None);
+                loader::open_all(session, vec![Source { path: format!("{}.dcm", image.isic_id), blob }]).await
+            }
             Err(message) => session.report(message),
         }
     });
@@ -77,6 +96,7 @@ pub fn IsicBrowser(source: String) -> impl IntoView {
     let next = RwSignal::new(None::<String>);
     let count = RwSignal::new(None::<u64>);
     let status = RwSignal::new(None::<Result<(), String>>);
+    let photo = RwSignal::new(None::<(IsicImage, String)>);
     let name = source.clone();
     let load = move |url: Option<String>| {
         let Some(client) = client(app, &name) else {
@@ -132,13 +152,23 @@ pub fn IsicBrowser(source: String) -> impl IntoView {
                 (Some(Ok(())), None) => format!("{} images", images.with(Vec::len)),
             }}</p>
             {move || status.get().and_then(Result::err).map(|m| view! { <p class="error" role="alert" data-testid="browse-error">{m}</p> })}
+            {move || photo.get().map(|(image, note)| view! {
+                <figure class="isic-photo" data-testid="isic-photo" data-isic-id=image.isic_id.clone()>
+                    <img src=image.full_url.clone() alt=format!("{} (dermoscopy photo)", image.isic_id) />
+                    <figcaption>
+                        <strong>{image.isic_id.clone()}</strong>" "<span class="facts">{facts(&image)}</span>
+                        <p class="note" data-testid="isic-photo-note">{note}</p>
+                        <button type="button" on:click=move |_| photo.set(None)>"Close photo"</button>
+                    </figcaption>
+                </figure>
+            })}
             <ul class="isic-grid">
                 {move || images.get().into_iter().map(|image| {
                     let (chosen, name) = (image.clone(), name.clone());
                     view! {
                         <li data-testid="isic-image" data-isic-id=image.isic_id.clone()>
                             <button type="button" data-testid="isic-open" aria-label=format!("Open {}", image.isic_id)
-                                on:click=move |_| if let Some(client) = client(app, &name) { open_image(app, client, chosen.clone()) }>
+                                on:click=move |_| if let Some(client) = client(app, &name) { open_image(app, client, chosen.clone(), photo) }>
                                 <img src=image.thumbnail_url.clone() alt=format!("{} thumbnail", image.isic_id) loading="lazy" width="128" height="96" />
                             </button>
                             <strong>{image.isic_id.clone()}</strong>

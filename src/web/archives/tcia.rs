@@ -7,8 +7,8 @@ use std::rc::Rc;
 use leptos::prelude::*;
 
 use crate::archives::nbia::{
-    collections_url, image_zip_url, parse_collections, parse_patients, parse_series, parse_studies, patients_url,
-    series_url, studies_url, NbiaPatient, NbiaSeries, NbiaStudy,
+    collections_url, describe_failure, image_zip_url, parse_collections, parse_patients, parse_series, parse_studies,
+    patients_url, series_url, studies_url, NbiaPatient, NbiaSeries, NbiaStudy, IMAGE_ZIP_ACCEPT,
 };
 use crate::viewer::overlay::format_date;
 use crate::web::context::{use_app, AppContext};
@@ -37,6 +37,14 @@ fn client(app: AppContext, name: &str) -> Option<Rc<DicomWebClient>> {
     super::archive_client(app, |a| &a.nbia, name)
 }
 
+/// A failed request in TCIA's words where the core has them (statuses), else the general ones.
+fn in_tcia_words(mut error: RequestError, what: &str, image_download: bool) -> RequestError {
+    if let Some(message) = describe_failure(&error.failure, what, image_download) {
+        error.message = message;
+    }
+    error
+}
+
 async fn fetch_level(client: &DicomWebClient, level: &Level) -> Result<Rows, RequestError> {
     let root = client.source.qido_root.clone();
     let (url, what) = match level {
@@ -48,7 +56,8 @@ async fn fetch_level(client: &DicomWebClient, level: &Level) -> Result<Rows, Req
             (series_url(&root, study).map_err(|e| client.malformed("", what, e))?, what)
         }
     };
-    let body = client.get(&url, "application/json", what, None).await?.bytes();
+    let body =
+        client.get(&url, "application/json", what, None).await.map_err(|e| in_tcia_words(e, what, false))?.bytes();
     let bad = |e: &dyn std::fmt::Display| client.malformed(&url, what, e);
     Ok(match level {
         Level::Collections => Rows::Collections(parse_collections(&body).map_err(|e| bad(&e))?),
@@ -70,7 +79,7 @@ fn open_series(app: AppContext, client: Rc<DicomWebClient>, series: NbiaSeries) 
         if series.description.is_empty() { &series.modality } else { &series.description },
         series.image_count.unwrap_or(0)
     );
-    app.archive.set(None);
+    // The browser stays open until the archive is in, so a refused series leaves the list in place.
     leptos::task::spawn_local(async move {
         let signals = session.signals;
         let expected = series.size_bytes;
@@ -79,9 +88,15 @@ fn open_series(app: AppContext, client: Rc<DicomWebClient>, series: NbiaSeries) 
             // Kilobytes, so the counts fit the u32 progress bar.
             signals.progress.set(Some((label.clone(), (received / 1024) as u32, (total / 1024).max(1) as u32)));
         };
-        match client.download(&url, "application/zip", "the series archive", &progress, None).await {
+        let what = "the series archive";
+        match client
+            .download(&url, IMAGE_ZIP_ACCEPT, what, &progress, None)
+            .await
+            .map_err(|e| in_tcia_words(e, what, true))
+        {
             Ok(blob) => {
                 signals.progress.set(None);
+                app.archive.set(None);
                 loader::open_all(session, vec![Source { path: format!("{}.zip", series.series_uid), blob }]).await;
             }
             Err(e) => {

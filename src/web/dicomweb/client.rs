@@ -11,7 +11,8 @@ use web_sys::AbortSignal;
 use super::http::{self, Answer};
 use super::limiter::Limiter;
 use crate::dicomweb::failure::{
-    describe, is_retryable, server_origin, stops_source, Backoff, FetchFailure, RequestContext,
+    describe, is_retryable, needs_preflight, server_origin, stops_source, AnswerHistory, Backoff, FetchFailure,
+    RequestContext,
 };
 use crate::dicomweb::source::DataSource;
 use crate::dicomweb::wado::auth_header;
@@ -39,8 +40,11 @@ pub struct DicomWebClient {
     /// The API key or bearer token the user typed (never stored beyond this tab).
     secret: Rc<RefCell<String>>,
     limiter: Rc<Limiter>,
-    /// Set after a 429: the message, repeated for every later request until the user retries.
-    stopped: RefCell<Option<String>>,
+    /// Set after a 429 (or a network failure after answers: a 429 without CORS headers): the
+    /// failure, told again for every later request until the user retries.
+    stopped: RefCell<Option<FetchFailure>>,
+    /// Which origins of this source have answered, to tell a hidden quota from a CORS refusal.
+    history: RefCell<AnswerHistory>,
 }
 
 fn page_origin() -> String {
@@ -58,6 +62,7 @@ impl DicomWebClient {
             secret,
             limiter: Limiter::new(PARALLEL_REQUESTS),
             stopped: RefCell::new(None),
+            history: RefCell::new(AnswerHistory::default()),
         })
     }
 
@@ -103,7 +108,8 @@ impl DicomWebClient {
         signal: Option<&AbortSignal>,
     ) -> Result<Answer, RequestError> {
         let headers = self.headers(accept);
-        self.retrying(url, what, signal, || http::get(url, &headers, signal, TIMEOUT_SECONDS)).await
+        let preflighted = needs_preflight(&headers);
+        self.retrying(url, preflighted, what, signal, || http::get(url, &headers, signal, TIMEOUT_SECONDS)).await
     }
 
     /// GETs a large body as a Blob, reporting (bytes received, bytes announced) as it streams in.
@@ -116,7 +122,8 @@ impl DicomWebClient {
         signal: Option<&AbortSignal>,
     ) -> Result<web_sys::Blob, RequestError> {
         let headers = self.headers(accept);
-        self.retrying(url, what, signal, || http::download(url, &headers, signal, progress)).await
+        let preflighted = needs_preflight(&headers);
+        self.retrying(url, preflighted, what, signal, || http::download(url, &headers, signal, progress)).await
     }
 
     /// Runs `attempt` through the request limit until it succeeds, fails for good, or the
@@ -124,6 +131,7 @@ impl DicomWebClient {
     async fn retrying<T, F, Fut>(
         &self,
         url: &str,
+        preflighted: bool,
         what: &str,
         signal: Option<&AbortSignal>,
         attempt: F,
@@ -135,24 +143,22 @@ impl DicomWebClient {
         let backoff = Backoff::DEFAULT;
         let mut failed_attempts = 0u32;
         loop {
-            if let Some(message) = self.stopped.borrow().clone() {
-                return Err(RequestError {
-                    failure: FetchFailure::Status { code: 429, retry_after_seconds: None },
-                    message,
-                });
+            let stopped = self.stopped.borrow().clone();
+            if let Some(failure) = stopped {
+                return Err(self.error(failure, url, what));
             }
             let outcome = {
                 let _permit = self.limiter.acquire().await;
                 attempt().await
             };
+            self.history.borrow_mut().record(url, preflighted, outcome.as_ref().map(|_| ()));
             let failure = match outcome {
                 Ok(answer) => return Ok(answer),
-                Err(failure) => failure,
+                Err(failure) => self.history.borrow().interpret(url, preflighted, failure),
             };
             if stops_source(&failure) {
-                let error = self.error(failure, url, what);
-                self.stopped.replace(Some(error.message.clone()));
-                return Err(error);
+                self.stopped.replace(Some(failure.clone()));
+                return Err(self.error(failure, url, what));
             }
             failed_attempts += 1;
             let retry_after = match &failure {

@@ -178,6 +178,18 @@ async fn send(url: &str, headers: &[(String, String)], signal: Option<&AbortSign
         .dyn_into()
         .map_err(|_| FetchFailure::Network)?;
     let status = response.status();
+    if status == 401 || status == 403 {
+        // A gateway's key check says why in a small JSON body ({"message": "No API key found in
+        // request"}); read it to tell a missing key from a wrong one.
+        let body = match response.array_buffer() {
+            Ok(promise) => JsFuture::from(promise).await.ok().map(|b| Uint8Array::new(&b).to_vec()),
+            Err(_) => None,
+        };
+        if let Some(server_says) = body.as_deref().and_then(crate::dicomweb::failure::gateway_message) {
+            return Err(FetchFailure::KeyRefused { code: status, server_says });
+        }
+        return Err(FetchFailure::Status { code: status, retry_after_seconds: None });
+    }
     if !(200..300).contains(&status) {
         let retry_after_seconds =
             header_value(&response.headers(), "retry-after").and_then(|v| v.trim().parse::<u32>().ok());

@@ -25,6 +25,7 @@ pub use frames::{fetch_frame, Fetched, RemoteInstance};
 pub use sources::SourceRegistry;
 
 use super::context::AppContext;
+use crate::dicomweb::failure::FetchFailure;
 
 /// DICOMweb state shared by the page.
 pub struct DicomWeb {
@@ -89,18 +90,27 @@ pub fn open_study(app: AppContext, source_name: String, study: String, series_fi
                 Err(e) => report(e),
             }
         }
+        let absent = || {
+            format!(
+                "{} does not hold study {study}: it lists no series for this Study Instance UID (the study is \
+                 not on this server, was deleted, or the link is wrong).",
+                client.source.friendly_name
+            )
+        };
         let all = match open::study_series(&client, &study, signal).await {
             Ok(rows) => rows,
+            // A server may answer an unknown study's series list with 404 rather than [].
+            Err(e) if matches!(e.failure, FetchFailure::Status { code: 404, .. }) && series_first.is_empty() => {
+                session.signals.progress.set(None);
+                return session.report(absent());
+            }
             Err(e) => {
                 session.signals.progress.set(None);
                 return report(e);
             }
         };
         if all.is_empty() && series_first.is_empty() {
-            session.report(format!(
-                "{} has no series in study {study}: the study may have been deleted, or the link is wrong.",
-                client.source.friendly_name
-            ));
+            session.report(absent());
         }
         let rest: Vec<_> = all.into_iter().filter(|r| !series_first.contains(&r.series_uid)).collect();
         let total = rest.len() as u32;
