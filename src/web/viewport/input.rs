@@ -93,6 +93,10 @@ impl Handlers {
 
         let down = move |ev: PointerEvent| {
             let Some(current) = shown.get_untracked() else { return };
+            // A press on the image means the user works on this slice: a stack still growing
+            // stops following its middle (viewer::opening_slice), so a measurement begun while
+            // files arrive stays on the slice it was begun on.
+            pane.chosen_frame.set(None);
             let point = canvas_point(&ev, &current);
             if ev.pointer_type() == "touch" {
                 touches.update_value(|t| t.push((ev.pointer_id(), point)));
