@@ -63,9 +63,19 @@ pub fn zoom(app: AppContext, factor: f64) -> bool {
     true
 }
 
+/// The image (instance, frame) on the active viewport's current slice.
+fn active_frame_key(app: AppContext) -> Option<super::session::FrameKey> {
+    let pane = app.active_pane();
+    let key = pane.display_set.get_untracked()?;
+    let session = app.session.get_value();
+    let library = session.library.borrow();
+    let frame_ref = library.display_set(&key)?.frames.get(pane.frame.get_untracked() as usize).cloned()?;
+    Some((frame_ref.source, frame_ref.frame))
+}
+
 pub fn remove_last_annotation(app: AppContext) -> bool {
     let pane = app.active_pane();
-    let frame = pane.frame.get_untracked();
+    let Some(frame) = active_frame_key(app) else { return false };
     let mut removed = false;
     pane.annotations.update(|list| {
         if let Some(position) = list.iter().rposition(|a| a.frame == frame) {

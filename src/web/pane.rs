@@ -75,7 +75,9 @@ impl Tool {
 pub struct Annotation {
     pub id: u64,
     pub tool: Tool,
-    pub frame: u32,
+    /// The image it was drawn on (instance, frame): a display-set index would point at another
+    /// slice once more instances of a still-growing stack sort in before it.
+    pub frame: super::session::FrameKey,
     pub points: Vec<(f64, f64)>,
     /// Result lines shown beside it (computed when drawn).
     pub text: Vec<String>,

@@ -180,7 +180,7 @@ pub fn Annotations(pane: Pane, shown: RwSignal<Option<Shown>>) -> impl IntoView 
     let app = use_app();
     let items = move || {
         let Some(current) = shown.get() else { return Vec::new() };
-        let frame = pane.frame.get();
+        let frame = current.key;
         let mut list: Vec<Annotation> = pane.annotations.get().into_iter().filter(|a| a.frame == frame).collect();
         if let Some(draft) = pane.draft.get().filter(|a| a.frame == frame) {
             list.push(draft);
@@ -190,7 +190,7 @@ pub fn Annotations(pane: Pane, shown: RwSignal<Option<Shown>>) -> impl IntoView 
         list.iter().zip(rects).map(|(a, rect)| shape_view(a, &current, Some(rect)).into_any()).collect::<Vec<_>>()
     };
     let results = move || {
-        let frame = pane.frame.get();
+        let Some(frame) = shown.get().map(|s| s.key) else { return Vec::new() };
         pane.annotations
             .get()
             .into_iter()

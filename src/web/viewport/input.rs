@@ -126,7 +126,7 @@ impl Handlers {
             }));
             if tool.points() > 0 {
                 let at = current.geometry.canvas_to_image(point);
-                let frame = pane.frame.get_untracked();
+                let frame = current.key;
                 // Continue the drawing on screen (Escape or a pinch clears `pane.draft`), else start one.
                 let on_screen =
                     pane.draft.with_untracked(|d| d.as_ref().is_some_and(|d| d.tool == tool && d.frame == frame));
