@@ -16,6 +16,7 @@ use web_sys::{AbortSignal, Blob};
 use super::dicomweb::{fetch_frame, Fetched, RemoteInstance};
 use super::worker::DecodePool;
 use crate::dicom::{DicomImage, Frame};
+use crate::dicomweb::failure::is_retryable;
 use crate::study::{AddOutcome, InstanceMeta, StudyLibrary};
 use crate::viewer::frame_cache::FrameCache;
 use crate::viewer::load_report::damaged_copy_message;
@@ -29,7 +30,11 @@ pub type FrameKey = (u32, u32);
 
 enum LoadError {
     Aborted,
+    /// Will fail again: remembered, and told whenever the frame is asked for.
     Failed(String),
+    /// The server failed transiently (5xx, timeout) through all the client's retries: told
+    /// now, not remembered, so showing the slice again asks the server again.
+    Transient(String),
 }
 
 /// Where an instance's bytes are.
@@ -359,6 +364,7 @@ impl Session {
                 Ok(())
             }
             Err(LoadError::Aborted) => Err("loading was cancelled".to_string()),
+            Err(LoadError::Transient(e)) => Err(e),
             Err(LoadError::Failed(e)) => {
                 for key in &keys {
                     self.failed.borrow_mut().insert(*key, e.clone());
@@ -400,6 +406,7 @@ impl Session {
                     (blob, first, 0)
                 }
                 Err(e) if e.aborted() => return Err(LoadError::Aborted),
+                Err(e) if is_retryable(&e.failure) => return Err(LoadError::Transient(e.message)),
                 Err(e) => return Err(LoadError::Failed(e.message)),
             },
         };
