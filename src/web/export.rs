@@ -88,12 +88,7 @@ fn draw_measurements(context: &CanvasRenderingContext2d, pane: &Element) -> Resu
             }
             _ => {
                 // <text> with <tspan x dy> lines.
-                context.set_font(&format!(
-                    "{} {} {}",
-                    style(&element, "font-weight"),
-                    style(&element, "font-size"),
-                    style(&element, "font-family")
-                ));
+                context.set_font(&css_font(&element));
                 context.set_text_align("left");
                 context.set_text_baseline("alphabetic");
                 let mut y = number(&element, "y");
@@ -110,6 +105,11 @@ fn draw_measurements(context: &CanvasRenderingContext2d, pane: &Element) -> Resu
     Ok(())
 }
 
+/// The element's computed font as a Canvas2D font string (weight, size, family).
+fn css_font(element: &Element) -> String {
+    format!("{} {} {}", style(element, "font-weight"), style(element, "font-size"), style(element, "font-family"))
+}
+
 /// Corner lines and orientation letters at their places on the page.
 fn draw_overlay_text(context: &CanvasRenderingContext2d, pane: &Element, origin: (f64, f64)) -> Result<(), String> {
     let texts = pane.query_selector_all(".overlay .corner > div, .overlay .edge").map_err(|e| js_text(&e))?;
@@ -121,12 +121,7 @@ fn draw_overlay_text(context: &CanvasRenderingContext2d, pane: &Element, origin:
         }
         let rect = element.get_bounding_client_rect();
         let (left, top) = (rect.left() - origin.0, rect.top() - origin.1);
-        context.set_font(&format!(
-            "{} {} {}",
-            style(&element, "font-weight"),
-            style(&element, "font-size"),
-            style(&element, "font-family")
-        ));
+        context.set_font(&css_font(&element));
         context.set_text_baseline("middle");
         let align = style(&element, "text-align");
         let x = match align.as_str() {
