@@ -12,6 +12,7 @@ pub mod container;
 pub mod dicom;
 pub mod dicomweb;
 pub mod error;
+pub mod i18n;
 pub mod pipeline;
 pub mod samples;
 pub mod study;

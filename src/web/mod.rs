@@ -10,6 +10,7 @@ mod dicomweb;
 mod export;
 pub mod gpu;
 mod help;
+pub(crate) mod i18n;
 mod keyboard;
 pub(crate) mod loader;
 mod opening;
@@ -29,5 +30,6 @@ pub fn start() {
     if web_sys::window().and_then(|w| w.document()).is_none() {
         return;
     }
+    i18n::install();
     leptos::mount::mount_to_body(app::App);
 }
