@@ -14,6 +14,7 @@ pub mod dicomweb;
 pub mod error;
 pub mod i18n;
 pub mod pipeline;
+pub mod png;
 pub mod samples;
 pub mod study;
 pub mod tags;

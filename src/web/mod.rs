@@ -19,6 +19,7 @@ pub(crate) mod series_panel;
 pub(crate) mod session;
 mod tag_browser;
 mod tasks;
+pub(crate) mod theme;
 mod toolbar;
 mod viewport;
 pub mod worker;
@@ -31,5 +32,6 @@ pub fn start() {
         return;
     }
     i18n::install();
+    theme::install();
     leptos::mount::mount_to_body(app::App);
 }
