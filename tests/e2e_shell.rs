@@ -243,6 +243,16 @@ async fn measurement_list(client: &Client) -> Result {
         click(client, r#"[data-testid="toggle-side-panel"]"#).await?;
     }
     click(client, r#"[data-testid="tab-measurements"]"#).await?;
+    // Every slice loaded, so slice numbers no longer shift as instances sort in.
+    wait_for(
+        client,
+        "the whole series loaded",
+        &format!(
+            "(p => p.dataset.total && p.dataset.loaded === p.dataset.total && !document.querySelector('[data-testid=\"progress\"]'))\
+             (document.querySelector('{VIEWPORT}').parentElement)"
+        ),
+    )
+    .await?;
     press(client, "Home").await?;
     ready_on_frame(client, 0).await?;
     for _ in 0..5 {
@@ -256,6 +266,10 @@ async fn measurement_list(client: &Client) -> Result {
     .await?;
     let drawn_on: u64 = moved.as_str().and_then(|f| f.parse().ok()).unwrap_or(u64::MAX);
     println!("drawing on slice index {drawn_on}");
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    if frame(client).await? != drawn_on {
+        return Err(format!("the slice moved on by itself from {drawn_on} to {}", frame(client).await?).into());
+    }
     press(client, "l").await?;
     let from = offset_of_image_point(client, (60.0, 128.0)).await?;
     let to = offset_of_image_point(client, (196.0, 128.0)).await?;
