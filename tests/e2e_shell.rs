@@ -464,7 +464,16 @@ async fn phone_layout(client: &Client, width: u32, height: u32, theme: &str) -> 
 /// A tablet: the desktop top bar fits, nothing clipped.
 async fn tablet_layout(client: &Client) -> Result {
     set_viewport(client, 768, 1024).await?;
+    // A first visit (nothing remembered): the panels stay closed where they would squeeze the image.
+    js(client, "localStorage.removeItem('dicomViewer.seriesPanel'); localStorage.removeItem('dicomViewer.sidePanel');")
+        .await?;
     open_ct_sample(client, "light").await?;
+    let open = js(client, "return [!!document.querySelector('[data-testid=\"side-panel\"]'), document.querySelector('.series-dock').getBoundingClientRect().width];").await?;
+    if open != json!([false, 0]) {
+        return Err(
+            format!("at 768 px the panels should start closed (side panel shown, series panel width): {open}").into()
+        );
+    }
     screenshot(client, "tablet-768x1024-light").await?;
     let overflow = js(
         client,
