@@ -146,6 +146,31 @@ async fn names_and_tooltips(client: &Client) -> Result {
     )
     .await?;
     println!("top bar: {count} icons, every button named, tooltips with shortcuts");
+    // A language switch renames the controls at once.
+    let switch = |code: &str| {
+        format!(
+            "const s = document.querySelector('[data-testid=\"language\"]'); s.value = '{code}';
+             s.dispatchEvent(new Event('change', {{ bubbles: true }}));"
+        )
+    };
+    js(client, &switch("zh")).await?;
+    let chinese = wait_for(
+        client,
+        "the tooltips in Chinese",
+        "(b => b.title.includes('平移') && b.title)(document.querySelector('[data-testid=\"tool-pan\"]'))",
+    )
+    .await?;
+    client.find(Locator::Css(r#"[data-testid="menu-more"]"#)).await?.click().await?;
+    screenshot(client, "desktop-more-menu-zh").await?;
+    keys(client, Key::Escape).await?;
+    js(client, &switch("en")).await?;
+    wait_for(
+        client,
+        "the tooltips in English again",
+        "document.querySelector('[data-testid=\"tool-pan\"]').title === 'Pan (p)'",
+    )
+    .await?;
+    println!("language switch: Pan tooltip {chinese}");
     Ok(())
 }
 

@@ -566,7 +566,7 @@ pub fn Toolbar() -> impl IntoView {
         <header class="topbar toolbar" data-testid="topbar">
             <Show when=move || viewer.get()>
                 <IconButton icon=IconName::SeriesPanel label=label("viewer.panel.series_toggle")
-                    testid="toggle-series-panel" expanded=series_open pressed=series_open
+                    testid="toggle-series-panel" expanded=series_open
                     on_click=move || app.series_open.update(|v| *v = !*v) />
             </Show>
             <div class="brand">
@@ -618,7 +618,7 @@ pub fn Toolbar() -> impl IntoView {
                             if app.show_tags.get_untracked() { app.close_side() } else { app.open_side(SidePanelTab::Tags) }
                         } />
                     <IconButton icon=IconName::SidePanel label=label("viewer.panel.side_toggle")
-                        testid="toggle-side-panel" expanded=side_open pressed=side_open
+                        testid="toggle-side-panel" expanded=side_open
                         on_click=move || {
                             if app.side_view().is_some() { app.close_side() } else { app.open_side(app.side_tab.get_untracked()) }
                         } />
