@@ -464,6 +464,17 @@ async fn phone_layout(client: &Client, width: u32, height: u32, theme: &str) -> 
     if close_ok != json!(true) {
         problems.push("the more sheet's close button is not visible at 44 px".into());
     }
+    // Focus went into the sheet: Escape closes it and gives focus back to "more".
+    keys(client, Key::Escape).await?;
+    wait_for(client, "Escape to close the more sheet", &format!("!{}", exists("more-sheet"))).await?;
+    wait_for(
+        client,
+        "focus back on more",
+        "document.activeElement && document.activeElement.dataset.testid === 'more-button'",
+    )
+    .await?;
+    click(client, r#"[data-testid="more-button"]"#).await?;
+    wait_for(client, "the more sheet again", &exists("more-sheet")).await?;
     client.find(Locator::Css(close)).await?.click().await?;
     wait_for(client, "the more sheet closed", &format!("!{}", exists("more-sheet"))).await?;
     // The series panel as a sheet.

@@ -39,9 +39,14 @@ fn html_element(id: &str) -> Option<web_sys::HtmlElement> {
 /// Moves focus to the element with `data-testid=testid` (after the next frame is drawn, so an
 /// element that is just appearing can take it).
 pub fn focus_by_testid(testid: &'static str) {
+    focus_selector(format!("[data-testid=\"{testid}\"]"));
+}
+
+/// Moves focus to the first element matching `selector`, after the next frame is drawn.
+pub fn focus_selector(selector: String) {
     request_animation_frame(move || {
         let element = document()
-            .and_then(|d| d.query_selector(&format!("[data-testid=\"{testid}\"]")).ok().flatten())
+            .and_then(|d| d.query_selector(&selector).ok().flatten())
             .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
         if let Some(element) = element {
             let _ = element.focus();
