@@ -182,6 +182,7 @@ const SAMPLES_ID: &str = "samples";
 /// tabindex="-1") without changing the address (the address carries the study links).
 #[component]
 fn SkipLink(target: &'static str, text: &'static str) -> impl IntoView {
+    // `text` is a catalog key (locales/*/viewer.txt).
     let jump = move |ev: web_sys::MouseEvent| {
         ev.prevent_default();
         let element = web_sys::window()
@@ -193,7 +194,7 @@ fn SkipLink(target: &'static str, text: &'static str) -> impl IntoView {
             let _ = element.focus();
         }
     };
-    view! { <a class="skip-link" href=format!("#{target}") on:click=jump>{text}</a> }
+    view! { <a class="skip-link" href=format!("#{target}") on:click=jump>{move || tr(text)}</a> }
 }
 
 /// Shows the first display sets in empty viewports as they appear.
@@ -343,10 +344,10 @@ pub fn App() -> impl IntoView {
     view! {
         <main class="app" class:phone=move || phone.get() class:viewing=move || viewer_shown.get()
             on:dragover=|ev: web_sys::DragEvent| ev.prevent_default() on:drop=opening::on_drop(app)>
-            <nav class="skip-links" aria-label="Skip links">
-                <SkipLink target=MAIN_ID text="Skip to main content" />
+            <nav class="skip-links" aria-label=move || tr("viewer.skip.label")>
+                <SkipLink target=MAIN_ID text="viewer.skip.main" />
                 <Show when=start_page>
-                    <SkipLink target=SAMPLES_ID text="Skip to the sample studies" />
+                    <SkipLink target=SAMPLES_ID text="viewer.skip.samples" />
                 </Show>
             </nav>
             <Toolbar />
