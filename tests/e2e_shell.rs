@@ -153,7 +153,7 @@ async fn names_and_tooltips(client: &Client) -> Result {
              s.dispatchEvent(new Event('change', {{ bubbles: true }}));"
         )
     };
-    js(client, &switch("zh")).await?;
+    js(client, &switch("zh-CN")).await?;
     let chinese = wait_for(
         client,
         "the tooltips in Chinese",
