@@ -16,10 +16,10 @@ use crate::archives::fhir::{
     patient_resources_urls, patient_search_url, patient_summary, reference_url, PatientStory, PatientSummary,
     StoryEntry,
 };
-use crate::viewer::overlay::format_date;
+use crate::viewer::overlay::format_date_in;
 use crate::web::context::{use_app, AppContext};
 use crate::web::dicomweb::{open_study, DicomWebClient, KeyField, RequestError};
-use crate::web::i18n::{integer, tr, trf};
+use crate::web::i18n::{integer, lang, tr, trf};
 
 const FHIR_JSON: &str = "application/fhir+json";
 /// Bundle pages followed per resource type of one patient.
@@ -121,7 +121,7 @@ pub fn PatientList(source: String) -> impl IntoView {
                                             on:click=move |_| app.archive.set(Some(ArchiveView::Fhir { source: source.clone(), patient: Some(id.clone()) }))>
                                             { let (name, id) = (p.name.clone(), p.id.clone()); move || if name.is_empty() { trf("archives.fhir.patient_id", &[("id", &id)]) } else { name.clone() } }
                                         </button>
-                                        <span>{[p.gender.clone(), format_date(&p.birth_date)].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(", ")}</span>
+                                        <span>{[p.gender.clone(), format_date_in(lang(), &p.birth_date)].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(", ")}</span>
                                     </li>
                                 }
                             }).collect_view()}
@@ -252,7 +252,7 @@ fn Entry(entry: StoryEntry, fhir: FhirSource, endpoints: HashMap<String, String>
     let notes = entry.notes.clone();
     view! {
         <li class="story-entry" data-testid="story-entry" data-date=entry.date.clone()>
-            <time>{format_date(entry.date.get(..10).unwrap_or(&entry.date))}</time>
+            <time>{format_date_in(lang(), entry.date.get(..10).unwrap_or(&entry.date))}</time>
             <div class="report">
                 {report.map(|r| view! {
                     <h4 data-testid="story-report" data-report-id=r.id.clone()>{ let title = r.title.clone(); move || if title.is_empty() { tr("archives.fhir.report").to_string() } else { title.clone() } }</h4>
@@ -318,10 +318,10 @@ pub fn PatientStoryView(source: String, patient: String) -> impl IntoView {
                     let none = |key: &'static str| view! { <p class="muted">{move || tr(key)}</p> };
                     view! {
                         <h2 data-testid="story-patient">{p.name.clone()}</h2>
-                        <p>{[p.gender.clone(), format_date(&p.birth_date), p.identifiers.join(", ")].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" · ")}</p>
+                        <p>{[p.gender.clone(), format_date_in(lang(), &p.birth_date), p.identifiers.join(", ")].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" · ")}</p>
                         <div class="story-lists">
                             <section><h3>{move || tr("archives.fhir.conditions")}</h3><ul data-testid="story-conditions">
-                                {story.conditions.iter().map(|c| view! { <li>{c.text.clone()}{(!c.onset.is_empty()).then(|| { let since = format_date(c.onset.get(..10).unwrap_or(&c.onset)); move || format!(" {}", trf("archives.fhir.since", &[("date", &since)])) })}</li> }).collect_view()}
+                                {story.conditions.iter().map(|c| view! { <li>{c.text.clone()}{(!c.onset.is_empty()).then(|| { let since = format_date_in(lang(), c.onset.get(..10).unwrap_or(&c.onset)); move || format!(" {}", trf("archives.fhir.since", &[("date", &since)])) })}</li> }).collect_view()}
                             </ul>{story.conditions.is_empty().then(|| none("archives.fhir.no_conditions"))}</section>
                             <section><h3>{move || tr("archives.fhir.medications")}</h3><ul data-testid="story-medications">
                                 {story.medications.iter().map(|m| view! { <li>{m.text.clone()}{(!m.status.is_empty()).then(|| format!(" ({})", m.status))}

@@ -10,10 +10,10 @@ use crate::archives::nbia::{
     collections_url, describe_failure, image_zip_url, parse_collections, parse_patients, parse_series, parse_studies,
     patients_url, series_url, studies_url, NbiaPatient, NbiaSeries, NbiaStudy, IMAGE_ZIP_ACCEPT,
 };
-use crate::viewer::overlay::format_date;
+use crate::viewer::overlay::format_date_in;
 use crate::web::context::{use_app, AppContext};
 use crate::web::dicomweb::{DicomWebClient, RequestError};
-use crate::web::i18n::{integer, tr, trf};
+use crate::web::i18n::{integer, lang, tr, trf};
 use crate::web::loader::{self, Source};
 
 /// Where the user is in the collection tree.
@@ -185,7 +185,7 @@ pub fn NbiaBrowser(source: String) -> impl IntoView {
                     view! { <ul class="tcia-list">{list.into_iter().map(|s| { let (c, p, uid) = (collection.clone(), patient.clone(), s.study_uid.clone()); view! {
                         <li><button type="button" data-testid="tcia-study" data-study-uid=s.study_uid.clone()
                             on:click=move |_| level.set(Level::Series { collection: c.clone(), patient: p.clone(), study: uid.clone() })>
-                            {format!("{} {}", format_date(s.date.get(..10).unwrap_or(&s.date)), s.description)}</button></li>
+                            { let (date, description) = (s.date.clone(), s.description.clone()); move || format!("{} {}", format_date_in(lang(), date.get(..10).unwrap_or(&date)), description) }</button></li>
                     }}).collect_view()}</ul> }.into_any()
                 }
                 Some(Ok(Rows::Series(list))) => {

@@ -15,9 +15,9 @@ use super::thumbnail::SeriesThumbnail;
 use crate::dicomweb::json::{parse_study_rows, SeriesRow, StudyRow};
 use crate::dicomweb::qido::{study_search_url, StudyQuery};
 use crate::dicomweb::source::AuthKind;
-use crate::viewer::overlay::{format_date, format_person_name};
+use crate::viewer::overlay::{format_date_in, format_person_name};
 use crate::web::context::use_app;
-use crate::web::i18n::{integer, tr, trf};
+use crate::web::i18n::{integer, lang, tr, trf};
 
 const PAGE_SIZES: [u32; 3] = [25, 50, 100];
 
@@ -288,7 +288,7 @@ pub fn StudyBrowser() -> impl IntoView {
                                 on:click=move |_| expand(expand_uid.clone())>
                                 <td>{format_person_name(&row.patient_name)}</td>
                                 <td>{row.patient_id.clone()}</td>
-                                <td>{format_date(&row.study_date)}</td>
+                                <td>{ let date = row.study_date.clone(); move || format_date_in(lang(), &date) }</td>
                                 <td>{row.accession_number.clone()}</td>
                                 <td>{row.modalities.join(", ")}</td>
                                 <td>{row.description.clone()}</td>
