@@ -1,6 +1,8 @@
 //! End to end: the start page (src/web/start.rs, style/main.css) in Chromium through ChromeDriver.
 //! - at 1366×768 the drop zone and the first sample card are wholly inside the viewport;
 //! - every sample card shows its thumbnail, loaded (naturalWidth > 0);
+//! - the drop zone is highlighted while files are dragged over the page, and no longer when the
+//!   drag leaves the window;
 //! - a click on a card (on its thumbnail, not its title) opens the sample;
 //! - the theme switch (data-testid="theme") changes the computed background of <body> between
 //!   the light and dark tokens, and the choice survives a reload;
@@ -125,6 +127,33 @@ async fn thumbnails(client: &Client) -> Result {
     )
     .await?;
     println!("sample thumbnails (natural size): {state}");
+    Ok(())
+}
+
+/// Item 1: dragging files over the page highlights the drop zone; leaving the window ends it.
+async fn drop_zone_highlight(client: &Client) -> Result {
+    start_page(client).await?;
+    let states = js(
+        client,
+        r#"const zone = document.querySelector('[data-testid="drop-zone"]');
+           const drag = (type, target, related) => target.dispatchEvent(new DragEvent(type,
+               { bubbles: true, cancelable: true, dataTransfer: new DataTransfer(), relatedTarget: related }));
+           const states = [zone.classList.contains('dragover')];
+           drag('dragenter', document.querySelector('.sample-card'), null);
+           drag('dragover', document.querySelector('.sample-card'), null);
+           return new Promise(done => requestAnimationFrame(() => {
+               states.push(zone.classList.contains('dragover'));
+               drag('dragleave', document.querySelector('.sample-card'), document.body);
+               states.push(zone.classList.contains('dragover'));
+               drag('dragleave', document.body, null);
+               requestAnimationFrame(() => { states.push(zone.classList.contains('dragover')); done(states); });
+           }));"#,
+    )
+    .await?;
+    println!("drop zone highlighted: before, over a card, moving inside, after leaving the window: {states}");
+    if states != json!([false, true, true, false]) {
+        return Err(format!("drop zone highlight states {states}, expected [false, true, true, false]").into());
+    }
     Ok(())
 }
 
@@ -266,6 +295,7 @@ async fn start_page_design() {
     results.push(("1 drop zone and first sample above the fold at 1366×768", above_the_fold(&client).await));
     results.push(("2 every sample card shows its thumbnail", thumbnails(&client).await));
     let _ = set_viewport(&client, 1400, 1000).await;
+    results.push(("1 drop zone highlighted while dragging over the page", drop_zone_highlight(&client).await));
     results.push(("3 a click on a card opens its sample", card_opens_sample(&client).await));
     results.push(("4 theme switch and reload", theme_switch(&client).await));
     results.push(("5 no sideways scrolling or overlap at 390×844", phone_layout(&client, 390, 844).await));

@@ -111,25 +111,31 @@ fn Samples() -> impl IntoView {
     }
 }
 
-/// The drop zone: highlighted while files are dragged over it; the drop itself is handled by
-/// the page (`opening::on_drop` on `<main>`), so a drop anywhere works the same.
+/// The drop zone: highlighted while files are dragged over the page; the drop itself is handled
+/// by the page (`opening::on_drop` on `<main>`), so a drop anywhere works the same.
 #[component]
 fn DropZone() -> impl IntoView {
     let over = RwSignal::new(false);
+    let enter = window_event_listener(leptos::ev::dragover, move |_| {
+        if !over.get_untracked() {
+            over.set(true)
+        }
+    });
+    // relatedTarget is null when the pointer leaves the window (or the drag is cancelled).
+    let leave = window_event_listener(leptos::ev::dragleave, move |ev| {
+        if ev.related_target().is_none() {
+            over.set(false)
+        }
+    });
+    let dropped = window_event_listener(leptos::ev::drop, move |_| over.set(false));
+    on_cleanup(move || {
+        enter.remove();
+        leave.remove();
+        dropped.remove();
+    });
     view! {
         <section class="drop-zone" data-testid="drop-zone" class:dragover=move || over.get()
-            aria-labelledby="start-title"
-            on:dragenter=move |ev: web_sys::DragEvent| { ev.prevent_default(); over.set(true) }
-            on:dragover=move |ev: web_sys::DragEvent| { ev.prevent_default(); over.set(true) }
-            on:dragleave=move |ev: web_sys::DragEvent| {
-                // Leaving for a child of the zone is not leaving the zone.
-                let inside = ev.related_target()
-                    .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Node>(t).ok())
-                    .zip(ev.current_target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Node>(t).ok()))
-                    .is_some_and(|(to, zone)| zone.contains(Some(&to)));
-                if !inside { over.set(false) }
-            }
-            on:drop=move |_| over.set(false)>
+            aria-labelledby="start-title">
             <svg class="drop-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
                 <path d="M12 15V4m0 0-4 4m4-4 4 4" />
                 <path d="M4 14v4a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2v-4" />
@@ -186,7 +192,7 @@ pub fn ServerList() -> impl IntoView {
                                 <span class="server-name">{source.friendly_name.clone()}</span>
                                 {(!description.is_empty()).then(|| view! { <span class="server-description">{description}</span> })}
                             </div>
-                            <button type="button" class="btn btn-secondary" data-testid="browse-source" data-source=source.name.clone()
+                            <button type="button" class="btn btn-secondary btn-sm" data-testid="browse-source" data-source=source.name.clone()
                                 on:click=move |_| app.browse.set(Some(name.clone()))>
                                 {move || trf("start.servers.browse", &[("name", &friendly)])}
                             </button>
@@ -194,7 +200,7 @@ pub fn ServerList() -> impl IntoView {
                     }
                 }).collect_view()}
                 <li class="server server-add">
-                    <button type="button" class="btn btn-ghost" data-testid="add-server"
+                    <button type="button" class="btn btn-ghost btn-sm" data-testid="add-server"
                         on:click=move |_| app.browse.set(Some(String::new()))>
                         {move || tr("start.servers.add")}
                     </button>
