@@ -13,6 +13,7 @@ mod help;
 pub(crate) mod i18n;
 mod keyboard;
 pub(crate) mod loader;
+pub(crate) mod offline;
 mod opening;
 mod pane;
 pub(crate) mod series_panel;
@@ -34,4 +35,6 @@ pub fn start() {
     i18n::install();
     theme::install();
     leptos::mount::mount_to_body(app::App);
+    leptos::mount::mount_to_body(offline::UpdateNotice);
+    offline::install();
 }
