@@ -51,7 +51,7 @@ struct Cdp {
 }
 
 impl WebDriverCompatibleCommand for Cdp {
-    fn endpoint(&self, base_url: &url::Url, session_id: Option<&str>) -> Result<url::Url, url::ParseError> {
+    fn endpoint(&self, base_url: &url::Url, session_id: Option<&str>) -> std::result::Result<url::Url, url::ParseError> {
         base_url.join(&format!("session/{}/goog/cdp/execute", session_id.unwrap_or_default()))
     }
 
