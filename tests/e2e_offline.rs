@@ -43,6 +43,14 @@ fn dist() -> PathBuf {
     std::env::var("DIST_DIR").map(PathBuf::from).unwrap_or_else(|_| root().join("dist"))
 }
 
+/// Where the screenshots go: $E2E_SCREENSHOTS, else target/offline-screens.
+fn screenshot_dir() -> PathBuf {
+    let dir =
+        std::env::var("E2E_SCREENSHOTS").map(PathBuf::from).unwrap_or_else(|_| root().join("target/offline-screens"));
+    let _ = std::fs::create_dir_all(&dir);
+    dir
+}
+
 /// A chromedriver command passed to the DevTools protocol (POST /session/{id}/goog/cdp/execute).
 #[derive(Debug)]
 struct Cdp {
@@ -51,7 +59,11 @@ struct Cdp {
 }
 
 impl WebDriverCompatibleCommand for Cdp {
-    fn endpoint(&self, base_url: &url::Url, session_id: Option<&str>) -> std::result::Result<url::Url, url::ParseError> {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> std::result::Result<url::Url, url::ParseError> {
         base_url.join(&format!("session/{}/goog/cdp/execute", session_id.unwrap_or_default()))
     }
 
@@ -312,6 +324,23 @@ async fn offline_after_first_visit_from_a_sub_path() -> Result {
         let server = Server::start(&site, port);
         client.execute("window.__beforeUpdate = true; navigator.serviceWorker.getRegistration().then((r) => r.update());", vec![]).await?;
         wait_for(&client, "the update notice", r#"document.querySelector('[data-testid="offline-update"]')"#).await?;
+        // The notice on a desktop and a phone: inside the window, over nothing it hides for good.
+        for (name, width, height) in [("desktop", 1400, 1000), ("phone", 390, 844)] {
+            client.set_window_size(width, height).await?;
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            let path = screenshot_dir().join(format!("update-notice-{name}.png"));
+            std::fs::write(&path, client.screenshot().await?)?;
+            let inside = client
+                .execute(
+                    r#"const r = document.querySelector('[data-testid="offline-update"]').getBoundingClientRect();
+                       return r.left >= 0 && r.top >= 0 && r.right <= innerWidth && r.bottom <= innerHeight && r.width > 0
+                           || [r.left, r.top, r.right, r.bottom, innerWidth, innerHeight];"#,
+                    vec![],
+                )
+                .await?;
+            assert_eq!(inside, json!(true), "the update notice leaves the {name} window: {inside}");
+            eprintln!("offline: screenshot {}", path.display());
+        }
         click(&client, r#"[data-testid="offline-reload"]"#).await?;
         wait_for(&client, "the reload into the new version", "!window.__beforeUpdate && !!window.wasmBindings").await?;
         let names = wait_for(
