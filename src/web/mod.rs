@@ -14,6 +14,7 @@ pub(crate) mod i18n;
 mod icons;
 mod keyboard;
 pub(crate) mod loader;
+pub(crate) mod offline;
 mod opening;
 mod pane;
 mod panels;
@@ -37,4 +38,6 @@ pub fn start() {
     i18n::install();
     theme::install();
     leptos::mount::mount_to_body(app::App);
+    leptos::mount::mount_to_body(offline::UpdateNotice);
+    offline::install();
 }
