@@ -3,6 +3,7 @@
 //! `dicomweb` (DICOMweb requests and responses, PS3.18), `study` (patients → studies → series → display sets), `viewer` (view geometry, tools,
 //! overlays, frame cache), `tags` (tag browser data), `samples` (generated demo data).
 //! `archives` (public archives: FHIR R4 patient stories, TCIA NBIA, ISIC photos as DICOM).
+//! `embed` (the postMessage API of an embedded viewer: commands, origins, events).
 //! `web` is the thin browser layer (bindings, workers, WebGL2, Leptos components) for wasm32.
 
 pub mod api;
@@ -11,6 +12,7 @@ pub mod codec;
 pub mod container;
 pub mod dicom;
 pub mod dicomweb;
+pub mod embed;
 pub mod error;
 pub mod i18n;
 pub mod pipeline;
