@@ -315,6 +315,8 @@ pub fn App() -> impl IntoView {
     provide_context(app);
     let sources = app.dicomweb.get_value().sources.clone();
     leptos::task::spawn_local(async move { sources.load_config().await });
+    // Inside another site's iframe: the postMessage API; `?embed=1`: the embed layout.
+    let embedded = super::embed::install(app);
     link::open_initial(app);
     link::follow_active_series(app);
     keyboard::install(app);
@@ -343,6 +345,7 @@ pub fn App() -> impl IntoView {
             }
     };
     view! {
+        <Show when=move || !embedded fallback=|| view! { <super::embed::EmbedLayout /> }>
         <main class="app" on:dragover=|ev: web_sys::DragEvent| ev.prevent_default() on:drop=opening::on_drop(app)>
             <nav class="skip-links" aria-label="Skip links">
                 <SkipLink target=MAIN_ID text="Skip to main content" />
@@ -375,5 +378,6 @@ pub fn App() -> impl IntoView {
             <StatusBar />
             <Help />
         </main>
+        </Show>
     }
 }
