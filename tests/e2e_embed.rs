@@ -350,6 +350,12 @@ async fn same_origin_sub_path(client: &Client) -> Result {
 /// The embed layout alone at phone size, opened by a deep link (the link parameters work in it).
 async fn phone_layout(client: &Client) -> Result {
     client.set_window_size(390, 844).await?;
+    // The window's frame takes some of it: grow the window until the page gets 390×844.
+    let inner = client.execute("return [innerWidth, innerHeight];", vec![]).await?;
+    let (w, h) = (inner[0].as_u64().unwrap_or(390) as u32, inner[1].as_u64().unwrap_or(844) as u32);
+    if (w, h) != (390, 844) {
+        client.set_window_size(390 + 390u32.saturating_sub(w), 844 + 844u32.saturating_sub(h)).await?;
+    }
     let link = format!(
         "{}?embed=1&datasource=orthanc&StudyInstanceUIDs={}&SeriesInstanceUIDs={}",
         env("APP_URL"),
@@ -367,7 +373,9 @@ async fn phone_layout(client: &Client) -> Result {
         .execute(
             r#"const bar = document.querySelector('[data-testid="embed-toolbar"]').getBoundingClientRect();
                const pane = document.querySelector('.pane').getBoundingClientRect();
-               return { bar: [bar.top, bar.bottom, bar.width], pane: [pane.top, pane.bottom, pane.width], innerWidth, innerHeight };"#,
+               const row = document.querySelector('[data-testid="embed-toolbar"]');
+               return { bar: [bar.top, bar.bottom, bar.width], pane: [pane.top, pane.bottom, pane.width], innerWidth, innerHeight,
+                        toolsWidth: row.scrollWidth, rowWidth: row.clientWidth };"#,
             vec![],
         )
         .await?;
@@ -376,6 +384,9 @@ async fn phone_layout(client: &Client) -> Result {
     let pane_top = boxes["pane"][0].as_f64().unwrap_or(0.0);
     if pane_top + 0.5 < bar_bottom || bar_bottom > 60.0 {
         return Err(format!("at 390×844 the tool bar overlaps the viewport or is taller than one row: {boxes}").into());
+    }
+    if boxes["toolsWidth"].as_f64() > boxes["rowWidth"].as_f64() {
+        return Err(format!("at 390×844 the tool bar does not fit its row: {boxes}").into());
     }
     screenshot(client, "embed-layout-390x844").await?;
     client.set_window_size(1400, 1000).await?;
