@@ -362,6 +362,9 @@ async fn phone_layout(client: &Client) -> Result {
         env("MR_STUDY_UID"),
         env("MR_SERIES_UID")
     );
+    // The dark theme here (the host page's screenshot shows the light one).
+    client.goto(&env("APP_URL")).await?;
+    client.execute("localStorage.setItem('dicomViewer.theme', 'dark');", vec![]).await?;
     client.goto(&link).await?;
     wait_for(
         client,
@@ -389,6 +392,7 @@ async fn phone_layout(client: &Client) -> Result {
         return Err(format!("at 390×844 the tool bar does not fit its row: {boxes}").into());
     }
     screenshot(client, "embed-layout-390x844").await?;
+    client.execute("localStorage.removeItem('dicomViewer.theme');", vec![]).await?;
     client.set_window_size(1400, 1000).await?;
     Ok(())
 }
