@@ -115,7 +115,7 @@ pub enum StudySource {
     /// configured default.
     Configured(Option<String>),
     /// A DICOMweb server given by its roots (validated like a config.json entry; no keys).
-    Roots(DataSource),
+    Roots(Box<DataSource>),
 }
 
 /// What `setWindow` asks for (PS3.3 C.11.2.1.2 window center and width, in modality units).
@@ -406,7 +406,7 @@ fn study_source(params: &Map<String, Value>) -> Result<StudySource, CommandError
         (_, None, Some(_)) => Err(CommandError::Missing { field: "wadoRoot" }),
         (_, Some(wado), qido) => {
             let qido = qido.unwrap_or_else(|| wado.clone());
-            roots_source(&wado, &qido).map(StudySource::Roots).map_err(CommandError::Source)
+            roots_source(&wado, &qido).map(|s| StudySource::Roots(Box::new(s))).map_err(CommandError::Source)
         }
     }
 }

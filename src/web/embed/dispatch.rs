@@ -150,7 +150,7 @@ fn client_for(app: AppContext, source: StudySource) -> Result<Rc<DicomWebClient>
                 format!("no data source is named \"{name}\"; this viewer has: {}", known.join(", "))
             })
         }
-        StudySource::Roots(source) => Ok(DicomWebClient::new(source, Rc::new(RefCell::new(String::new())))),
+        StudySource::Roots(source) => Ok(DicomWebClient::new(*source, Rc::new(RefCell::new(String::new())))),
     }
 }
 

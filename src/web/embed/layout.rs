@@ -15,8 +15,11 @@ use super::super::viewport::ViewportPane;
 use super::dispatch::{layout_of, set_layout, tool_name};
 use crate::embed::protocol::LayoutName;
 
-/// The tools offered, with their labels (in the current language).
-const TOOLS: [(Tool, fn() -> &'static str); 5] = [
+/// A label in the current language.
+type Label = fn() -> &'static str;
+
+/// The tools offered, with their labels.
+const TOOLS: [(Tool, Label); 5] = [
     (Tool::Scroll, || tr("embed.tool.scroll")),
     (Tool::WindowLevel, || tr("embed.tool.window")),
     (Tool::Pan, || tr("embed.tool.pan")),
