@@ -8,7 +8,9 @@
 //!   `sliceChanged` with that index and the viewport's data-frame follows; a slice out of range
 //!   is refused with a reason; setWindow changes the viewport's window (data-window-* and the
 //!   corner text); setTool length and a drag give `measurementAdded` whose value is the drag's
-//!   length in mm by the series' Pixel Spacing (read from Orthanc's metadata here);
+//!   length in mm by the series' Pixel Spacing (read from Orthanc's metadata here); openUrls of
+//!   a corpus file and an address nothing answers: the file is shown (`imageShown` with the SOP
+//!   Instance UID dcmdump reads), the response and an `error` event name the dead URL;
 //! - unlisted origin: no `ready`, a command gets no response and opens nothing, and the viewer
 //!   logs a console warning naming that origin;
 //! - the example page beside the viewer on a sub-path (`/viewer/`): same origin, so accepted
@@ -278,6 +280,59 @@ async fn listed_origin(client: &Client) -> Result {
     Ok(())
 }
 
+/// The SOP Instance UID of a corpus file, as dcmdump reads it.
+fn sop_instance_uid(path: &str) -> Result<String> {
+    let file = corpus().join(path);
+    let out = std::process::Command::new("dcmdump").args(["+P", "SOPInstanceUID"]).arg(&file).output()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let uid = text.split('[').nth(1).and_then(|rest| rest.split(']').next()).unwrap_or_default().to_string();
+    if uid.is_empty() {
+        return Err(format!("dcmdump printed no SOP Instance UID for {}: {text}", file.display()).into());
+    }
+    Ok(uid)
+}
+
+/// openUrls on the same host page: a corpus file (served with CORS) is shown; an address nothing
+/// answers is named in the response and reported as an `error` event.
+async fn open_urls(client: &Client) -> Result {
+    let path = "wg04/REF/CT1_UNC";
+    let expected = sop_instance_uid(path)?;
+    let dead = "http://127.0.0.1:9/nothing.dcm";
+    let id = send(client, "openUrls", json!({"urls": [corpus_url(path), dead]})).await?;
+    let answer = response(client, id).await?;
+    println!("openUrls: {answer}");
+    if answer["ok"] != json!(false) || !answer["error"].as_str().unwrap_or_default().contains(dead) {
+        return Err(format!("openUrls should name the unreachable URL: {answer}").into());
+    }
+    let shown = message(
+        client,
+        "imageShown for the file opened by URL",
+        &format!("m.event === 'imageShown' && m.sopInstanceUID === {}", json!(expected)),
+    )
+    .await?;
+    println!("openUrls imageShown: {shown}");
+    let error = message(client, "the error event", "m.event === 'error'").await?;
+    println!("error event: {error}");
+    if !error["message"]
+        .as_str()
+        .unwrap_or_default()
+        .starts_with(&format!("{dead} could not be fetched: the server did not answer"))
+    {
+        return Err(format!("the error event should name {dead}: {error}").into());
+    }
+    in_frame(
+        client,
+        &format!(
+            r#"(() => {{ const c = document.querySelector('[data-testid="viewport"][data-pane="0"]');
+                       return c && c.dataset.ready === 'true' && c.dataset.sopInstanceUid === {}; }})()"#,
+            json!(expected)
+        ),
+        "the file drawn in the frame",
+    )
+    .await?;
+    Ok(())
+}
+
 async fn unlisted_origin(client: &Client) -> Result {
     let stranger = env("EMBED_STRANGER_URL");
     client.goto(&host_page(&stranger)).await?;
@@ -399,6 +454,7 @@ async fn phone_layout(client: &Client) -> Result {
 
 async fn run(client: &Client) -> Result {
     listed_origin(client).await?;
+    open_urls(client).await?;
     unlisted_origin(client).await?;
     same_origin_sub_path(client).await?;
     phone_layout(client).await?;

@@ -81,6 +81,37 @@ fn pane_with_image(app: AppContext, viewport: Option<usize>) -> Result<(Pane, us
     Ok((pane, count))
 }
 
+/// Why a URL gave no file.
+enum FetchError {
+    /// No answer the page may read: the server is unreachable, or sent no CORS header for it.
+    Unreachable,
+    Status(u16),
+    Unreadable,
+}
+
+impl FetchError {
+    /// For the response to the host (the API speaks English).
+    fn api_text(&self, url: &str) -> String {
+        match self {
+            FetchError::Unreachable => format!(
+                "{url} could not be fetched: the server did not answer, or it does not allow the viewer to read it \
+                 (it must send Access-Control-Allow-Origin)"
+            ),
+            FetchError::Status(code) => format!("{url} could not be fetched: the server answered HTTP {code}"),
+            FetchError::Unreadable => format!("{url} could not be read: the answer broke off"),
+        }
+    }
+
+    /// For the person looking at the viewer.
+    fn user_text(&self, url: &str) -> String {
+        match self {
+            FetchError::Unreachable => trf("embed.fetch_unreachable", &[("url", url)]),
+            FetchError::Status(code) => trf("embed.fetch_status", &[("url", url), ("status", &code.to_string())]),
+            FetchError::Unreadable => trf("embed.fetch_unreadable", &[("url", url)]),
+        }
+    }
+}
+
 /// Fetches each URL (CORS), then opens what arrived as dropped files would be (DICOM, ZIP,
 /// DICOMDIR). All requests start together; the browser limits how many run at once.
 async fn open_urls(app: AppContext, urls: Vec<String>) -> Result<(), String> {
@@ -101,14 +132,14 @@ async fn open_urls(app: AppContext, urls: Vec<String>) -> Result<(), String> {
     }
     session.signals.progress.set(None);
     if let Some((url, reason)) = failures.first() {
-        session.report(trf("embed.fetch_failed", &[("url", url), ("reason", reason)]));
+        session.report(reason.user_text(url));
     }
     opening::open(app, sources);
     match failures.as_slice() {
         [] => Ok(()),
-        [(url, reason)] => Err(format!("{url} could not be fetched: {reason}")),
+        [(url, reason)] => Err(reason.api_text(url)),
         [(url, reason), rest @ ..] => {
-            Err(format!("{} URLs could not be fetched, the first: {url}: {reason}", rest.len() + 1))
+            Err(format!("{} URLs could not be fetched; the first: {}", rest.len() + 1, reason.api_text(url)))
         }
     }
 }
@@ -119,23 +150,14 @@ fn file_name(url: &str) -> String {
     path.rsplit('/').find(|s| !s.is_empty()).unwrap_or(path).to_string()
 }
 
-async fn fetch_blob(promise: js_sys::Promise) -> Result<web_sys::Blob, String> {
-    let response: web_sys::Response = JsFuture::from(promise)
-        .await
-        .map_err(|_| {
-            "the server is unreachable or does not allow this viewer to read it (no Access-Control-Allow-Origin header)"
-                .to_string()
-        })?
-        .unchecked_into();
+async fn fetch_blob(promise: js_sys::Promise) -> Result<web_sys::Blob, FetchError> {
+    let response: web_sys::Response =
+        JsFuture::from(promise).await.map_err(|_| FetchError::Unreachable)?.unchecked_into();
     if !response.ok() {
-        return Err(format!("the server answered HTTP {}", response.status()));
+        return Err(FetchError::Status(response.status()));
     }
-    let promise = response.blob().map_err(|_| "the answer has no body".to_string())?;
-    JsFuture::from(promise)
-        .await
-        .ok()
-        .and_then(|b| b.dyn_into::<web_sys::Blob>().ok())
-        .ok_or_else(|| "the answer could not be read".to_string())
+    let promise = response.blob().map_err(|_| FetchError::Unreadable)?;
+    JsFuture::from(promise).await.ok().and_then(|b| b.dyn_into::<web_sys::Blob>().ok()).ok_or(FetchError::Unreadable)
 }
 
 fn client_for(app: AppContext, source: StudySource) -> Result<Rc<DicomWebClient>, String> {
