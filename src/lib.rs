@@ -4,6 +4,7 @@
 //! overlays, frame cache), `tags` (tag browser data), `samples` (generated demo data),
 //! `app_shell` (app icon, web app manifest, service worker precache list).
 //! `archives` (public archives: FHIR R4 patient stories, TCIA NBIA, ISIC photos as DICOM).
+//! `embed` (the postMessage API of an embedded viewer: commands, origins, events).
 //! `web` is the thin browser layer (bindings, workers, WebGL2, Leptos components) for wasm32.
 
 pub mod api;
@@ -13,6 +14,7 @@ pub mod codec;
 pub mod container;
 pub mod dicom;
 pub mod dicomweb;
+pub mod embed;
 pub mod error;
 pub mod i18n;
 pub mod pipeline;

@@ -228,6 +228,8 @@ pub fn App() -> impl IntoView {
     install_menu_closing(open_menu);
     let sources = app.dicomweb.get_value().sources.clone();
     leptos::task::spawn_local(async move { sources.load_config().await });
+    // Inside another site's iframe: the postMessage API; `?embed=1`: the embed layout.
+    let embedded = super::embed::install(app);
     link::open_initial(app);
     link::follow_active_series(app);
     keyboard::install(app);
@@ -269,6 +271,7 @@ pub fn App() -> impl IntoView {
             }
     };
     view! {
+        <Show when=move || !embedded fallback=|| view! { <super::embed::EmbedLayout /> }>
         <main class="app" class:phone=move || phone.get() class:viewing=move || viewer_shown.get()
             on:dragover=|ev: web_sys::DragEvent| ev.prevent_default() on:drop=opening::on_drop(app)>
             <nav class="skip-links" aria-label="Skip links">
@@ -309,5 +312,6 @@ pub fn App() -> impl IntoView {
             </Show>
             <Help />
         </main>
+        </Show>
     }
 }

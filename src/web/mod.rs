@@ -7,6 +7,7 @@ mod archives;
 pub mod bindings;
 pub(crate) mod context;
 mod dicomweb;
+mod embed;
 mod export;
 pub mod gpu;
 mod help;
