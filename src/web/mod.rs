@@ -7,6 +7,7 @@ mod archives;
 pub mod bindings;
 pub(crate) mod context;
 mod dicomweb;
+mod embed;
 mod export;
 pub mod gpu;
 mod help;
@@ -14,11 +15,13 @@ pub(crate) mod i18n;
 mod icons;
 mod keyboard;
 pub(crate) mod loader;
+pub(crate) mod offline;
 mod opening;
 mod pane;
 mod panels;
 pub(crate) mod series_panel;
 pub(crate) mod session;
+mod start;
 pub(crate) mod tag_browser;
 mod tasks;
 pub(crate) mod theme;
@@ -36,4 +39,6 @@ pub fn start() {
     i18n::install();
     theme::install();
     leptos::mount::mount_to_body(app::App);
+    leptos::mount::mount_to_body(offline::UpdateNotice);
+    offline::install();
 }
