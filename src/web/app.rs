@@ -62,7 +62,7 @@ fn StatusBar() -> impl IntoView {
                 </div>
             })}
             {move || signals.skipped.with(|names| (!names.is_empty()).then(|| {
-                let summary = skipped_summary(names);
+                let summary = skipped_summary(crate::web::i18n::lang(), names);
                 let all = names.join("\n");
                 view! { <span data-testid="skipped" title=all>{summary}</span> }
             }))}
