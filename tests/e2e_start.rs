@@ -280,6 +280,22 @@ async fn screenshots(client: &Client) -> Result {
             screenshot(client, &format!("servers-{width}x{height}-{theme}")).await?;
         }
     }
+    // The archive browsers (TCIA and ISIC stand-ins when run by scripts/browser-tests.sh).
+    set_stored_theme(client, Some("dark")).await?;
+    for (kind, ready) in [("nbia", "tcia-collection"), ("isic", "isic-image")] {
+        for (width, height) in [(1400, 1000), (390, 844)] {
+            set_viewport(client, width, height).await?;
+            start_page(client).await?;
+            let selector = format!(r#"[data-testid="dataset-browse"][data-kind="{kind}"]"#);
+            if js(client, &format!("return !!document.querySelector('{selector}');")).await? != json!(true) {
+                continue;
+            }
+            click(client, &selector).await?;
+            let found = format!(r#"document.querySelector('[data-testid="{ready}"], .archive .error')"#);
+            wait_for(client, &format!("the {kind} browser"), &found).await?;
+            screenshot(client, &format!("archive-{kind}-{width}x{height}-dark")).await?;
+        }
+    }
     set_stored_theme(client, None).await?;
     set_viewport(client, 1400, 1000).await?;
     Ok(())
