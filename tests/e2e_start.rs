@@ -52,19 +52,23 @@ async fn js(client: &Client, script: &str) -> Result<Value> {
     Ok(client.execute(script, vec![]).await?)
 }
 
-/// Sets the window so that the page's viewport (innerWidth × innerHeight) is `width` × `height`.
+/// Sets the window so that the page's viewport (innerWidth × innerHeight) is `width` × `height`
+/// (the window's frame differs between runs, so measure and correct, a few times).
 async fn set_viewport(client: &Client, width: u32, height: u32) -> Result {
-    client.set_window_size(width, height).await?;
-    let inner = js(client, "return [innerWidth, innerHeight];").await?;
-    let (w, h) = (inner[0].as_u64().unwrap_or(0) as u32, inner[1].as_u64().unwrap_or(0) as u32);
-    if (w, h) != (width, height) {
-        client.set_window_size(width + width.saturating_sub(w), height + height.saturating_sub(h)).await?;
+    let (mut outer_w, mut outer_h) = (width, height);
+    let mut inner = json!(null);
+    for _ in 0..4 {
+        client.set_window_size(outer_w, outer_h).await?;
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        inner = js(client, "return [innerWidth, innerHeight];").await?;
+        if inner == json!([width, height]) {
+            return Ok(());
+        }
+        let (w, h) = (inner[0].as_u64().unwrap_or(0) as u32, inner[1].as_u64().unwrap_or(0) as u32);
+        outer_w = (outer_w + width).saturating_sub(w);
+        outer_h = (outer_h + height).saturating_sub(h);
     }
-    let inner = js(client, "return [innerWidth, innerHeight];").await?;
-    if inner != json!([width, height]) {
-        return Err(format!("viewport {inner}, asked for {width}×{height}").into());
-    }
-    Ok(())
+    Err(format!("viewport {inner}, asked for {width}×{height}").into())
 }
 
 /// The start page with its sample cards listed.

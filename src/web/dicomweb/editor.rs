@@ -91,7 +91,7 @@ pub fn SourceEditor() -> impl IntoView {
                         <li data-testid="source-entry" data-source=s.name.clone()>
                             <strong>{s.friendly_name.clone()}</strong>
                             <span class="root">{s.qido_root.clone()}</span>
-                            <button type="button" class="btn-ghost" data-testid="remove-source" aria-label={ let friendly = s.friendly_name.clone(); move || trf("dicomweb.editor.remove_named", &[("name", &friendly)]) }
+                            <button type="button" class="btn-ghost danger" data-testid="remove-source" aria-label={ let friendly = s.friendly_name.clone(); move || trf("dicomweb.editor.remove_named", &[("name", &friendly)]) }
                                 on:click=move |_| registry().remove(&source_name)>{move || tr("dicomweb.editor.remove")}</button>
                         </li>
                     }
