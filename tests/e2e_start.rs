@@ -97,6 +97,17 @@ async fn body_background(client: &Client) -> Result<String> {
         .to_string())
 }
 
+/// Cards whose content is wider than their box (text or buttons running out of the card).
+async fn overflowing_cards(client: &Client) -> Result<Value> {
+    js(
+        client,
+        r#"return [...document.querySelectorAll('[data-testid="drop-zone"], [data-testid="sample-card"], [data-testid="dataset"], .servers > li')]
+               .filter(e => e.scrollWidth > e.clientWidth + 1)
+               .map(e => (e.dataset.testid || e.className) + ' ' + e.scrollWidth + '>' + e.clientWidth);"#,
+    )
+    .await
+}
+
 /// Item 1: the drop zone and the first sample card are wholly visible at 1366×768.
 async fn above_the_fold(client: &Client) -> Result {
     set_viewport(client, 1366, 768).await?;
@@ -110,6 +121,10 @@ async fn above_the_fold(client: &Client) -> Result {
     .await?;
     println!("1366×768: drop zone {}, first sample card {}", boxes[0], boxes[1]);
     let (width, height) = (boxes[2].as_f64().unwrap_or(0.0), boxes[3].as_f64().unwrap_or(0.0));
+    let overflowing = overflowing_cards(client).await?;
+    if overflowing != json!([]) {
+        return Err(format!("1366×768: content wider than its card: {overflowing}").into());
+    }
     for (name, b) in [("drop zone", &boxes[0]), ("first sample card", &boxes[1])] {
         let v: Vec<f64> = b.as_array().map(|a| a.iter().filter_map(Value::as_f64).collect()).unwrap_or_default();
         if v.len() != 4 || v[0] < 0.0 || v[1] < 0.0 || v[2] > width || v[3] > height {
@@ -242,6 +257,10 @@ async fn phone_layout(client: &Client, width: u32, height: u32) -> Result {
     )
     .await?;
     println!("{width}×{height}: {report}");
+    let overflowing = overflowing_cards(client).await?;
+    if overflowing != json!([]) {
+        return Err(format!("{width}×{height}: content wider than its card: {overflowing}").into());
+    }
     let empty = |key: &str| report[key].as_array().is_some_and(Vec::is_empty);
     if !(empty("wide") && empty("overlaps") && empty("outside")) || report["count"].as_u64().unwrap_or(0) < 3 {
         return Err(format!("{width}×{height}: {report}").into());
