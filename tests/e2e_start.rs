@@ -55,18 +55,19 @@ async fn js(client: &Client, script: &str) -> Result<Value> {
 /// Sets the window so that the page's viewport (innerWidth × innerHeight) is `width` × `height`
 /// (the window's frame differs between runs, so measure and correct, a few times).
 async fn set_viewport(client: &Client, width: u32, height: u32) -> Result {
-    let (mut outer_w, mut outer_h) = (width, height);
     let mut inner = json!(null);
-    for _ in 0..4 {
-        client.set_window_size(outer_w, outer_h).await?;
-        tokio::time::sleep(Duration::from_millis(150)).await;
+    for _ in 0..8 {
+        // The frame is what the window has beyond its viewport, measured on the window as it is.
+        let (_, _, outer_w, outer_h) = client.get_window_rect().await?;
         inner = js(client, "return [innerWidth, innerHeight];").await?;
         if inner == json!([width, height]) {
             return Ok(());
         }
-        let (w, h) = (inner[0].as_u64().unwrap_or(0) as u32, inner[1].as_u64().unwrap_or(0) as u32);
-        outer_w = (outer_w + width).saturating_sub(w);
-        outer_h = (outer_h + height).saturating_sub(h);
+        let (w, h) = (inner[0].as_f64().unwrap_or(0.0), inner[1].as_f64().unwrap_or(0.0));
+        let frame_w = (outer_w as f64 - w).max(0.0);
+        let frame_h = (outer_h as f64 - h).max(0.0);
+        client.set_window_size(width + frame_w as u32, height + frame_h as u32).await?;
+        tokio::time::sleep(Duration::from_millis(200)).await;
     }
     Err(format!("viewport {inner}, asked for {width}×{height}").into())
 }
