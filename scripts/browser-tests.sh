@@ -8,6 +8,8 @@
 #   tests/e2e_overlays.rs            overlay planes in both renderers, label layout, PNG export
 #   tests/e2e_loading.rs             loading order, opening slice, set window, load messages, bulk data
 #   tests/e2e_start.rs               start page: above the fold, thumbnails, theme, phone layout
+#   tests/e2e_shell.rs               top bar, menus, measurement list, panels, phone bottom bar and sheets
+#   tests/e2e_offline.rs             service worker from a sub-path: offline reload, installability
 #   tests/e2e_embed.rs               ?embed=1 in another origin's iframe, driven by postMessage
 #   tests/browser_decode.rs          wasm-bindgen-test in headless Chromium: same digests
 # Stops exactly the processes it started; exits non-zero if anything failed.
@@ -105,6 +107,8 @@ run e2e_first_use cargo test --test e2e_first_use -- --nocapture
 run e2e_overlays cargo test --test e2e_overlays -- --nocapture
 run e2e_loading cargo test --test e2e_loading -- --nocapture
 run e2e_start cargo test --test e2e_start -- --nocapture
+run e2e_shell cargo test --test e2e_shell -- --nocapture
+run e2e_offline cargo test --test e2e_offline -- --nocapture
 run e2e_embed cargo test --test e2e_embed -- --nocapture
 run browser_decode cargo test --target wasm32-unknown-unknown --test browser_decode
 run browser_gpu cargo test --target wasm32-unknown-unknown --test browser_gpu

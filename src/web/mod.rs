@@ -12,14 +12,17 @@ mod export;
 pub mod gpu;
 mod help;
 pub(crate) mod i18n;
+mod icons;
 mod keyboard;
 pub(crate) mod loader;
+pub(crate) mod offline;
 mod opening;
 mod pane;
+mod panels;
 pub(crate) mod series_panel;
 pub(crate) mod session;
 mod start;
-mod tag_browser;
+pub(crate) mod tag_browser;
 mod tasks;
 pub(crate) mod theme;
 mod toolbar;
@@ -36,4 +39,6 @@ pub fn start() {
     i18n::install();
     theme::install();
     leptos::mount::mount_to_body(app::App);
+    leptos::mount::mount_to_body(offline::UpdateNotice);
+    offline::install();
 }
