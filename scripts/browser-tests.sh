@@ -7,6 +7,7 @@
 #   tests/e2e_first_use.rs           keyboard, angle tool, presets, tag browser, phone layout
 #   tests/e2e_overlays.rs            overlay planes in both renderers, label layout, PNG export
 #   tests/e2e_loading.rs             loading order, opening slice, set window, load messages, bulk data
+#   tests/e2e_a11y.rs                axe-core (WCAG 2.1 A/AA), Tab order, dialogs, touch gestures, phone boxes
 #   tests/browser_decode.rs          wasm-bindgen-test in headless Chromium: same digests
 # Stops exactly the processes it started; exits non-zero if anything failed.
 # For local iteration (never in CI): BROWSER_TESTS_ONLY="e2e_viewer e2e_archives" runs only the
@@ -86,6 +87,7 @@ run() { # NAME CMD...: runs CMD when NAME is wanted, records NAME when it fails
   echo "== $name" >&2
   "$@" || failed+=("$name")
 }
+export AXE_JS=${AXE_JS:-$ROOT/.tools/node_modules/axe-core/axe.min.js}
 export CHROMEDRIVER WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-600}
 run browser_digests_native cargo test --test browser_digests_native
 run e2e_viewer cargo test --test e2e_viewer
@@ -94,6 +96,7 @@ run e2e_archives cargo test --test e2e_archives -- --nocapture
 run e2e_first_use cargo test --test e2e_first_use -- --nocapture
 run e2e_overlays cargo test --test e2e_overlays -- --nocapture
 run e2e_loading cargo test --test e2e_loading -- --nocapture
+run e2e_a11y cargo test --test e2e_a11y -- --nocapture
 run browser_decode cargo test --target wasm32-unknown-unknown --test browser_decode
 run browser_gpu cargo test --target wasm32-unknown-unknown --test browser_gpu
 

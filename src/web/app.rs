@@ -7,6 +7,7 @@ use super::actions;
 use super::archives::{ArchiveBrowser, ArchiveView, Datasets};
 use super::context::{use_app, AppContext, Layout};
 use super::dicomweb::{link, DicomWeb, StudyBrowser};
+use super::announce::Announcer;
 use super::help::Help;
 use super::opening::{self, list_samples, open_sample, FilePicker, FolderPicker};
 use super::pane::{Pane, Tool};
@@ -374,6 +375,7 @@ pub fn App() -> impl IntoView {
             </div>
             <StatusBar />
             <Help />
+            <Announcer />
         </main>
     }
 }
