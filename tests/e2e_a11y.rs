@@ -650,7 +650,7 @@ async fn gestures(client: &Client) -> Result {
         problems.push(format!("a double tap should fit the image again: {again:?}, fit is {fit:?}"));
     }
     let _ = screenshot(client, "touch-after").await;
-    println!("touch: frames {frame0} → {up} → {down}, pinch ×{ratio:.3}, pan {moved:?}, double tap → fit");
+    println!("touch: frames {frame0} → {up} → {down}, pinch ×{ratio:.3}, pan {moved:?}, after a double tap {again:?} (fit {fit:?})");
     let _ = set_viewport(client, 1400, 1000).await;
     if problems.is_empty() {
         Ok(())
