@@ -189,7 +189,10 @@ async fn axe_screens(client: &Client) -> Vec<(String, Result)> {
     for theme in ["dark", "light"] {
         let name = format!("start page ({theme})");
         let result = match start_page(client, theme).await {
-            Ok(()) => axe(client, &name).await,
+            Ok(()) => {
+                let _ = screenshot(client, &format!("start-{theme}")).await;
+                axe(client, &name).await
+            }
             Err(e) => Err(e),
         };
         results.push((format!("axe: {name}"), result));
@@ -291,6 +294,11 @@ async fn axe_screens(client: &Client) -> Vec<(String, Result)> {
         set_viewport(client, 390, 844).await?;
         open_sample(client, "dark").await?;
         axe(client, "phone viewer (390×844)").await?;
+        open_help(client).await?;
+        let _ = screenshot(client, "phone-help").await;
+        axe(client, "phone help dialog").await?;
+        keys(client, &[Key::Escape]).await?;
+        wait_for(client, "the help dialog closed", &format!("!{DIALOG}")).await?;
         if click_visible(
             client,
             r#"[data-testid="more"], [data-testid="phone-more"], [data-testid="more-sheet-toggle"]"#,
