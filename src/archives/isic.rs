@@ -21,6 +21,7 @@ use super::json::{count, text};
 use super::{same_origin, MAX_BODY_BYTES};
 use crate::dicomweb::failure::FetchFailure;
 use crate::dicomweb::uri::percent_encode;
+use crate::i18n::{self, Lang};
 
 /// The public API root.
 pub const ISIC_BASE: &str = "https://api.isic-archive.com/api/v2";
@@ -112,15 +113,10 @@ pub fn shows_as_plain_photo(failure: &FetchFailure) -> bool {
     matches!(failure, FetchFailure::Network | FetchFailure::NetworkAfterAnswers)
 }
 
-/// The note beside a photo shown as a plain image.
-pub fn plain_photo_note(image: &IsicImage) -> String {
-    format!(
-        "{} is shown as a plain picture: its file host ({}) does not let this page read the image's bytes (no CORS \
-         header), so it cannot be opened in the viewer and the viewer's tools (zoom, window, measurements) are \
-         unavailable for it.",
-        image.isic_id,
-        crate::dicomweb::uri::origin_of(&image.full_url)
-    )
+/// The note beside a photo shown as a plain image, in `lang` (text `archives.isic.plain_photo`).
+pub fn plain_photo_note(lang: Lang, image: &IsicImage) -> String {
+    let host = crate::dicomweb::uri::origin_of(&image.full_url);
+    i18n::fill(i18n::text(lang, "archives.isic.plain_photo"), &[("id", &image.isic_id), ("host", &host)])
 }
 
 /// One page of images.
@@ -184,8 +180,10 @@ pub fn image_url(base: &str, isic_id: &str) -> Result<String, IsicError> {
 }
 
 /// "about 55" for an `age_approx` (already rounded to 5 years by the archive); empty if unknown.
-pub fn age_text(age_approx: Option<u32>) -> String {
-    age_approx.map(|age| format!("about {age}")).unwrap_or_default()
+pub fn age_text(lang: Lang, age_approx: Option<u32>) -> String {
+    age_approx
+        .map(|age| i18n::fill(i18n::text(lang, "archives.isic.age"), &[("age", &age.to_string())]))
+        .unwrap_or_default()
 }
 
 fn parse_json(body: &[u8]) -> Result<Value, IsicError> {

@@ -38,8 +38,9 @@ fn urls() {
     for bad in ["ISIC_123", "ISIC_00243060", "isic_0024306", "ISIC_00243x6", "../ISIC_0024306"] {
         assert!(matches!(image_url(BASE, bad), Err(IsicError::InvalidId(_))), "{bad}");
     }
-    assert_eq!(age_text(Some(55)), "about 55");
-    assert_eq!(age_text(None), "");
+    assert_eq!(age_text(Lang::En, Some(55)), "about 55");
+    assert_eq!(age_text(Lang::De, Some(55)), "etwa 55");
+    assert_eq!(age_text(Lang::En, None), "");
 }
 
 #[test]
@@ -127,9 +128,14 @@ fn an_unreadable_image_host_falls_back_to_a_plain_photo() {
         full_url: "https://content.isic-archive.com/abc/ISIC_0000001.jpg?sig=x".into(),
         ..IsicImage::default()
     };
-    let note = plain_photo_note(&image);
+    let note = plain_photo_note(Lang::En, &image);
     assert!(
         note.contains("ISIC_0000001") && note.contains("https://content.isic-archive.com") && note.contains("tools")
     );
     assert!(!note.contains("sig="), "{note}");
+    let note = plain_photo_note(Lang::Es, &image);
+    assert!(
+        note.contains("ISIC_0000001") && note.contains("https://content.isic-archive.com") && note.contains("visor"),
+        "{note}"
+    );
 }

@@ -14,6 +14,12 @@ fn separators(lang: Lang) -> (char, char) {
     }
 }
 
+/// The character between the whole and the fractional part of a number: "." (en, zh) or ","
+/// (de, es).
+pub fn decimal_separator(lang: Lang) -> char {
+    separators(lang).0
+}
+
 /// Digits grouped by three with the language's separator. Spanish (CLDR minimumGroupingDigits 2)
 /// leaves four-digit numbers ungrouped.
 fn group(digits: &str, lang: Lang) -> String {

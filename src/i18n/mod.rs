@@ -12,7 +12,7 @@ use std::sync::OnceLock;
 mod catalogs;
 pub mod locale_format;
 
-pub use locale_format::{format_date, format_decimal, format_integer};
+pub use locale_format::{decimal_separator, format_date, format_decimal, format_integer};
 
 /// A language of the interface (English is the fallback for anything missing).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -152,6 +152,12 @@ fn build(lang: Lang) -> HashMap<&'static str, &'static str> {
 /// language has it (the catalog test keeps that from shipping).
 pub fn text(lang: Lang, key: &'static str) -> &'static str {
     catalog(lang).get(key).or_else(|| catalog(Lang::En).get(key)).copied().unwrap_or(key)
+}
+
+/// The text of `key` in `lang` with its `{name}` placeholders filled: how the pure core words
+/// what it hands to the interface (the web layer passes the current language).
+pub fn textf(lang: Lang, key: &'static str, values: &[(&str, &str)]) -> String {
+    fill(text(lang, key), values)
 }
 
 /// `template` with each `{name}` replaced by its value; unknown placeholders stay as written.

@@ -5,8 +5,9 @@
 //! (i + 0.5, j + 0.5). Horizontal differences are scaled by the column spacing and vertical ones
 //! by the row spacing (see `spacing.rs`), so non-square pixels measure correctly.
 
-use super::format::format_value;
+use super::format::format_value_in;
 use super::spacing::Spacing;
+use crate::i18n::{format_decimal, Lang};
 
 /// A measured quantity with its unit ("mm", "px", "mm²", "px²").
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -41,26 +42,26 @@ pub fn angle(spacing: &Spacing, first: (f64, f64), vertex: (f64, f64), second: (
     Some(cross.abs().atan2(dot).to_degrees())
 }
 
-/// "12.3 mm" / "45.0 px".
-pub fn format_length(length: &Measurement) -> String {
-    format!("{:.1} {}", length.value, length.unit)
+/// "12.3 mm" / "45.0 px" ("12,3 mm" in German).
+pub fn format_length(lang: Lang, length: &Measurement) -> String {
+    format!("{} {}", format_decimal(lang, length.value, 1), length.unit)
 }
 
-/// "45.0°".
-pub fn format_angle(degrees: f64) -> String {
-    format!("{degrees:.1}°")
+/// "45.0°" ("45,0°" in German).
+pub fn format_angle(lang: Lang, degrees: f64) -> String {
+    format!("{}°", format_decimal(lang, degrees, 1))
 }
 
-/// "123.4 mm²".
-pub fn format_area(area: &Measurement) -> String {
-    format!("{:.1} {}", area.value, area.unit)
+/// "123.4 mm²" ("123,4 mm²" in German).
+pub fn format_area(lang: Lang, area: &Measurement) -> String {
+    format!("{} {}", format_decimal(lang, area.value, 1), area.unit)
 }
 
-/// A modality value with its unit if any: "40 HU", "0.5".
-pub fn format_with_unit(value: f64, unit: Option<&str>) -> String {
+/// A modality value with its unit if any: "40 HU", "0.5" ("0,5" in German).
+pub fn format_with_unit(lang: Lang, value: f64, unit: Option<&str>) -> String {
     match unit {
-        Some(unit) if !unit.is_empty() => format!("{} {unit}", format_value(value)),
-        _ => format_value(value),
+        Some(unit) if !unit.is_empty() => format!("{} {unit}", format_value_in(lang, value)),
+        _ => format_value_in(lang, value),
     }
 }
 
@@ -77,7 +78,8 @@ mod tests {
         let spacing = Spacing { row_mm: 1.0, column_mm: 0.5, source: SpacingSource::PixelSpacing };
         let measured = length(&spacing, (1.5, 1.5), (4.5, 3.5));
         assert!((measured.value - 2.5).abs() < 1e-12);
-        assert_eq!(format_length(&measured), "2.5 mm");
+        assert_eq!(format_length(Lang::En, &measured), "2.5 mm");
+        assert_eq!(format_length(Lang::De, &measured), "2,5 mm");
         // Without spacing: 3-4-5 in pixels.
         assert_eq!(length(&PIXELS, (0.0, 0.0), (3.0, 4.0)), Measurement { value: 5.0, unit: "px" });
     }
@@ -87,7 +89,8 @@ mod tests {
         // Arms along +x and along the diagonal (1, 1): 45°.
         let degrees = angle(&PIXELS, (10.0, 0.0), (0.0, 0.0), (5.0, 5.0)).unwrap_or(f64::NAN);
         assert!((degrees - 45.0).abs() < 1e-12);
-        assert_eq!(format_angle(degrees), "45.0°");
+        assert_eq!(format_angle(Lang::En, degrees), "45.0°");
+        assert_eq!(format_angle(Lang::Es, degrees), "45,0°");
         // Same pixels, rows 2 mm apart and columns 1 mm: the diagonal arm is (5, 10) mm, so the
         // angle is atan(10/5) = 63.4349…°.
         let spacing = Spacing { row_mm: 2.0, column_mm: 1.0, source: SpacingSource::PixelSpacing };
@@ -101,9 +104,12 @@ mod tests {
 
     #[test]
     fn value_with_unit_text() {
-        assert_eq!(format_with_unit(40.0, Some("HU")), "40 HU");
-        assert_eq!(format_with_unit(0.5, None), "0.5");
-        assert_eq!(format_with_unit(-3.25, Some("")), "-3.25");
-        assert_eq!(format_area(&Measurement { value: 123.44, unit: "mm²" }), "123.4 mm²");
+        assert_eq!(format_with_unit(Lang::En, 40.0, Some("HU")), "40 HU");
+        assert_eq!(format_with_unit(Lang::En, 0.5, None), "0.5");
+        assert_eq!(format_with_unit(Lang::En, -3.25, Some("")), "-3.25");
+        assert_eq!(format_with_unit(Lang::De, -3.25, Some("HU")), "-3,25 HU");
+        assert_eq!(format_area(Lang::En, &Measurement { value: 123.44, unit: "mm²" }), "123.4 mm²");
+        assert_eq!(format_area(Lang::De, &Measurement { value: 1234.44, unit: "mm²" }), "1.234,4 mm²");
+        assert_eq!(format_area(Lang::Zh, &Measurement { value: 123.44, unit: "mm²" }), "123.4 mm²");
     }
 }

@@ -1,8 +1,9 @@
 //! The text shown for the pixel under the cursor: its coordinates, and its modality value with
 //! unit and stored value (greyscale) or its R G B samples (colour).
 
-use super::format::format_value;
+use super::format::format_value_in;
 use super::measure::format_with_unit;
+use crate::i18n::{textf, Lang};
 
 /// What the image holds at one pixel.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -52,14 +53,18 @@ pub fn format_coordinates(column: u32, row: u32) -> String {
 }
 
 /// "(120, 45) 40 HU (stored 1064)" or "(3, 7) R 255 G 0 B 12".
-pub fn probe_text(column: u32, row: u32, sample: &ProbeSample, unit: Option<&str>) -> String {
+/// Numbers and the word "stored" in `lang` (text `common.probe.grey`).
+pub fn probe_text(lang: Lang, column: u32, row: u32, sample: &ProbeSample, unit: Option<&str>) -> String {
     let position = format_coordinates(column, row);
+    let value = |v: f64| format_value_in(lang, v);
     match *sample {
-        ProbeSample::Grey { stored, modality } => {
-            format!("{position} {} (stored {})", format_with_unit(modality, unit), format_value(stored))
-        }
+        ProbeSample::Grey { stored, modality } => textf(
+            lang,
+            "common.probe.grey",
+            &[("position", &position), ("value", &format_with_unit(lang, modality, unit)), ("stored", &value(stored))],
+        ),
         ProbeSample::Colour { red, green, blue } => {
-            format!("{position} R {} G {} B {}", format_value(red), format_value(green), format_value(blue))
+            format!("{position} R {} G {} B {}", value(red), value(green), value(blue))
         }
     }
 }
@@ -83,7 +88,8 @@ mod tests {
         assert_eq!(instance_unit("RTDOSE", None, Some("RELATIVE")), None);
         assert_eq!(instance_unit("CT", None, None), Some("HU".to_string()));
         let dose = ProbeSample::Grey { stored: 4000.0, modality: 0.1 };
-        assert_eq!(probe_text(1, 2, &dose, Some("Gy")), "(1, 2) 0.1 Gy (stored 4000)");
+        assert_eq!(probe_text(Lang::En, 1, 2, &dose, Some("Gy")), "(1, 2) 0.1 Gy (stored 4000)");
+        assert_eq!(probe_text(Lang::De, 1, 2, &dose, Some("Gy")), "(1, 2) 0,1 Gy (gespeichert 4000)");
     }
 
     #[test]
@@ -99,10 +105,11 @@ mod tests {
     fn texts() {
         // CT stored 1064 with intercept −1024: 40 HU.
         let grey = ProbeSample::Grey { stored: 1064.0, modality: 40.0 };
-        assert_eq!(probe_text(120, 45, &grey, Some("HU")), "(120, 45) 40 HU (stored 1064)");
+        assert_eq!(probe_text(Lang::En, 120, 45, &grey, Some("HU")), "(120, 45) 40 HU (stored 1064)");
         let grey = ProbeSample::Grey { stored: 7.0, modality: 3.5 };
-        assert_eq!(probe_text(0, 1, &grey, None), "(0, 1) 3.5 (stored 7)");
+        assert_eq!(probe_text(Lang::En, 0, 1, &grey, None), "(0, 1) 3.5 (stored 7)");
+        assert_eq!(probe_text(Lang::Zh, 0, 1, &grey, None), "(0, 1) 3.5（存储值 7）");
         let colour = ProbeSample::Colour { red: 255.0, green: 0.0, blue: 12.0 };
-        assert_eq!(probe_text(3, 7, &colour, Some("HU")), "(3, 7) R 255 G 0 B 12");
+        assert_eq!(probe_text(Lang::Es, 3, 7, &colour, Some("HU")), "(3, 7) R 255 G 0 B 12");
     }
 }

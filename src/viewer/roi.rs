@@ -5,9 +5,10 @@
 //! (i + 0.5, j + 0.5). A pixel counts when its centre is inside or on the boundary. The shape is
 //! given by two opposite corners of its bounding box, in any order.
 
-use super::format::format_value;
-use super::measure::Measurement;
+use super::format::format_value_in;
+use super::measure::{format_area, Measurement};
 use super::spacing::Spacing;
+use crate::i18n::{format_decimal, textf, Lang};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RoiShape {
@@ -118,19 +119,29 @@ impl Roi {
 }
 
 /// "Mean 40.2 HU ± 3.1, min 12, max 80, area 123.4 mm²"; only the area when no pixel counts.
-pub fn format_roi(statistics: Option<&RoiStatistics>, value_unit: Option<&str>, area: &Measurement) -> String {
-    let area = format!("area {:.1} {}", area.value, area.unit);
-    let Some(statistics) = statistics else { return area };
+/// Words and numbers in `lang` (texts `common.measure.roi` / `common.measure.area`).
+pub fn format_roi(
+    lang: Lang,
+    statistics: Option<&RoiStatistics>,
+    value_unit: Option<&str>,
+    area: &Measurement,
+) -> String {
+    let area = format_area(lang, area);
+    let Some(statistics) = statistics else { return textf(lang, "common.measure.area", &[("area", &area)]) };
     let unit = match value_unit {
         Some(unit) if !unit.is_empty() => format!(" {unit}"),
         _ => String::new(),
     };
-    format!(
-        "Mean {:.1}{unit} ± {:.1}, min {}, max {}, {area}",
-        statistics.mean,
-        statistics.standard_deviation,
-        format_value(statistics.min),
-        format_value(statistics.max)
+    textf(
+        lang,
+        "common.measure.roi",
+        &[
+            ("mean", &format!("{}{unit}", format_decimal(lang, statistics.mean, 1))),
+            ("sd", &format_decimal(lang, statistics.standard_deviation, 1)),
+            ("min", &format_value_in(lang, statistics.min)),
+            ("max", &format_value_in(lang, statistics.max)),
+            ("area", &area),
+        ],
     )
 }
 
@@ -192,8 +203,16 @@ mod tests {
     fn roi_text() {
         let stats = RoiStatistics { count: 9, mean: 40.24, standard_deviation: 3.06, min: 12.0, max: 80.0 };
         let area = Measurement { value: 123.4, unit: "mm²" };
-        assert_eq!(format_roi(Some(&stats), Some("HU"), &area), "Mean 40.2 HU ± 3.1, min 12, max 80, area 123.4 mm²");
-        assert_eq!(format_roi(Some(&stats), None, &area), "Mean 40.2 ± 3.1, min 12, max 80, area 123.4 mm²");
-        assert_eq!(format_roi(None, Some("HU"), &area), "area 123.4 mm²");
+        assert_eq!(
+            format_roi(Lang::En, Some(&stats), Some("HU"), &area),
+            "Mean 40.2 HU ± 3.1, min 12, max 80, area 123.4 mm²"
+        );
+        assert_eq!(format_roi(Lang::En, Some(&stats), None, &area), "Mean 40.2 ± 3.1, min 12, max 80, area 123.4 mm²");
+        assert_eq!(format_roi(Lang::En, None, Some("HU"), &area), "area 123.4 mm²");
+        assert_eq!(
+            format_roi(Lang::De, Some(&stats), Some("HU"), &area),
+            "Mittelwert 40,2 HU ± 3,1, Min. 12, Max. 80, Fläche 123,4 mm²"
+        );
+        assert_eq!(format_roi(Lang::Zh, None, None, &area), "面积 123.4 mm²");
     }
 }

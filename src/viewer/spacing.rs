@@ -81,26 +81,26 @@ impl Spacing {
     }
 
     /// What the UI should say next to measurements, if anything.
-    pub fn caveat(&self) -> Option<&'static str> {
-        match self.source {
-            SpacingSource::PixelSpacing => None,
-            SpacingSource::ImagerPixelSpacing => {
-                Some("Imager Pixel Spacing: measured at the detector, not calibrated to the patient")
-            }
-            SpacingSource::Missing => Some("No pixel spacing: measurements in pixels"),
-        }
+    pub fn caveat(&self, lang: crate::i18n::Lang) -> Option<&'static str> {
+        let key = match self.source {
+            SpacingSource::PixelSpacing => return None,
+            SpacingSource::ImagerPixelSpacing => "common.spacing.imager",
+            SpacingSource::Missing => "common.spacing.missing",
+        };
+        Some(crate::i18n::text(lang, key))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::Lang;
 
     #[test]
     fn pixel_spacing_wins_over_imager_pixel_spacing() {
         let spacing = Spacing::choose(Some((0.5, 0.25)), Some((0.6, 0.6)));
         assert_eq!(spacing, Spacing { row_mm: 0.5, column_mm: 0.25, source: SpacingSource::PixelSpacing });
-        assert_eq!(spacing.caveat(), None);
+        assert_eq!(spacing.caveat(Lang::En), None);
         assert_eq!(spacing.unit(), "mm");
         // Rows 0.5 mm apart, columns 0.25 mm apart: a pixel is twice as tall as wide.
         assert_eq!(spacing.display_aspect(Some((1.0, 1.0))), 2.0);
@@ -112,8 +112,12 @@ mod tests {
         assert_eq!(spacing.source, SpacingSource::ImagerPixelSpacing);
         assert_eq!(spacing.row_mm, 0.143);
         assert_eq!(
-            spacing.caveat(),
+            spacing.caveat(Lang::En),
             Some("Imager Pixel Spacing: measured at the detector, not calibrated to the patient")
+        );
+        assert_eq!(
+            spacing.caveat(Lang::De),
+            Some("Imager Pixel Spacing: am Detektor gemessen, nicht auf den Patienten kalibriert")
         );
     }
 
@@ -122,7 +126,7 @@ mod tests {
         let spacing = Spacing::choose(None, Some((f64::NAN, 1.0)));
         assert_eq!(spacing.source, SpacingSource::Missing);
         assert_eq!((spacing.unit(), spacing.area_unit()), ("px", "px²"));
-        assert_eq!(spacing.caveat(), Some("No pixel spacing: measurements in pixels"));
+        assert_eq!(spacing.caveat(Lang::En), Some("No pixel spacing: measurements in pixels"));
         assert_eq!(spacing.display_aspect(Some((4.0, 3.0))), 4.0 / 3.0);
         assert_eq!(spacing.display_aspect(None), 1.0);
     }

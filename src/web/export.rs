@@ -2,6 +2,7 @@
 //! measurements (SVG shapes, label plates and text) and the corner text and orientation letters
 //! (HTML), redrawn from the elements on the page with their computed colours and positions.
 
+use crate::web::i18n::tr;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{CanvasRenderingContext2d, Element, HtmlCanvasElement};
 
@@ -142,17 +143,17 @@ fn draw_overlay_text(context: &CanvasRenderingContext2d, pane: &Element, origin:
 /// The viewport `canvas` with everything drawn over it in its pane, as a PNG data URL at the
 /// canvas's own resolution.
 pub fn viewport_png(canvas: &HtmlCanvasElement) -> Result<String, String> {
-    let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
-    let pane = canvas.parent_element().ok_or("the viewport is not on the page")?;
+    let document = web_sys::window().and_then(|w| w.document()).ok_or(tr("common.export.no_page"))?;
+    let pane = canvas.parent_element().ok_or(tr("common.export.no_page"))?;
     let out: HtmlCanvasElement = document.create_element("canvas").map_err(|e| js_text(&e))?.unchecked_into();
     out.set_width(canvas.width());
     out.set_height(canvas.height());
     let context: CanvasRenderingContext2d = out
         .get_context("2d")
         .map_err(|e| js_text(&e))?
-        .ok_or("no 2-D context")?
+        .ok_or(tr("common.export.no_context"))?
         .dyn_into()
-        .map_err(|_| "not a 2-D context".to_string())?;
+        .map_err(|_| tr("common.export.no_context").to_string())?;
     context.draw_image_with_html_canvas_element(canvas, 0.0, 0.0).map_err(|e| js_text(&e))?;
     let ratio = f64::from(canvas.width()) / f64::from(canvas.client_width().max(1));
     context.set_transform(ratio, 0.0, 0.0, ratio, 0.0, 0.0).map_err(|e| js_text(&e))?;

@@ -36,6 +36,11 @@ pub fn trf(key: &'static str, values: &[(&str, &str)]) -> String {
     i18n::fill(tr(key), values)
 }
 
+/// A whole number with the current language's digit grouping (tracked).
+pub fn integer(value: i64) -> String {
+    i18n::format_integer(lang(), value)
+}
+
 /// A number with `decimals` places as the current language writes it (tracked).
 pub fn decimal(value: f64, decimals: usize) -> String {
     i18n::format_decimal(lang(), value, decimals)

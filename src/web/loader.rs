@@ -15,6 +15,7 @@ use web_sys::{
     ReadableStreamDefaultReader,
 };
 
+use super::i18n::{integer, lang, tr, trf};
 use super::pane::Pane;
 use super::session::{Content, Session};
 use super::tasks::{now, yield_if_due};
@@ -110,12 +111,12 @@ pub async fn walk(entries: Vec<FileSystemEntry>, session: &Session) -> Vec<Sourc
         if entry.is_directory() {
             match directory_entries(entry.unchecked_ref::<FileSystemDirectoryEntry>()).await {
                 Ok(children) => stack.extend(children),
-                Err(e) => session.report(format!("The folder {path} could not be read ({e}).")),
+                Err(e) => session.report(trf("common.load.folder_unreadable", &[("path", &path), ("reason", &e)])),
             }
         } else if entry.is_file() {
             match entry_file(entry.unchecked_ref::<FileSystemFileEntry>()).await {
                 Ok(file) => sources.push(Source { path, blob: file.into() }),
-                Err(e) => session.report(format!("The file {path} could not be read ({e}).")),
+                Err(e) => session.report(trf("common.load.file_unreadable", &[("path", &path), ("reason", &e)])),
             }
         }
     }
@@ -164,7 +165,7 @@ async fn unzip(source: &Source, session: &Session) -> Result<Vec<Source>, String
             started = yield_if_due(started).await;
         }
         let percent = if total > 0.0 { (read / total * 100.0) as u32 } else { 0 };
-        session.signals.progress.set(Some((format!("Unzipping {}", source.path), percent, 100)));
+        session.signals.progress.set(Some((trf("common.load.unzipping", &[("path", &source.path)]), percent, 100)));
     }
     for skipped in stream.skipped() {
         session.report(format!("{}: {skipped}", source.path));
@@ -201,7 +202,7 @@ pub async fn open_into(session: Rc<Session>, sources: Vec<Source>, pane: Option<
         if is_zip(&source.path, &head) {
             match unzip(&source, &session).await {
                 Ok(entries) => files.extend(entries),
-                Err(e) => session.report(format!("The archive {} could not be unzipped: {e}.", source.path)),
+                Err(e) => session.report(trf("common.load.unzip_failed", &[("path", &source.path), ("reason", &e)])),
             }
         } else {
             files.push(source);
@@ -216,7 +217,7 @@ pub async fn open_into(session: Rc<Session>, sources: Vec<Source>, pane: Option<
     let mut started = now();
     for (index, source) in files.into_iter().enumerate() {
         started = yield_if_due(started).await;
-        session.signals.progress.set(Some(("Reading files".into(), index as u32, total)));
+        session.signals.progress.set(Some((tr("common.load.reading_files").into(), index as u32, total)));
         match open_one(&session, &source).await {
             Ok(Opened::Added(added)) => {
                 opened += 1;
@@ -242,7 +243,7 @@ pub async fn open_into(session: Rc<Session>, sources: Vec<Source>, pane: Option<
     }
     session.signals.progress.set(None);
     session.signals.library_revision.update(|r| *r += 1);
-    if let Some(message) = nothing_opened_message(skipped, failed, opened) {
+    if let Some(message) = nothing_opened_message(lang(), skipped, failed, opened) {
         if session.instances.borrow().is_empty() {
             session.report(message);
         }
@@ -273,10 +274,9 @@ async fn follow_dicomdirs(files: Vec<Source>, session: &Session) -> Vec<Source> 
                 Ok(records) => {
                     referenced.extend(dicomdir::referenced_files(&records).into_iter().map(|p| format!("{base}{p}")))
                 }
-                Err(e) => session.report(format!(
-                    "The DICOMDIR {} could not be read ({e}); opening the folder's files instead.",
-                    source.path
-                )),
+                Err(e) => {
+                    session.report(trf("common.load.dicomdir_unreadable", &[("path", &source.path), ("reason", &e)]))
+                }
             }
         } else {
             rest.push(source);
@@ -296,7 +296,7 @@ async fn follow_dicomdirs(files: Vec<Source>, session: &Session) -> Vec<Source> 
         }
     }
     if missing > 0 {
-        session.report(format!("The DICOMDIR lists {missing} files that are not in the folder; the others are shown."));
+        session.report(trf("common.load.dicomdir_missing", &[("count", &integer(missing))]));
     }
     let mut slots: Vec<Option<Source>> = rest.into_iter().map(Some).collect();
     let mut ordered: Vec<Source> = order.iter().filter_map(|i| slots.get_mut(*i).and_then(Option::take)).collect();
@@ -308,14 +308,14 @@ async fn follow_dicomdirs(files: Vec<Source>, session: &Session) -> Vec<Source> 
 async fn open_one(session: &Session, source: &Source) -> Result<Opened, String> {
     let size = source.blob.size();
     if size == 0.0 {
-        return Err(empty_file_message(&source.path));
+        return Err(empty_file_message(lang(), &source.path));
     }
     let head = if size > HEADER_SLICE {
         read_bytes(&source.blob.slice_with_f64_and_f64(0.0, HEADER_SLICE).map_err(|e| js_text(&e))?).await
     } else {
         read_bytes(&source.blob).await
     }
-    .map_err(|e| format!("{} could not be read ({e}): choose it again.", source.path))?;
+    .map_err(|e| trf("common.load.choose_again", &[("path", &source.path), ("reason", &e)]))?;
     if !sniff::looks_like_dicom(&head) {
         let name = source.path.clone();
         session.signals.skipped.update(|names| names.push(name));
@@ -330,7 +330,7 @@ async fn open_one(session: &Session, source: &Source) -> Result<Opened, String> 
         Err(e) => Err(e),
     };
     let ((dataset, _transfer_syntax), bytes) =
-        parsed.map_err(|e| unreadable_file_message(&source.path, &e.to_string()))?;
+        parsed.map_err(|e| unreadable_file_message(lang(), &source.path, &e.to_string()))?;
     let image = DicomImage::parse_header(&bytes).map_err(|e| e.to_string());
     let name = source.path.rsplit('/').next().unwrap_or(&source.path).to_string();
     Ok(match session.add(name, Content::File(source.blob.clone()), dataset, image) {

@@ -14,6 +14,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortSignal, Blob};
 
 use super::dicomweb::{fetch_frame, Fetched, RemoteInstance};
+use super::i18n::{lang, tr};
 use super::worker::DecodePool;
 use crate::dicom::{DicomImage, Frame};
 use crate::dicomweb::failure::is_retryable;
@@ -206,11 +207,11 @@ impl Session {
             || self.failed.borrow().iter().find(|((source, _), _)| *source == existing).map(|(_, e)| e.clone());
         match (existing_error.or_else(decode_error), copy.image_error.clone()) {
             (Some(cause), None) => {
-                self.report(damaged_copy_message(&existing_name, &cause, &copy.name, sop_instance_uid));
+                self.report(damaged_copy_message(lang(), &existing_name, &cause, &copy.name, sop_instance_uid));
                 self.put_in_place(existing, copy);
             }
             (None, Some(cause)) => {
-                self.report(damaged_copy_message(&copy.name, &cause, &existing_name, sop_instance_uid))
+                self.report(damaged_copy_message(lang(), &copy.name, &cause, &existing_name, sop_instance_uid))
             }
             (None, None) if copy.size().is_some() && copy.size() != existing_size => {
                 self.spares.borrow_mut().entry(existing).or_default().push(copy);
@@ -241,7 +242,7 @@ impl Session {
             let uid = self.library.borrow().instance(source).map(|m| m.sop_instance_uid.clone()).unwrap_or_default();
             (name, uid)
         };
-        self.report(damaged_copy_message(&damaged, cause, &spare.name, &uid));
+        self.report(damaged_copy_message(lang(), &damaged, cause, &spare.name, &uid));
         self.put_in_place(source, spare);
         true
     }
@@ -314,7 +315,7 @@ impl Session {
             }
         }
         self.decode_batch(key, signal).await?;
-        self.cached(key).ok_or_else(|| "the frame was evicted before it could be shown; raise the memory budget".into())
+        self.cached(key).ok_or_else(|| tr("common.load.evicted").into())
     }
 
     async fn decode_batch(
@@ -326,7 +327,7 @@ impl Session {
             let instances = self.instances.borrow();
             let instance = instances.get(source as usize).ok_or("no such file")?;
             let image = instance.image.as_ref().ok_or_else(|| {
-                instance.image_error.clone().unwrap_or_else(|| "this object has no image".to_string())
+                instance.image_error.clone().unwrap_or_else(|| tr("common.load.no_image").to_string())
             })?;
             (instance.content.clone(), instance.dataset.clone(), image.info.number_of_frames.max(1))
         };
@@ -363,7 +364,7 @@ impl Session {
                 }
                 Ok(())
             }
-            Err(LoadError::Aborted) => Err("loading was cancelled".to_string()),
+            Err(LoadError::Aborted) => Err(tr("common.load.cancelled").to_string()),
             Err(LoadError::Transient(e)) => Err(e),
             Err(LoadError::Failed(e)) => {
                 for key in &keys {
@@ -430,7 +431,7 @@ impl Session {
             }
             None => self.decode_here(blob, index, 1).await,
         }?;
-        decoded.into_iter().next().map(|(_, frame)| frame).ok_or_else(|| "the file has no such frame".to_string())
+        decoded.into_iter().next().map(|(_, frame)| frame).ok_or_else(|| tr("common.load.no_frame").to_string())
     }
 
     /// Fallback when workers cannot start (e.g. a browser without module workers).

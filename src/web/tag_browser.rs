@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 
 use crate::tags::{self, TagNode};
+use crate::web::i18n::{integer, tr, trf};
 
 #[component]
 pub fn TagBrowser(#[prop(into)] nodes: Signal<Vec<TagNode>>) -> impl IntoView {
@@ -13,13 +14,13 @@ pub fn TagBrowser(#[prop(into)] nodes: Signal<Vec<TagNode>>) -> impl IntoView {
     // While searching, sequences open so the matches inside them show.
     let rows = move || node_list(shown.get(), query.with(|q| !q.trim().is_empty()));
     view! {
-        <section class="tag-browser" data-testid="tag-browser" aria-label="DICOM tags">
+        <section class="tag-browser" data-testid="tag-browser" aria-label=move || tr("common.tags.label")>
             <label class="tag-search">
-                <span>"Search tags"</span>
+                <span>{move || tr("common.tags.search")}</span>
                 <input
                     type="search"
                     data-testid="tag-search"
-                    placeholder="Tag, name or value: pixel spacing, 0028,0030"
+                    placeholder=move || tr("common.tags.placeholder")
                     prop:value=move || query.get()
                     on:input=move |ev| query.set(event_target_value(&ev))
                 />
@@ -27,7 +28,8 @@ pub fn TagBrowser(#[prop(into)] nodes: Signal<Vec<TagNode>>) -> impl IntoView {
             <p class="tag-count" aria-live="polite">
                 {move || {
                     let count = shown.with(|nodes| nodes.len());
-                    format!("{count} top-level element{}", if count == 1 { "" } else { "s" })
+                    let key = if count == 1 { "common.tags.count_one" } else { "common.tags.count_many" };
+                    trf(key, &[("count", &integer(count as i64))])
                 }}
             </p>
             <div class="tag-rows">{rows}</div>
@@ -54,7 +56,9 @@ fn TagRow(node: TagNode, expanded: bool) -> impl IntoView {
     let items = StoredValue::new(items);
     let toggle = if has_items {
         let name = keyword.clone();
-        let label = move || format!("{} items of {name}", if open.get() { "Hide" } else { "Show" });
+        let label = move || {
+            trf(if open.get() { "common.tags.hide_items" } else { "common.tags.show_items" }, &[("name", &name)])
+        };
         view! {
             <button
                 class="tag-toggle"
@@ -77,7 +81,7 @@ fn TagRow(node: TagNode, expanded: bool) -> impl IntoView {
                 .map(|(index, item)| {
                     view! {
                         <li class="tag-item">
-                            <span class="tag-item-label">{format!("Item {}", index + 1)}</span>
+                            <span class="tag-item-label">{move || trf("common.tags.item", &[("number", &integer(index as i64 + 1))])}</span>
                             {node_list(item.clone(), expanded)}
                         </li>
                     }

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use super::ArchiveView;
 use crate::archives::datasets::{Dataset, DatasetKind};
 use crate::web::context::{use_app, AppContext};
+use crate::web::i18n::{tr, trf};
 
 fn browse(app: AppContext, dataset: &Dataset) {
     app.browse.set(None);
@@ -24,7 +25,7 @@ pub fn Datasets() -> impl IntoView {
     let archives = app.dicomweb.with_value(|d| d.sources.archives);
     view! {
         <section class="datasets" aria-labelledby="datasets-title">
-            <h2 id="datasets-title">"Datasets"</h2>
+            <h2 id="datasets-title">{move || tr("archives.datasets.title")}</h2>
             <ul class="dataset-list" data-testid="datasets">
                 {move || archives.get().datasets.into_iter().map(|dataset| {
                     let kind = format!("{:?}", dataset.kind).to_lowercase();
@@ -36,14 +37,14 @@ pub fn Datasets() -> impl IntoView {
                         <li class="dataset" data-testid="dataset" data-kind=kind.clone() data-source=dataset.source.clone()>
                             <h3>{dataset.title.clone()}</h3>
                             <p>{dataset.holds.clone()}</p>
-                            <p class="needs">{format!("Needs: {}", if dataset.needs.is_empty() { "nothing" } else { &dataset.needs })}</p>
+                            <p class="needs">{ let needs = dataset.needs.clone(); move || if needs.is_empty() { tr("archives.datasets.needs_nothing").to_string() } else { trf("archives.datasets.needs", &[("needs", &needs)]) } }</p>
                             <button type="button" data-testid="dataset-browse" data-kind=kind.clone() data-source=dataset.source.clone()
                                 on:click=move |_| browse(app, &chosen)>
-                                {if dataset.kind == DatasetKind::Fhir { "Browse patients" } else { "Browse" }}
+                                { let fhir = dataset.kind == DatasetKind::Fhir; move || tr(if fhir { "archives.datasets.browse_patients" } else { "archives.datasets.browse" }) }
                             </button>
                             {studies.map(|source| view! {
                                 <button type="button" data-testid="dataset-studies" data-source=source.clone()
-                                    on:click=move |_| { app.archive.set(None); app.browse.set(Some(source.clone())) }>"Browse studies"</button>
+                                    on:click=move |_| { app.archive.set(None); app.browse.set(Some(source.clone())) }>{move || tr("archives.datasets.browse_studies")}</button>
                             })}
                         </li>
                     }

@@ -16,9 +16,10 @@ use crate::archives::fhir::{
     patient_resources_urls, patient_search_url, patient_summary, reference_url, PatientStory, PatientSummary,
     StoryEntry,
 };
-use crate::viewer::overlay::format_date;
+use crate::viewer::overlay::format_date_in;
 use crate::web::context::{use_app, AppContext};
 use crate::web::dicomweb::{open_study, DicomWebClient, KeyField, RequestError};
+use crate::web::i18n::{integer, lang, tr, trf};
 
 const FHIR_JSON: &str = "application/fhir+json";
 /// Bundle pages followed per resource type of one patient.
@@ -45,7 +46,7 @@ struct PatientPage {
 }
 
 fn unknown(name: &str) -> String {
-    format!("config.json has no FHIR source named \"{name}\"; check the link or the configuration.")
+    trf("archives.fhir.unknown", &[("name", name)])
 }
 
 #[component]
@@ -71,7 +72,9 @@ pub fn PatientList(source: String) -> impl IntoView {
                             // patients of this page stay.
                             let (next, note) = match next_page_url(&fhir.fhir_root, &bundle) {
                                 Ok(next) => (next, None),
-                                Err(e) => (None, Some(format!("The list may go on: {e}."))),
+                                Err(e) => {
+                                    (None, Some(trf("archives.fhir.list_may_go_on", &[("reason", &e.to_string())])))
+                                }
                             };
                             let patients = bundle.resources.iter().filter_map(patient_summary).collect();
                             PatientPage { patients, next, total: bundle.total, note }
@@ -87,27 +90,27 @@ pub fn PatientList(source: String) -> impl IntoView {
     // The first page at once (with the key typed before, if any).
     load(None);
     view! {
-        <section class="archive fhir" data-testid="fhir-patients" aria-label="Patients">
+        <section class="archive fhir" data-testid="fhir-patients" aria-label=move || tr("archives.fhir.patients")>
             <header class="browser-head">
-                <h2>"Patients"</h2>
+                <h2>{move || tr("archives.fhir.patients")}</h2>
                 {key_source.map(|(name, auth)| view! { <KeyField source=name auth=auth /> })}
-                <button type="button" on:click=move |_| app.archive.set(None)>"Close"</button>
+                <button type="button" on:click=move |_| app.archive.set(None)>{move || tr("common.close")}</button>
             </header>
             <form class="study-search" on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); first(None) }>
-                <label><span>"Name"</span>
+                <label><span>{move || tr("archives.fhir.name")}</span>
                     <input type="search" data-testid="fhir-name" prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev)) />
                 </label>
-                <button type="submit" data-testid="fhir-search" disabled=move || busy.get()>"Search"</button>
+                <button type="submit" data-testid="fhir-search" disabled=move || busy.get()>{move || tr("common.search")}</button>
             </form>
             {move || match page.get() {
-                None => view! { <p class="search-status">"Loading patients…"</p> }.into_any(),
+                None => view! { <p class="search-status">{move || tr("archives.fhir.loading")}</p> }.into_any(),
                 Some(Err(message)) => view! { <p class="error" role="alert" data-testid="browse-error">{message}</p> }.into_any(),
                 Some(Ok(PatientPage { patients, next: next_url, total, note })) => {
                     let next = next.clone();
                     view! {
-                        <p class="search-status" data-testid="fhir-status">{match total {
-                            Some(total) => format!("{} of {total} patients", patients.len()),
-                            None => format!("{} patients", patients.len()),
+                        <p class="search-status" data-testid="fhir-status">{ let shown = integer(patients.len() as i64); move || match total {
+                            Some(total) => trf("archives.fhir.count_of", &[("count", &shown), ("total", &integer(i64::from(total)))]),
+                            None => trf("archives.fhir.count", &[("count", &shown)]),
                         }}</p>
                         <ul class="patients">
                             {patients.into_iter().map(|p| {
@@ -116,15 +119,15 @@ pub fn PatientList(source: String) -> impl IntoView {
                                     <li>
                                         <button type="button" data-testid="fhir-patient" data-patient-id=p.id.clone()
                                             on:click=move |_| app.archive.set(Some(ArchiveView::Fhir { source: source.clone(), patient: Some(id.clone()) }))>
-                                            {if p.name.is_empty() { format!("Patient {}", p.id) } else { p.name.clone() }}
+                                            { let (name, id) = (p.name.clone(), p.id.clone()); move || if name.is_empty() { trf("archives.fhir.patient_id", &[("id", &id)]) } else { name.clone() } }
                                         </button>
-                                        <span>{[p.gender.clone(), format_date(&p.birth_date)].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(", ")}</span>
+                                        <span>{[p.gender.clone(), format_date_in(lang(), &p.birth_date)].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(", ")}</span>
                                     </li>
                                 }
                             }).collect_view()}
                         </ul>
                         {next_url.map(|url| view! {
-                            <button type="button" data-testid="fhir-next" on:click=move |_| next(Some(url.clone()))>"Next patients"</button>
+                            <button type="button" data-testid="fhir-next" on:click=move |_| next(Some(url.clone()))>{move || tr("archives.fhir.next")}</button>
                         })}
                         {note.map(|note| view! { <p class="note" data-testid="fhir-note">{note}</p> })}
                     }.into_any()
@@ -154,12 +157,19 @@ async fn all_pages(
         let bundle = match bundle {
             Ok(bundle) => bundle,
             Err(e) if page == 0 => return Err(e),
-            Err(e) => return Ok((resources, Some(format!("Only part of {what} was read: {}", e.message)))),
+            Err(e) => {
+                return Ok((resources, Some(trf("archives.fhir.partial", &[("what", what), ("reason", &e.message)]))))
+            }
         };
         resources.extend(bundle.resources.iter().cloned());
         match next_page_url(root, &bundle) {
             Ok(link) => next = link,
-            Err(e) => return Ok((resources, Some(format!("Only part of {what} was read: {e}.")))),
+            Err(e) => {
+                return Ok((
+                    resources,
+                    Some(trf("archives.fhir.partial", &[("what", what), ("reason", &e.to_string())])),
+                ))
+            }
         }
     }
     Ok((resources, None))
@@ -169,7 +179,7 @@ async fn all_pages(
 async fn load_story(fhir: FhirSource, client: Rc<DicomWebClient>, patient: String) -> Result<LoadedStory, String> {
     let root = fhir.fhir_root.clone();
     let url = reference_url(&root, &format!("Patient/{patient}"))
-        .ok_or_else(|| format!("\"{patient}\" is not a patient id"))?;
+        .ok_or_else(|| trf("archives.fhir.bad_patient_id", &[("id", &patient)]))?;
     let answer = client.get(&url, FHIR_JSON, "the patient", None).await.map_err(|e| e.message)?;
     let resource: serde_json::Value =
         serde_json::from_slice(&answer.bytes()).map_err(|e| client.malformed(&url, "the patient", e).message)?;
@@ -242,11 +252,11 @@ fn Entry(entry: StoryEntry, fhir: FhirSource, endpoints: HashMap<String, String>
     let notes = entry.notes.clone();
     view! {
         <li class="story-entry" data-testid="story-entry" data-date=entry.date.clone()>
-            <time>{format_date(entry.date.get(..10).unwrap_or(&entry.date))}</time>
+            <time>{format_date_in(lang(), entry.date.get(..10).unwrap_or(&entry.date))}</time>
             <div class="report">
                 {report.map(|r| view! {
-                    <h4 data-testid="story-report" data-report-id=r.id.clone()>{if r.title.is_empty() { "Report".to_string() } else { r.title.clone() }}</h4>
-                    {(!r.conclusion.is_empty()).then(|| view! { <p class="conclusion"><strong>"Conclusion: "</strong>{r.conclusion.clone()}</p> })}
+                    <h4 data-testid="story-report" data-report-id=r.id.clone()>{ let title = r.title.clone(); move || if title.is_empty() { tr("archives.fhir.report").to_string() } else { title.clone() } }</h4>
+                    {(!r.conclusion.is_empty()).then(|| view! { <p class="conclusion"><strong>{move || tr("archives.fhir.conclusion")}" "</strong>{r.conclusion.clone()}</p> })}
                     {(!r.text.is_empty()).then(|| view! { <pre class="report-text">{r.text.clone()}</pre> })}
                 })}
                 {(!notes.is_empty()).then(|| view! {
@@ -258,19 +268,19 @@ fn Entry(entry: StoryEntry, fhir: FhirSource, endpoints: HashMap<String, String>
                     let roots: Vec<String> = s.endpoint_refs.iter().filter_map(|r| endpoints.get(r).cloned()).collect();
                     let uid = s.study_uid.clone();
                     let source = source_for(app, &fhir, &roots);
-                    let modalities = if s.modalities.is_empty() { "modality not recorded".to_string() } else { s.modalities.join(", ") };
+                    let modalities = { let list = s.modalities.join(", "); move || if list.is_empty() { tr("archives.fhir.no_modality").to_string() } else { list.clone() } };
                     view! {
                         <div class="study-card" data-testid="story-study" data-study-id=s.id.clone() data-study-uid=uid.clone().unwrap_or_default()
                             data-modalities=s.modalities.join(",")>
-                            <strong>{if s.description.is_empty() { "Imaging study".to_string() } else { s.description.clone() }}</strong>
+                            <strong>{ let description = s.description.clone(); move || if description.is_empty() { tr("archives.fhir.imaging_study").to_string() } else { description.clone() } }</strong>
                             <span>{modalities}</span>
-                            <span>{s.instance_count.map(|n| format!("{n} images")).unwrap_or_default()}</span>
+                            <span>{s.instance_count.map(|n| move || trf("common.images", &[("count", &integer(i64::from(n)))]))}</span>
                             {match uid.clone() {
                                 Some(uid) => view! {
                                     <button type="button" data-testid="story-open-study"
-                                        on:click=move |_| { app.archive.set(None); open_study(app, source.clone(), uid.clone(), Vec::new()) }>"Open images"</button>
+                                        on:click=move |_| { app.archive.set(None); open_study(app, source.clone(), uid.clone(), Vec::new()) }>{move || tr("archives.fhir.open_images")}</button>
                                 }.into_any(),
-                                None => view! { <span class="muted">"No DICOM Study Instance UID in this ImagingStudy"</span> }.into_any(),
+                                None => view! { <span class="muted">{move || tr("archives.fhir.no_study_uid")}</span> }.into_any(),
                             }}
                         </div>
                     }
@@ -294,33 +304,33 @@ pub fn PatientStoryView(source: String, patient: String) -> impl IntoView {
     let back = source.clone();
     let fhir_source = fhir.map(|(f, _)| f);
     view! {
-        <section class="archive story" data-testid="patient-story" aria-label="Patient story">
+        <section class="archive story" data-testid="patient-story" aria-label=move || tr("archives.fhir.story")>
             <header class="browser-head">
-                <button type="button" on:click=move |_| app.archive.set(Some(ArchiveView::Fhir { source: back.clone(), patient: None }))>"← Patients"</button>
-                <button type="button" on:click=move |_| app.archive.set(None)>"Close"</button>
+                <button type="button" on:click=move |_| app.archive.set(Some(ArchiveView::Fhir { source: back.clone(), patient: None }))>{move || tr("archives.fhir.back")}</button>
+                <button type="button" on:click=move |_| app.archive.set(None)>{move || tr("common.close")}</button>
             </header>
             {move || match story.get() {
-                None => view! { <p class="search-status">"Reading the patient's record…"</p> }.into_any(),
+                None => view! { <p class="search-status">{move || tr("archives.fhir.reading")}</p> }.into_any(),
                 Some(Err(message)) => view! { <p class="error" role="alert" data-testid="browse-error">{message}</p> }.into_any(),
                 Some(Ok(LoadedStory { story, endpoints, notes })) => {
                     let fhir = fhir_source.clone();
                     let p = story.patient.clone();
-                    let none = |what: &str| view! { <p class="muted">{format!("No {what} in this record.")}</p> };
+                    let none = |key: &'static str| view! { <p class="muted">{move || tr(key)}</p> };
                     view! {
                         <h2 data-testid="story-patient">{p.name.clone()}</h2>
-                        <p>{[p.gender.clone(), format_date(&p.birth_date), p.identifiers.join(", ")].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" · ")}</p>
+                        <p>{[p.gender.clone(), format_date_in(lang(), &p.birth_date), p.identifiers.join(", ")].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" · ")}</p>
                         <div class="story-lists">
-                            <section><h3>"Conditions"</h3><ul data-testid="story-conditions">
-                                {story.conditions.iter().map(|c| view! { <li>{c.text.clone()}{(!c.onset.is_empty()).then(|| format!(" (since {})", format_date(c.onset.get(..10).unwrap_or(&c.onset))))}</li> }).collect_view()}
-                            </ul>{story.conditions.is_empty().then(|| none("conditions"))}</section>
-                            <section><h3>"Medications"</h3><ul data-testid="story-medications">
+                            <section><h3>{move || tr("archives.fhir.conditions")}</h3><ul data-testid="story-conditions">
+                                {story.conditions.iter().map(|c| view! { <li>{c.text.clone()}{(!c.onset.is_empty()).then(|| { let since = format_date_in(lang(), c.onset.get(..10).unwrap_or(&c.onset)); move || format!(" {}", trf("archives.fhir.since", &[("date", &since)])) })}</li> }).collect_view()}
+                            </ul>{story.conditions.is_empty().then(|| none("archives.fhir.no_conditions"))}</section>
+                            <section><h3>{move || tr("archives.fhir.medications")}</h3><ul data-testid="story-medications">
                                 {story.medications.iter().map(|m| view! { <li>{m.text.clone()}{(!m.status.is_empty()).then(|| format!(" ({})", m.status))}
                                     {(!m.dosage.is_empty()).then(|| view! { <small class="dosage">{format!(" · {}", m.dosage)}</small> })}</li> }).collect_view()}
-                            </ul>{story.medications.is_empty().then(|| none("medications"))}</section>
+                            </ul>{story.medications.is_empty().then(|| none("archives.fhir.no_medications"))}</section>
                         </div>
                         {(!notes.is_empty()).then(|| view! { <ul class="story-notes">{notes.into_iter().map(|n| view! { <li class="note" data-testid="story-note">{n}</li> }).collect_view()}</ul> })}
-                        <h3>"Reports and imaging, oldest first"</h3>
-                        {story.entries.is_empty().then(|| view! { <p class="muted" data-testid="story-empty">"This record holds no reports and no imaging studies for this patient."</p> })}
+                        <h3>{move || tr("archives.fhir.timeline")}</h3>
+                        {story.entries.is_empty().then(|| view! { <p class="muted" data-testid="story-empty">{move || tr("archives.fhir.empty")}</p> })}
                         <ol class="story-timeline">
                             {fhir.map(|fhir| story.entries.into_iter().map(|entry| view! { <Entry entry=entry fhir=fhir.clone() endpoints=endpoints.clone() /> }).collect_view())}
                         </ol>

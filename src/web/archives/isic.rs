@@ -12,8 +12,10 @@ use crate::archives::isic::{
     age_text, image_search_url, parse_image_page, plain_photo_note, shows_as_plain_photo, IsicImage,
 };
 use crate::archives::jpeg_dicom::{jpeg_as_dicom, PhotoInfo};
+use crate::i18n::Lang;
 use crate::web::context::{use_app, AppContext};
 use crate::web::dicomweb::DicomWebClient;
+use crate::web::i18n::{integer, lang, tr, trf};
 use crate::web::loader::{self, Source};
 
 /// Images per page.
@@ -23,19 +25,25 @@ fn client(app: AppContext, name: &str) -> Option<Rc<DicomWebClient>> {
     super::archive_client(app, |a| &a.isic, name)
 }
 
-/// One line of clinical facts: "melanoma · malignant · posterior torso · about 55 · female".
-fn facts(image: &IsicImage) -> String {
+/// One line of clinical facts: "melanoma · malignant · posterior torso · about 55 · female",
+/// the age worded by `age` (the interface's language on screen, English in the DICOM file).
+fn facts_with(image: &IsicImage, age: String) -> String {
     [
         image.diagnosis_text().to_string(),
         image.benign_or_malignant(),
         image.anatomic_site.clone(),
-        age_text(image.age_approx),
+        age,
         image.sex.clone(),
     ]
     .into_iter()
     .filter(|s| !s.is_empty())
     .collect::<Vec<_>>()
     .join(" · ")
+}
+
+/// The facts as the page shows them (tracked: follows a language switch).
+fn facts(image: &IsicImage) -> String {
+    facts_with(image, age_text(lang(), image.age_approx))
 }
 
 /// Fetches the JPEG, wraps it as DICOM and opens it in the viewer. When the image host does not
@@ -50,13 +58,13 @@ fn open_image(
     photo.set(None);
     leptos::task::spawn_local(async move {
         let what = format!("image {}", image.isic_id);
-        session.signals.progress.set(Some((format!("Loading {}", image.isic_id), 0, 1)));
+        session.signals.progress.set(Some((trf("archives.isic.loading", &[("id", &image.isic_id)]), 0, 1)));
         let answer = client.get(&image.full_url, "image/jpeg", &what, None).await;
         session.signals.progress.set(None);
         let answer = match answer {
             Ok(answer) => answer,
             Err(e) if shows_as_plain_photo(&e.failure) => {
-                let note = plain_photo_note(&image);
+                let note = plain_photo_note(lang(), &image);
                 return photo.set(Some((image, note)));
             }
             Err(e) => return session.report(e.message),
@@ -66,17 +74,20 @@ fn open_image(
             patient_id: image.isic_id.clone(),
             patient_name: "ISIC Archive".to_string(),
             patient_sex: image.sex.clone(),
-            study_description: format!("{}: {}", image.isic_id, facts(&image)),
+            study_description: format!(
+                "{}: {}",
+                image.isic_id,
+                facts_with(&image, age_text(Lang::En, image.age_approx))
+            ),
             series_description: format!("Dermoscopy · {} · {}", image.attribution, image.copyright_license),
             body_part: image.anatomic_site.clone(),
             ..PhotoInfo::default()
         };
         let blob = jpeg_as_dicom(&answer.bytes(), &info)
-            .map_err(|e| format!("{} cannot be shown: {e}", image.isic_id))
+            .map_err(|e| trf("archives.isic.cannot_show", &[("id", &image.isic_id), ("reason", &e.to_string())]))
             .and_then(|file| {
                 let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(file.as_slice()));
-                Blob::new_with_u8_array_sequence(&parts)
-                    .map_err(|_| "the browser refused to hold the image".to_string())
+                Blob::new_with_u8_array_sequence(&parts).map_err(|_| tr("archives.isic.blob_refused").to_string())
             });
         match blob {
             Ok(blob) => {
@@ -100,7 +111,7 @@ pub fn IsicBrowser(source: String) -> impl IntoView {
     let name = source.clone();
     let load = move |url: Option<String>| {
         let Some(client) = client(app, &name) else {
-            return status.set(Some(Err(format!("config.json has no ISIC source named \"{name}\"."))));
+            return status.set(Some(Err(trf("archives.isic.unknown", &[("name", &name)]))));
         };
         let append = url.is_some();
         let url = url.unwrap_or_else(|| image_search_url(&client.source.qido_root, &query.get_untracked(), &[], PAGE));
@@ -134,31 +145,34 @@ pub fn IsicBrowser(source: String) -> impl IntoView {
     load(None);
     let name = source.clone();
     view! {
-        <section class="archive isic" data-testid="isic-browser" aria-label="ISIC images">
+        <section class="archive isic" data-testid="isic-browser" aria-label=move || tr("archives.isic.label")>
             <header class="browser-head">
                 <form class="study-search" on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); search(None) }>
-                    <label><span>"Search (ISIC query, e.g. diagnosis_3:\"Melanoma Invasive\")"</span>
+                    <label><span>{move || tr("archives.isic.query")}</span>
                         <input type="search" data-testid="isic-query" size="40" prop:value=move || query.get()
                             on:input=move |ev| query.set(event_target_value(&ev)) />
                     </label>
-                    <button type="submit" data-testid="isic-search">"Search"</button>
+                    <button type="submit" data-testid="isic-search">{move || tr("common.search")}</button>
                 </form>
-                <button type="button" on:click=move |_| app.archive.set(None)>"Close"</button>
+                <button type="button" on:click=move |_| app.archive.set(None)>{move || tr("common.close")}</button>
             </header>
             <p class="search-status" data-testid="isic-status">{move || match (status.get(), count.get()) {
-                (None, _) => "Searching…".to_string(),
+                (None, _) => tr("common.searching").to_string(),
                 (Some(Err(_)), _) => String::new(),
-                (Some(Ok(())), Some(total)) => format!("{} of {total} images", images.with(Vec::len)),
-                (Some(Ok(())), None) => format!("{} images", images.with(Vec::len)),
+                (Some(Ok(())), Some(total)) => trf("archives.isic.count_of", &[
+                    ("count", &integer(images.with(Vec::len) as i64)),
+                    ("total", &integer(i64::try_from(total).unwrap_or(i64::MAX))),
+                ]),
+                (Some(Ok(())), None) => trf("common.images", &[("count", &integer(images.with(Vec::len) as i64))]),
             }}</p>
             {move || status.get().and_then(Result::err).map(|m| view! { <p class="error" role="alert" data-testid="browse-error">{m}</p> })}
             {move || photo.get().map(|(image, note)| view! {
                 <figure class="isic-photo" data-testid="isic-photo" data-isic-id=image.isic_id.clone()>
-                    <img src=image.full_url.clone() alt=format!("{} (dermoscopy photo)", image.isic_id) />
+                    <img src=image.full_url.clone() alt={ let id = image.isic_id.clone(); move || trf("archives.isic.photo_alt", &[("id", &id)]) } />
                     <figcaption>
-                        <strong>{image.isic_id.clone()}</strong>" "<span class="facts">{facts(&image)}</span>
+                        <strong>{image.isic_id.clone()}</strong>" "<span class="facts">{ let image = image.clone(); move || facts(&image) }</span>
                         <p class="note" data-testid="isic-photo-note">{note}</p>
-                        <button type="button" on:click=move |_| photo.set(None)>"Close photo"</button>
+                        <button type="button" on:click=move |_| photo.set(None)>{move || tr("archives.isic.close_photo")}</button>
                     </figcaption>
                 </figure>
             })}
@@ -167,18 +181,18 @@ pub fn IsicBrowser(source: String) -> impl IntoView {
                     let (chosen, name) = (image.clone(), name.clone());
                     view! {
                         <li data-testid="isic-image" data-isic-id=image.isic_id.clone()>
-                            <button type="button" data-testid="isic-open" aria-label=format!("Open {}", image.isic_id)
+                            <button type="button" data-testid="isic-open" aria-label={ let id = image.isic_id.clone(); move || trf("archives.isic.open", &[("id", &id)]) }
                                 on:click=move |_| if let Some(client) = client(app, &name) { open_image(app, client, chosen.clone(), photo) }>
-                                <img src=image.thumbnail_url.clone() alt=format!("{} thumbnail", image.isic_id) loading="lazy" width="128" height="96" />
+                                <img src=image.thumbnail_url.clone() alt={ let id = image.isic_id.clone(); move || trf("archives.isic.thumbnail_alt", &[("id", &id)]) } loading="lazy" width="128" height="96" />
                             </button>
                             <strong>{image.isic_id.clone()}</strong>
-                            <span class="facts">{facts(&image)}</span>
+                            <span class="facts">{ let image = image.clone(); move || facts(&image) }</span>
                             <small>{format!("{} · {}", image.attribution, image.copyright_license)}</small>
                         </li>
                     }
                 }).collect_view()}
             </ul>
-            {move || next.get().map(|url| { let more = more.clone(); view! { <button type="button" data-testid="isic-more" on:click=move |_| more(Some(url.clone()))>"More images"</button> } })}
+            {move || next.get().map(|url| { let more = more.clone(); view! { <button type="button" data-testid="isic-more" on:click=move |_| more(Some(url.clone()))>{move || tr("archives.isic.more")}</button> } })}
         </section>
     }
 }

@@ -10,9 +10,10 @@ use crate::archives::nbia::{
     collections_url, describe_failure, image_zip_url, parse_collections, parse_patients, parse_series, parse_studies,
     patients_url, series_url, studies_url, NbiaPatient, NbiaSeries, NbiaStudy, IMAGE_ZIP_ACCEPT,
 };
-use crate::viewer::overlay::format_date;
+use crate::viewer::overlay::format_date_in;
 use crate::web::context::{use_app, AppContext};
 use crate::web::dicomweb::{DicomWebClient, RequestError};
+use crate::web::i18n::{integer, lang, tr, trf};
 use crate::web::loader::{self, Source};
 
 /// Where the user is in the collection tree.
@@ -74,10 +75,12 @@ fn open_series(app: AppContext, client: Rc<DicomWebClient>, series: NbiaSeries) 
         Ok(url) => url,
         Err(e) => return session.report(client.malformed("", "the series archive", e).message),
     };
-    let label = format!(
-        "Downloading {} ({} images)",
-        if series.description.is_empty() { &series.modality } else { &series.description },
-        series.image_count.unwrap_or(0)
+    let label = trf(
+        "archives.tcia.downloading",
+        &[
+            ("series", if series.description.is_empty() { &series.modality } else { &series.description }),
+            ("count", &integer(i64::from(series.image_count.unwrap_or(0)))),
+        ],
     );
     // The browser stays open until the archive is in, so a refused series leaves the list in place.
     leptos::task::spawn_local(async move {
@@ -117,7 +120,7 @@ pub fn NbiaBrowser(source: String) -> impl IntoView {
         let current = level.get();
         rows.set(None);
         let Some(client) = client(app, &name) else {
-            return rows.set(Some(Err(format!("config.json has no TCIA (NBIA) source named \"{name}\"."))));
+            return rows.set(Some(Err(trf("archives.tcia.unknown", &[("name", &name)]))));
         };
         leptos::task::spawn_local(async move {
             let outcome = fetch_level(&client, &current).await.map_err(|e| e.message);
@@ -127,7 +130,7 @@ pub fn NbiaBrowser(source: String) -> impl IntoView {
         });
     });
     let crumbs = move || {
-        let mut out = vec![("Collections".to_string(), Level::Collections)];
+        let mut out = vec![(tr("archives.tcia.collections").to_string(), Level::Collections)];
         match level.get() {
             Level::Collections => {}
             Level::Patients { collection } => out.push((collection.clone(), Level::Patients { collection })),
@@ -141,26 +144,26 @@ pub fn NbiaBrowser(source: String) -> impl IntoView {
                     patient.clone(),
                     Level::Studies { collection: collection.clone(), patient: patient.clone() },
                 ));
-                out.push(("Series".to_string(), Level::Series { collection, patient, study }));
+                out.push((tr("archives.tcia.series").to_string(), Level::Series { collection, patient, study }));
             }
         }
         out
     };
     let name = source.clone();
     view! {
-        <section class="archive tcia" data-testid="tcia-browser" aria-label="TCIA collections">
+        <section class="archive tcia" data-testid="tcia-browser" aria-label=move || tr("archives.tcia.label")>
             <header class="browser-head">
-                <nav aria-label="Where you are" class="crumbs">
+                <nav aria-label=move || tr("archives.tcia.crumbs") class="crumbs">
                     {move || crumbs().into_iter().map(|(label, target)| view! {
                         <button type="button" data-testid="tcia-crumb" on:click=move |_| level.set(target.clone())>{label}</button>
                     }).collect_view()}
                 </nav>
-                <button type="button" on:click=move |_| app.archive.set(None)>"Close"</button>
+                <button type="button" on:click=move |_| app.archive.set(None)>{move || tr("common.close")}</button>
             </header>
             {move || match rows.get() {
-                None => view! { <p class="search-status">"Asking TCIA…"</p> }.into_any(),
+                None => view! { <p class="search-status">{move || tr("archives.tcia.asking")}</p> }.into_any(),
                 Some(Err(message)) => view! { <p class="error" role="alert" data-testid="browse-error">{message}</p> }.into_any(),
-                Some(Ok(Rows::Collections(list))) if list.is_empty() => view! { <p>"TCIA lists no collections."</p> }.into_any(),
+                Some(Ok(Rows::Collections(list))) if list.is_empty() => view! { <p>{move || tr("archives.tcia.no_collections")}</p> }.into_any(),
                 Some(Ok(Rows::Collections(list))) => view! {
                     <ul class="tcia-list">{list.into_iter().map(|c| { let target = c.clone(); view! {
                         <li><button type="button" data-testid="tcia-collection" data-collection=c.clone()
@@ -169,7 +172,7 @@ pub fn NbiaBrowser(source: String) -> impl IntoView {
                 }.into_any(),
                 Some(Ok(Rows::Patients(list))) => {
                     let collection = match level.get_untracked() { Level::Patients { collection } => collection, _ => String::new() };
-                    if list.is_empty() { return view! { <p data-testid="tcia-empty">"No patients in this collection (or none you may see)."</p> }.into_any() }
+                    if list.is_empty() { return view! { <p data-testid="tcia-empty">{move || tr("archives.tcia.no_patients")}</p> }.into_any() }
                     view! { <ul class="tcia-list">{list.into_iter().map(|p| { let (c, id) = (collection.clone(), p.id.clone()); view! {
                         <li><button type="button" data-testid="tcia-patient" data-patient=p.id.clone()
                             on:click=move |_| level.set(Level::Studies { collection: c.clone(), patient: id.clone() })>{p.id.clone()}</button>
@@ -178,23 +181,23 @@ pub fn NbiaBrowser(source: String) -> impl IntoView {
                 }
                 Some(Ok(Rows::Studies(list))) => {
                     let (collection, patient) = match level.get_untracked() { Level::Studies { collection, patient } => (collection, patient), _ => Default::default() };
-                    if list.is_empty() { return view! { <p data-testid="tcia-empty">"No studies for this patient."</p> }.into_any() }
+                    if list.is_empty() { return view! { <p data-testid="tcia-empty">{move || tr("archives.tcia.no_studies")}</p> }.into_any() }
                     view! { <ul class="tcia-list">{list.into_iter().map(|s| { let (c, p, uid) = (collection.clone(), patient.clone(), s.study_uid.clone()); view! {
                         <li><button type="button" data-testid="tcia-study" data-study-uid=s.study_uid.clone()
                             on:click=move |_| level.set(Level::Series { collection: c.clone(), patient: p.clone(), study: uid.clone() })>
-                            {format!("{} {}", format_date(s.date.get(..10).unwrap_or(&s.date)), s.description)}</button></li>
+                            { let (date, description) = (s.date.clone(), s.description.clone()); move || format!("{} {}", format_date_in(lang(), date.get(..10).unwrap_or(&date)), description) }</button></li>
                     }}).collect_view()}</ul> }.into_any()
                 }
                 Some(Ok(Rows::Series(list))) => {
-                    if list.is_empty() { return view! { <p data-testid="tcia-empty">"No series in this study."</p> }.into_any() }
+                    if list.is_empty() { return view! { <p data-testid="tcia-empty">{move || tr("archives.tcia.no_series")}</p> }.into_any() }
                     let name = name.clone();
-                    view! { <table class="studies"><thead><tr><th>"Modality"</th><th>"Body part"</th><th>"Description"</th><th>"Images"</th><th></th></tr></thead><tbody>
+                    view! { <table class="studies"><thead><tr><th>{move || tr("archives.tcia.modality")}</th><th>{move || tr("archives.tcia.body_part")}</th><th>{move || tr("dicomweb.column.description")}</th><th>{move || tr("dicomweb.column.images")}</th><th></th></tr></thead><tbody>
                         {list.into_iter().map(|s| { let (chosen, name) = (s.clone(), name.clone()); view! {
                             <tr data-testid="tcia-series" data-series-uid=s.series_uid.clone()>
                                 <td>{s.modality.clone()}</td><td>{s.body_part.clone()}</td><td>{s.description.clone()}</td>
-                                <td>{s.image_count.map(|n| n.to_string()).unwrap_or_default()}</td>
+                                <td>{s.image_count.map(|n| integer(i64::from(n))).unwrap_or_default()}</td>
                                 <td><button type="button" data-testid="tcia-open-series"
-                                    on:click=move |_| if let Some(client) = client(app, &name) { open_series(app, client, chosen.clone()) }>"Open"</button></td>
+                                    on:click=move |_| if let Some(client) = client(app, &name) { open_series(app, client, chosen.clone()) }>{move || tr("common.open")}</button></td>
                             </tr>
                         }}).collect_view()}
                     </tbody></table> }.into_any()

@@ -15,8 +15,9 @@ use super::thumbnail::SeriesThumbnail;
 use crate::dicomweb::json::{parse_study_rows, SeriesRow, StudyRow};
 use crate::dicomweb::qido::{study_search_url, StudyQuery};
 use crate::dicomweb::source::AuthKind;
-use crate::viewer::overlay::{format_date, format_person_name};
+use crate::viewer::overlay::{format_date_in, format_person_name};
 use crate::web::context::use_app;
+use crate::web::i18n::{integer, lang, tr, trf};
 
 const PAGE_SIZES: [u32; 3] = [25, 50, 100];
 
@@ -33,13 +34,13 @@ enum Column {
 
 impl Column {
     const ALL: [(Column, &'static str); 7] = [
-        (Column::Patient, "Patient"),
-        (Column::PatientId, "Patient ID"),
-        (Column::Date, "Date"),
-        (Column::Accession, "Accession"),
-        (Column::Modalities, "Modalities"),
-        (Column::Description, "Description"),
-        (Column::Instances, "Images"),
+        (Column::Patient, "dicomweb.column.patient"),
+        (Column::PatientId, "dicomweb.column.patient_id"),
+        (Column::Date, "dicomweb.column.date"),
+        (Column::Accession, "dicomweb.column.accession"),
+        (Column::Modalities, "dicomweb.column.modalities"),
+        (Column::Description, "dicomweb.column.description"),
+        (Column::Instances, "dicomweb.column.images"),
     ];
 
     fn sort(self, rows: &mut [StudyRow], ascending: bool) {
@@ -84,10 +85,14 @@ fn digits(date: &str) -> String {
 pub fn KeyField(source: String, auth: AuthKind) -> impl IntoView {
     let app = use_app();
     let sources = app.dicomweb.get_value().sources.clone();
-    let label = match &auth {
-        AuthKind::Bearer => "Bearer token".to_string(),
-        AuthKind::ApiKey { header } => format!("API key ({header} header)"),
+    let header = match &auth {
+        AuthKind::Bearer => None,
+        AuthKind::ApiKey { header } => Some(header.clone()),
         AuthKind::None => return ().into_any(),
+    };
+    let label = move || match &header {
+        None => tr("dicomweb.key.bearer").to_string(),
+        Some(header) => trf("dicomweb.key.api_key", &[("header", header)]),
     };
     let draft = RwSignal::new(sources.secret(&source));
     let (name, store) = (source.clone(), sources.clone());
@@ -99,7 +104,7 @@ pub fn KeyField(source: String, auth: AuthKind) -> impl IntoView {
                 aria-label=label prop:value=move || draft.get()
                 on:input=move |ev| draft.set(event_target_value(&ev))
                 on:change=move |_| apply() />
-            <small>"Kept in this tab only (never in links or saved settings)."</small>
+            <small>{move || tr("dicomweb.key.kept")}</small>
         </label>
     }
     .into_any()
@@ -131,7 +136,7 @@ pub fn StudyBrowser() -> impl IntoView {
             q.limit = requested + 1;
             let url = match study_search_url(&client.source, &q) {
                 Ok(url) => url,
-                Err(e) => return error.set(Some(format!("The search cannot be sent: {e}"))),
+                Err(e) => return error.set(Some(trf("dicomweb.search.cannot_send", &[("reason", &e.to_string())]))),
             };
             let run = generation.get_value() + 1;
             generation.set_value(run);
@@ -194,7 +199,7 @@ pub fn StudyBrowser() -> impl IntoView {
                       set: fn(&mut StudyQuery, String)| {
         view! {
             <label>
-                <span>{label}</span>
+                <span>{move || tr(label)}</span>
                 <input type=kind data-testid=testid prop:value=move || query.with(get)
                     on:input=move |ev| { let value = event_target_value(&ev); query.update(|q| set(q, value)) } />
             </label>
@@ -204,11 +209,11 @@ pub fn StudyBrowser() -> impl IntoView {
     let (search_prev, search_next) = (search.clone(), search.clone());
     let source_list = sources.list;
     view! {
-        <section class="study-browser" data-testid="study-browser" aria-label="Study browser">
+        <section class="study-browser" data-testid="study-browser" aria-label=move || tr("dicomweb.browser.label")>
             <header class="browser-head">
                 <label>
-                    <span>"Server"</span>
-                    <select data-testid="source-select" aria-label="Server"
+                    <span>{move || tr("dicomweb.server")}</span>
+                    <select data-testid="source-select" aria-label=move || tr("dicomweb.server")
                         on:change=move |ev| app.browse.set(Some(event_target_value(&ev)))>
                         {move || source_list.get().into_iter().map(|s| {
                             let name = s.name.clone();
@@ -221,37 +226,40 @@ pub fn StudyBrowser() -> impl IntoView {
                     registry().find(&name).map(|s| view! { <KeyField source=name.clone() auth=s.auth.clone() /> })
                 }}
                 <button type="button" data-testid="manage-sources" aria-expanded=move || editing.get().to_string()
-                    on:click=move |_| editing.update(|e| *e = !*e)>"Servers…"</button>
-                <button type="button" on:click=move |_| app.browse.set(None)>"Close"</button>
+                    on:click=move |_| editing.update(|e| *e = !*e)>{move || tr("dicomweb.servers")}</button>
+                <button type="button" on:click=move |_| app.browse.set(None)>{move || tr("common.close")}</button>
             </header>
             <Show when=move || editing.get()>
                 <SourceEditor />
             </Show>
             <form class="study-search" data-testid="study-search"
                 on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); search_submit(0) }>
-                {field("Patient name", "search-patient-name", "search", |q| q.patient_name.clone(), |q, v| q.patient_name = v)}
-                {field("Patient ID", "search-patient-id", "search", |q| q.patient_id.clone(), |q, v| q.patient_id = v)}
-                {field("Accession", "search-accession", "search", |q| q.accession_number.clone(), |q, v| q.accession_number = v)}
-                {field("From", "search-date-from", "date", |q| iso_date(&q.study_date_from), |q, v| q.study_date_from = digits(&v))}
-                {field("To", "search-date-to", "date", |q| iso_date(&q.study_date_to), |q, v| q.study_date_to = digits(&v))}
-                {field("Modality", "search-modality", "search", |q| q.modality.clone(), |q, v| q.modality = v.trim().to_uppercase())}
-                {field("Description", "search-description", "search", |q| q.description.clone(), |q, v| q.description = v)}
+                {field("dicomweb.search.patient_name", "search-patient-name", "search", |q| q.patient_name.clone(), |q, v| q.patient_name = v)}
+                {field("dicomweb.column.patient_id", "search-patient-id", "search", |q| q.patient_id.clone(), |q, v| q.patient_id = v)}
+                {field("dicomweb.column.accession", "search-accession", "search", |q| q.accession_number.clone(), |q, v| q.accession_number = v)}
+                {field("dicomweb.search.from", "search-date-from", "date", |q| iso_date(&q.study_date_from), |q, v| q.study_date_from = digits(&v))}
+                {field("dicomweb.search.to", "search-date-to", "date", |q| iso_date(&q.study_date_to), |q, v| q.study_date_to = digits(&v))}
+                {field("dicomweb.search.modality", "search-modality", "search", |q| q.modality.clone(), |q, v| q.modality = v.trim().to_uppercase())}
+                {field("dicomweb.column.description", "search-description", "search", |q| q.description.clone(), |q, v| q.description = v)}
                 <label>
-                    <span>"Per page"</span>
-                    <select aria-label="Studies per page" on:change=move |ev| {
+                    <span>{move || tr("dicomweb.search.per_page")}</span>
+                    <select aria-label=move || tr("dicomweb.search.per_page_label") on:change=move |ev| {
                         if let Ok(limit) = event_target_value(&ev).parse::<u32>() { query.update(|q| q.limit = limit) }
                     }>
                         {PAGE_SIZES.into_iter().map(|n| view! { <option value=n.to_string()>{n}</option> }).collect_view()}
                     </select>
                 </label>
-                <button type="submit" data-testid="search-button" disabled=move || busy.get()>"Search"</button>
+                <button type="submit" data-testid="search-button" disabled=move || busy.get()>{move || tr("common.search")}</button>
             </form>
             <p class="search-status" data-testid="search-status" aria-live="polite">{move || {
                 let r = results.get();
-                if busy.get() { "Searching…".to_string() }
-                else if !r.searched { "Search to list the studies on this server.".to_string() }
-                else if r.rows.is_empty() { "No study matches.".to_string() }
-                else { format!("Studies {}–{}{}", r.offset + 1, r.offset as usize + r.rows.len(), if r.more { "" } else { " (last page)" }) }
+                if busy.get() { tr("common.searching").to_string() }
+                else if !r.searched { tr("dicomweb.search.prompt").to_string() }
+                else if r.rows.is_empty() { tr("dicomweb.search.none").to_string() }
+                else {
+                    let (from, to) = (integer(i64::from(r.offset) + 1), integer(i64::from(r.offset) + r.rows.len() as i64));
+                    trf(if r.more { "dicomweb.search.range" } else { "dicomweb.search.range_last" }, &[("from", &from), ("to", &to)])
+                }
             }}</p>
             {move || error.get().map(|message| view! { <p class="error" role="alert" data-testid="browse-error">{message}</p> })}
             <table class="studies" data-testid="study-table">
@@ -262,10 +270,10 @@ pub fn StudyBrowser() -> impl IntoView {
                                 let ascending = sort.with_untracked(|(c, a)| if *c == column { !*a } else { true });
                                 sort.set((column, ascending));
                                 results.update(|r| column.sort(&mut r.rows, ascending));
-                            }>{label}</button>
+                            }>{move || tr(label)}</button>
                         </th>
                     }).collect_view()}
-                    <th><span class="visually-hidden">"Open"</span></th>
+                    <th><span class="visually-hidden">{move || tr("common.open")}</span></th>
                 </tr></thead>
                 <tbody>
                     {move || results.get().rows.into_iter().map(|row| {
@@ -280,13 +288,13 @@ pub fn StudyBrowser() -> impl IntoView {
                                 on:click=move |_| expand(expand_uid.clone())>
                                 <td>{format_person_name(&row.patient_name)}</td>
                                 <td>{row.patient_id.clone()}</td>
-                                <td>{format_date(&row.study_date)}</td>
+                                <td>{ let date = row.study_date.clone(); move || format_date_in(lang(), &date) }</td>
                                 <td>{row.accession_number.clone()}</td>
                                 <td>{row.modalities.join(", ")}</td>
                                 <td>{row.description.clone()}</td>
-                                <td>{row.instance_count.map(|n| n.to_string()).unwrap_or_default()}</td>
+                                <td>{row.instance_count.map(|n| move || integer(i64::from(n)))}</td>
                                 <td><button type="button" data-testid="open-study"
-                                    on:click=move |ev| { ev.stop_propagation(); open_study(app, open_source.clone(), open_uid.clone(), Vec::new()) }>"Open"</button></td>
+                                    on:click=move |ev| { ev.stop_propagation(); open_study(app, open_source.clone(), open_uid.clone(), Vec::new()) }>{move || tr("common.open")}</button></td>
                             </tr>
                             <Show when=is_expanded.clone()>
                                 <tr class="series-of-study"><td colspan="8">
@@ -297,11 +305,11 @@ pub fn StudyBrowser() -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
-            <nav class="pager" aria-label="Result pages">
+            <nav class="pager" aria-label=move || tr("dicomweb.pager.label")>
                 <button type="button" data-testid="page-prev" disabled=move || busy.get() || results.with(|r| r.offset == 0)
-                    on:click=move |_| { let (o, l) = (results.with_untracked(|r| r.offset), query.with_untracked(|q| q.limit)); search_prev(o.saturating_sub(l)) }>"Previous"</button>
+                    on:click=move |_| { let (o, l) = (results.with_untracked(|r| r.offset), query.with_untracked(|q| q.limit)); search_prev(o.saturating_sub(l)) }>{move || tr("common.previous")}</button>
                 <button type="button" data-testid="page-next" disabled=move || busy.get() || !results.with(|r| r.more)
-                    on:click=move |_| { let (o, l) = (results.with_untracked(|r| r.offset), query.with_untracked(|q| q.limit)); search_next(o + l) }>"Next"</button>
+                    on:click=move |_| { let (o, l) = (results.with_untracked(|r| r.offset), query.with_untracked(|q| q.limit)); search_next(o + l) }>{move || tr("common.next")}</button>
             </nav>
         </section>
     }
@@ -321,9 +329,9 @@ fn SeriesList(study: String, source: String, expanded: RwSignal<Option<(String, 
     move || {
         let Some((uid, outcome)) = expanded.get().filter(|(uid, _)| *uid == study) else { return ().into_any() };
         match outcome {
-            None => view! { <p>"Reading the series…"</p> }.into_any(),
+            None => view! { <p>{move || tr("dicomweb.series.reading")}</p> }.into_any(),
             Some(Err(message)) => view! { <p class="error" role="alert" data-testid="browse-error">{message}</p> }.into_any(),
-            Some(Ok(rows)) if rows.is_empty() => view! { <p>"This study has no series."</p> }.into_any(),
+            Some(Ok(rows)) if rows.is_empty() => view! { <p>{move || tr("dicomweb.series.none")}</p> }.into_any(),
             Some(Ok(rows)) => view! {
                 <ul class="remote-series">
                     {rows.into_iter().map(|row| {
@@ -335,9 +343,9 @@ fn SeriesList(study: String, source: String, expanded: RwSignal<Option<(String, 
                                 <span class="modality">{row.modality.clone()}</span>
                                 <span>{row.series_number.map(|n| format!("#{n}")).unwrap_or_default()}</span>
                                 <span class="description">{row.description.clone()}</span>
-                                <span>{row.instance_count.map(|n| format!("{n} images")).unwrap_or_default()}</span>
+                                <span>{row.instance_count.map(|n| move || trf("common.images", &[("count", &integer(i64::from(n)))]))}</span>
                                 <button type="button" data-testid="open-series"
-                                    on:click=move |_| open_study(app, source.clone(), study.clone(), vec![series.clone()])>"Open"</button>
+                                    on:click=move |_| open_study(app, source.clone(), study.clone(), vec![series.clone()])>{move || tr("common.open")}</button>
                             </li>
                         }
                     }).collect_view()}

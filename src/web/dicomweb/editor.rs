@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use crate::dicomweb::source::{AuthKind, DataSource, SourceFlags, ThumbnailKind};
 use crate::web::context::use_app;
+use crate::web::i18n::{tr, trf};
 
 #[component]
 pub fn SourceEditor() -> impl IntoView {
@@ -58,7 +59,7 @@ pub fn SourceEditor() -> impl IntoView {
         let added_name = source.name.clone();
         match registry().add(source) {
             Ok(()) => {
-                message.set(Some(format!("Added {added_name}.")));
+                message.set(Some(trf("dicomweb.editor.added", &[("name", &added_name)])));
                 app.browse.set(Some(added_name));
                 name.set(String::new());
                 qido.set(String::new());
@@ -69,7 +70,7 @@ pub fn SourceEditor() -> impl IntoView {
     };
     let text = move |label: &'static str, testid: &'static str, value: RwSignal<String>, placeholder: &'static str| {
         view! {
-            <label><span>{label}</span>
+            <label><span>{move || tr(label)}</span>
                 <input type="text" data-testid=testid placeholder=placeholder spellcheck="false"
                     prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev)) />
             </label>
@@ -82,7 +83,7 @@ pub fn SourceEditor() -> impl IntoView {
         }
     };
     view! {
-        <section class="source-editor" data-testid="source-editor" aria-label="Servers">
+        <section class="source-editor" data-testid="source-editor" aria-label=move || tr("dicomweb.editor.label")>
             <ul>
                 {move || list.get().into_iter().map(|s| {
                     let source_name = s.name.clone();
@@ -90,42 +91,42 @@ pub fn SourceEditor() -> impl IntoView {
                         <li data-testid="source-entry" data-source=s.name.clone()>
                             <strong>{s.friendly_name.clone()}</strong>
                             <span class="root">{s.qido_root.clone()}</span>
-                            <button type="button" data-testid="remove-source" aria-label=format!("Remove {}", s.friendly_name)
-                                on:click=move |_| registry().remove(&source_name)>"Remove"</button>
+                            <button type="button" data-testid="remove-source" aria-label={ let friendly = s.friendly_name.clone(); move || trf("dicomweb.editor.remove_named", &[("name", &friendly)]) }
+                                on:click=move |_| registry().remove(&source_name)>{move || tr("dicomweb.editor.remove")}</button>
                         </li>
                     }
                 }).collect_view()}
             </ul>
             <form on:submit=add>
-                <h3>"Add a DICOMweb server"</h3>
-                {text("Name", "source-name", name, "my-pacs")}
-                {text("QIDO-RS root", "source-qido", qido, "https://server/dicom-web")}
-                {text("WADO-RS root (if different)", "source-wado", wado, "")}
-                <label><span>"Authentication"</span>
+                <h3>{move || tr("dicomweb.editor.title")}</h3>
+                {text("dicomweb.editor.name", "source-name", name, "my-pacs")}
+                {text("dicomweb.editor.qido", "source-qido", qido, "https://server/dicom-web")}
+                {text("dicomweb.editor.wado", "source-wado", wado, "")}
+                <label><span>{move || tr("dicomweb.editor.auth")}</span>
                     <select data-testid="source-auth" on:change=move |ev| auth.set(event_target_value(&ev))>
-                        <option value="none">"None"</option>
-                        <option value="apikey">"API key header"</option>
-                        <option value="bearer">"Bearer token"</option>
+                        <option value="none">{move || tr("dicomweb.editor.auth_none")}</option>
+                        <option value="apikey">{move || tr("dicomweb.editor.auth_apikey")}</option>
+                        <option value="bearer">{move || tr("dicomweb.key.bearer")}</option>
                     </select>
                 </label>
                 <Show when=move || auth.get() == "apikey">
-                    {text("Key header name", "source-key-header", header, "apikey")}
+                    {text("dicomweb.editor.key_header", "source-key-header", header, "apikey")}
                 </Show>
-                <label><span>"Thumbnails"</span>
+                <label><span>{move || tr("dicomweb.editor.thumbnails")}</span>
                     <select on:change=move |ev| thumbnails.set(event_target_value(&ev))>
-                        <option value="wadors">"Decode in the browser"</option>
-                        <option value="rendered">"Server /rendered"</option>
-                        <option value="thumbnail">"Server /thumbnail"</option>
+                        <option value="wadors">{move || tr("dicomweb.editor.thumb_decode")}</option>
+                        <option value="rendered">{move || tr("dicomweb.editor.thumb_rendered")}</option>
+                        <option value="thumbnail">{move || tr("dicomweb.editor.thumb_thumbnail")}</option>
                     </select>
                 </label>
-                <fieldset><legend>"Server capabilities (OHIF names)"</legend>
+                <fieldset><legend>{move || tr("dicomweb.editor.flags")}</legend>
                     {flag("qidoSupportsIncludeField", "flag-includefield", include_field)}
                     {flag("supportsWildcard", "flag-wildcard", wildcard)}
                     {flag("supportsFuzzyMatching", "flag-fuzzy", fuzzy)}
                     {flag("bulkDataURI.enabled", "flag-bulkdata", bulk)}
                     {flag("omitQuotationForMultipartRequest", "flag-unquoted", unquoted)}
                 </fieldset>
-                <button type="submit" data-testid="add-source">"Add server"</button>
+                <button type="submit" data-testid="add-source">{move || tr("dicomweb.editor.add")}</button>
                 {move || message.get().map(|m| view! { <p role="status" data-testid="source-message">{m}</p> })}
             </form>
         </section>

@@ -37,9 +37,9 @@ pub fn open_initial(app: AppContext) {
         match link.datasource {
             // A data source alone: its study browser.
             Some(source) => app.browse.set(Some(source)),
-            None if !link.study_uids.is_empty() => app.session().report(
-                "This link names a study but no data source: add datasource=NAME (the server's name in this viewer).",
-            ),
+            None if !link.study_uids.is_empty() => {
+                app.session().report(crate::web::i18n::tr("dicomweb.link.no_source"))
+            }
             None => {}
         }
         return;

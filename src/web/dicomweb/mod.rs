@@ -25,6 +25,7 @@ pub use frames::{fetch_frame, Fetched, RemoteInstance};
 pub use sources::SourceRegistry;
 
 use super::context::AppContext;
+use super::i18n::{tr, trf};
 use crate::dicomweb::failure::FetchFailure;
 
 /// DICOMweb state shared by the page.
@@ -57,9 +58,7 @@ pub fn open_study(app: AppContext, source_name: String, study: String, series_fi
     let dicomweb = app.dicomweb.get_value();
     let session = app.session();
     let Some(client) = dicomweb.sources.client(&source_name) else {
-        session.report(format!(
-            "The data source \"{source_name}\" is not configured in this viewer: add it under Servers, or check the link."
-        ));
+        session.report(trf("dicomweb.source.unknown", &[("name", &source_name)]));
         return;
     };
     let signal = dicomweb.begin_opening();
@@ -83,20 +82,14 @@ pub fn open_study(app: AppContext, source_name: String, study: String, series_fi
                 shown = true;
             }
         };
-        session.signals.progress.set(Some(("Reading the study".to_string(), 0, 1)));
+        session.signals.progress.set(Some((tr("dicomweb.reading_study").to_string(), 0, 1)));
         for series in &series_first {
             match open::add_series(&session, &client, &study, series, signal).await {
                 Ok(_) => show(series),
                 Err(e) => report(e),
             }
         }
-        let absent = || {
-            format!(
-                "{} does not hold study {study}: it lists no series for this Study Instance UID (the study is \
-                 not on this server, was deleted, or the link is wrong).",
-                client.source.friendly_name
-            )
-        };
+        let absent = || trf("dicomweb.study.absent", &[("server", &client.source.friendly_name), ("study", &study)]);
         let all = match open::study_series(&client, &study, signal).await {
             Ok(rows) => rows,
             // A server may answer an unknown study's series list with 404 rather than [].
@@ -115,7 +108,7 @@ pub fn open_study(app: AppContext, source_name: String, study: String, series_fi
         let rest: Vec<_> = all.into_iter().filter(|r| !series_first.contains(&r.series_uid)).collect();
         let total = rest.len() as u32;
         for (done, row) in rest.into_iter().enumerate() {
-            session.signals.progress.set(Some(("Reading the study".to_string(), done as u32, total)));
+            session.signals.progress.set(Some((tr("dicomweb.reading_study").to_string(), done as u32, total)));
             match open::add_series(&session, &client, &study, &row.series_uid, signal).await {
                 Ok(_) => show(&row.series_uid),
                 Err(e) if e.aborted() => break,

@@ -15,6 +15,7 @@ use crate::archives::datasets::{parse_archives, Archives};
 use crate::dicomweb::source::{
     parse_config, sources_from_json, sources_to_json, AuthKind, DataSource, SourceFlags, ThumbnailKind,
 };
+use crate::web::i18n::{tr, trf};
 
 const ADDED_KEY: &str = "dicomViewer.sources.added";
 const REMOVED_KEY: &str = "dicomViewer.sources.removed";
@@ -90,13 +91,13 @@ impl SourceRegistry {
                 }
                 Err(e) => ConfigState {
                     loaded: true,
-                    error: Some(format!("config.json is not valid ({e}); the configured servers are not available")),
+                    error: Some(trf("dicomweb.config.invalid", &[("reason", &e)])),
                     default_source: None,
                 },
             },
             Err(e) => ConfigState {
                 loaded: true,
-                error: Some(format!("config.json could not be read ({e})")),
+                error: Some(trf("dicomweb.config.unreadable", &[("reason", &e)])),
                 default_source: None,
             },
         };
@@ -141,8 +142,7 @@ impl SourceRegistry {
         let mut list = added();
         list.retain(|s| s.name != source.name);
         list.push(source.clone());
-        let storage =
-            local().ok_or("this browser does not allow localStorage; the server is kept until the page is closed")?;
+        let storage = local().ok_or(tr("dicomweb.editor.no_storage"))?;
         let _ = storage.set_item(ADDED_KEY, &sources_to_json(&list));
         let mut gone = removed();
         gone.retain(|n| *n != source.name);

@@ -18,6 +18,7 @@ use crate::dicomweb::qido::instances_search_url;
 use crate::dicomweb::source::ThumbnailKind;
 use crate::dicomweb::wado::{rendered_url, thumbnail_url, RENDERED_ACCEPT};
 use crate::web::context::use_app;
+use crate::web::i18n::trf;
 use crate::web::series_panel::thumbnail_of;
 use crate::web::session::Session;
 
@@ -109,7 +110,8 @@ pub fn SeriesThumbnail(source: String, row: SeriesRow) -> impl IntoView {
             let _ = Url::revoke_object_url(&found);
         }
     });
-    let label = format!("Thumbnail of series {}", row.description);
+    let description = row.description.clone();
+    let label = move || trf("dicomweb.series.thumbnail", &[("description", &description)]);
     move || {
         match url.get() {
         Some(src) => view! { <img class="thumb" src=src alt=label.clone() data-testid="series-thumbnail" width="64" height="64" /> }.into_any(),

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use super::super::context::use_app;
+use super::super::i18n::{lang, tr};
 use super::super::pane::{Annotation, Pane, Tool};
 use super::super::session::Session;
 use super::{labels, Shown};
@@ -39,10 +40,11 @@ fn spacing_and_unit(session: &Session, source: u32) -> (Spacing, Option<String>)
 /// Result lines of a measurement on the shown frame.
 pub fn measure(session: &Session, shown: &Shown, tool: Tool, points: &[(f64, f64)]) -> Vec<String> {
     let (spacing, unit) = spacing_and_unit(session, shown.key.0);
+    let lang = lang();
     let mut lines = match (tool, points) {
-        (Tool::Length, [a, b]) => vec![format_length(&measure::length(&spacing, *a, *b))],
+        (Tool::Length, [a, b]) => vec![format_length(lang, &measure::length(&spacing, *a, *b))],
         (Tool::Angle, [a, vertex, c]) => {
-            measure::angle(&spacing, *a, *vertex, *c).map(format_angle).into_iter().collect()
+            measure::angle(&spacing, *a, *vertex, *c).map(|d| format_angle(lang, d)).into_iter().collect()
         }
         (Tool::Rectangle | Tool::Ellipse, [a, b]) => {
             let shape = if tool == Tool::Rectangle { RoiShape::Rectangle } else { RoiShape::Ellipse };
@@ -59,11 +61,11 @@ pub fn measure(session: &Session, shown: &Shown, tool: Tool, points: &[(f64, f64
                     frame.pixels.get_f64(index).map(|stored| lut.apply(stored))
                 })
             });
-            vec![format_roi(statistics.as_ref(), unit.as_deref(), &area)]
+            vec![format_roi(lang, statistics.as_ref(), unit.as_deref(), &area)]
         }
         _ => Vec::new(),
     };
-    if let Some(caveat) = spacing.caveat() {
+    if let Some(caveat) = spacing.caveat(lang) {
         lines.push(caveat.to_string());
     }
     lines
@@ -86,7 +88,7 @@ pub fn probe_text(session: &Session, shown: &Shown, point: (f64, f64)) -> Option
         ProbeSample::Grey { stored, modality: image.info.modality_lut(shown.key.1).apply(stored) }
     };
     let (_, unit) = spacing_and_unit(session, shown.key.0);
-    Some(probe::probe_text(column, row, &sample, unit.as_deref()))
+    Some(probe::probe_text(lang(), column, row, &sample, unit.as_deref()))
 }
 
 /// An annotation's points in CSS pixels.
@@ -200,7 +202,7 @@ pub fn Annotations(pane: Pane, shown: RwSignal<Option<Shown>>) -> impl IntoView 
     };
     view! {
         <svg class="annotations" aria-hidden="true">{items}</svg>
-        <ul class="sr-only" aria-live="polite" aria-label="Measurements" data-testid="measurements">
+        <ul class="sr-only" aria-live="polite" aria-label=move || tr("common.measurements") data-testid="measurements">
             {move || results().into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}
         </ul>
     }

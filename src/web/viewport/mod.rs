@@ -19,6 +19,7 @@ use leptos::html;
 use leptos::prelude::*;
 
 use super::context::use_app;
+use super::i18n::{integer, trf};
 use super::session::FrameKey;
 use crate::api::RenderOptions;
 use crate::dicom::overlay::OverlayMask;
@@ -138,10 +139,13 @@ pub fn ViewportPane(index: usize) -> impl IntoView {
                     Ok(_) => loaded.update(|n| *n += 1),
                     Err(e) => {
                         let name = session.instances.borrow().get(source as usize).map(|i| i.name.clone());
-                        frame_error.set(Some(format!(
-                            "{}: slice {} could not be shown: {e}",
-                            name.unwrap_or_default(),
-                            index + 1
+                        frame_error.set(Some(trf(
+                            "common.viewport.slice_failed",
+                            &[
+                                ("file", &name.unwrap_or_default()),
+                                ("slice", &integer(i64::from(index) + 1)),
+                                ("reason", &e.to_string()),
+                            ],
                         )))
                     }
                 }
@@ -261,13 +265,15 @@ pub fn ViewportPane(index: usize) -> impl IntoView {
     let label = move || {
         let count = frames.with(Vec::len);
         if count == 0 {
-            format!("Viewport {}: empty. Choose a series in the series panel.", index + 1)
+            trf("common.viewport.empty", &[("viewport", &(index + 1).to_string())])
         } else {
-            format!(
-                "Viewport {}: image {} of {}. Arrow keys or the wheel change the slice; drag uses the selected tool.",
-                index + 1,
-                pane.frame.get() + 1,
-                count
+            trf(
+                "common.viewport.image",
+                &[
+                    ("viewport", &(index + 1).to_string()),
+                    ("number", &integer(i64::from(pane.frame.get()) + 1)),
+                    ("count", &integer(count as i64)),
+                ],
             )
         }
     };

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use super::super::context::use_app;
+use super::super::i18n::lang;
 use super::super::pane::Pane;
 use super::{labels, Shown};
 use crate::study::FrameRef;
@@ -44,7 +45,7 @@ pub fn Corners(pane: Pane, shown: RwSignal<Option<Shown>>, frames: Memo<Vec<Fram
         move || {
             let mut lines = facts()
                 .map(|f| {
-                    let texts = overlay_texts(&f);
+                    let texts = overlay_texts(lang(), &f);
                     match slot {
                         0 => texts.top_left,
                         1 => texts.top_right,
