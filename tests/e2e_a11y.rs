@@ -170,6 +170,16 @@ async fn axe(client: &Client, screen: &str) -> Result {
     Err(format!("{screen}: {} axe violation(s):\n{}", list.len(), lines.join("\n")).into())
 }
 
+/// Ok when every result is; else all the errors.
+fn collected(found: Vec<Result>) -> Result {
+    let errors: Vec<String> = found.into_iter().filter_map(|r| r.err().map(|e| e.to_string())).collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors.join("\n").into())
+    }
+}
+
 /// Clicks the first visible element matching `selector`; false when there is none.
 async fn click_visible(client: &Client, selector: &str) -> Result<bool> {
     let clicked = client
@@ -199,6 +209,7 @@ async fn axe_screens(client: &Client) -> Vec<(String, Result)> {
     }
     // The study browser of the configured DICOMweb server.
     let result = async {
+        let mut found: Vec<Result> = Vec::new();
         start_page(client, "dark").await?;
         if !click_visible(client, r#"[data-testid="browse-source"]"#).await?
             && !click_visible(client, r#"[data-testid="open-study-browser"]"#).await?
@@ -219,20 +230,22 @@ async fn axe_screens(client: &Client) -> Vec<(String, Result)> {
             r#"document.querySelector('[data-testid="study-row"], [data-testid="browse-error"]')"#,
         )
         .await;
-        axe(client, "study browser").await?;
+        found.push(axe(client, "study browser").await);
         // The server editor.
         if !click_visible(client, r#"[data-testid="manage-sources"]"#).await? {
             return Err("no manage-sources control in the study browser".into());
         }
         wait_for(client, "the server editor", r#"document.querySelector('[data-testid="source-editor"]')"#).await?;
-        axe(client, "server editor").await
+        found.push(axe(client, "server editor").await);
+        collected(found)
     }
     .await;
     results.push(("axe: study browser and server editor".into(), result));
 
     let result = async {
+        let mut found: Vec<Result> = Vec::new();
         open_sample(client, "dark").await?;
-        axe(client, "viewer with a sample (dark)").await?;
+        found.push(axe(client, "viewer with a sample (dark)").await);
         // Help dialog.
         js(client, "document.activeElement && document.activeElement.blur();").await?;
         let question =
@@ -243,7 +256,7 @@ async fn axe_screens(client: &Client) -> Vec<(String, Result)> {
             click_visible(client, r#"button[title^="Keyboard shortcuts"], [data-testid="help"]"#).await?;
             wait_for(client, "the help dialog", r#"document.querySelector('[role="dialog"]')"#).await?;
         }
-        axe(client, "help dialog").await?;
+        found.push(axe(client, "help dialog").await);
         keys(client, &[Key::Escape]).await?;
         wait_for(client, "the help dialog closed", r#"!document.querySelector('[role="dialog"]')"#).await?;
         // Tag panel.
@@ -251,8 +264,8 @@ async fn axe_screens(client: &Client) -> Vec<(String, Result)> {
             return Err("no tag browser button (#tags-toggle)".into());
         }
         wait_for(client, "the tag browser", r#"document.querySelector('[data-testid="tag-browser"]')"#).await?;
-        axe(client, "tag panel").await?;
-        Ok(())
+        found.push(axe(client, "tag panel").await);
+        collected(found)
     }
     .await;
     results.push(("axe: viewer, help dialog, tag panel".into(), result));
@@ -291,28 +304,24 @@ async fn axe_screens(client: &Client) -> Vec<(String, Result)> {
 
     // The phone layout and its "more" sheet.
     let result = async {
+        let mut found: Vec<Result> = Vec::new();
         set_viewport(client, 390, 844).await?;
         open_sample(client, "dark").await?;
-        axe(client, "phone viewer (390×844)").await?;
+        found.push(axe(client, "phone viewer (390×844)").await);
         open_help(client).await?;
         let _ = screenshot(client, "phone-help").await;
-        axe(client, "phone help dialog").await?;
+        found.push(axe(client, "phone help dialog").await);
         keys(client, &[Key::Escape]).await?;
         wait_for(client, "the help dialog closed", &format!("!{DIALOG}")).await?;
-        if click_visible(
-            client,
-            r#"[data-testid="more"], [data-testid="phone-more"], [data-testid="more-sheet-toggle"]"#,
-        )
-        .await?
-        {
-            wait_for(client, "the more sheet", r#"document.querySelector('[role="dialog"]')"#).await?;
+        if click_visible(client, r#"[data-testid="more-button"]"#).await? {
+            wait_for(client, "the more sheet", r#"document.querySelector('[data-testid="more-sheet"]')"#).await?;
             let _ = screenshot(client, "phone-more-sheet").await;
-            axe(client, "phone more sheet").await?;
+            found.push(axe(client, "phone more sheet").await);
             keys(client, &[Key::Escape]).await?;
         } else {
             println!("no phone 'more' control on this page");
         }
-        Ok(())
+        collected(found)
     }
     .await;
     let _ = set_viewport(client, 1400, 1000).await;
@@ -381,7 +390,7 @@ async fn keyboard(client: &Client) -> Vec<(String, Result)> {
         // The tool bar's first tool: the first button of the tools group.
         let (presses, path) = tabs_until(
             client,
-            "(() => { const tools = document.querySelector('[data-testid=\"tools\"], [role=\"group\"][aria-label=\"Tools\"], [role=\"toolbar\"] [aria-label=\"Tools\"]');
+            "(() => { const tools = document.querySelector('.tools[role=\"toolbar\"], [role=\"group\"][aria-label=\"Tools\"]');
                       const first = tools && tools.querySelector('button, [role=\"radio\"]'); return e === first; })()",
             5,
         )
@@ -676,10 +685,11 @@ const REGIONS: &str = r#"
         .find(e => { const r = e.getBoundingClientRect(); const st = getComputedStyle(e);
                      return r.width > 0 && r.height > 0 && st.visibility !== 'hidden' && st.display !== 'none'; });
     const regions = {
-        top: pick(['[data-testid="topbar"]', 'header.topbar', 'header.toolbar', 'header']),
-        bottom: pick(['[data-testid="bottombar"]', '.bottombar', '.bottom-bar', '[data-testid="status-bar"]', '.status', 'footer']),
-        viewport: pick(['.viewports', 'section[aria-label="Viewports"]', '[data-testid="viewport-grid"]']),
-        panel: pick(['[data-testid="tag-browser"]', '.side-panel.open', '.panel[aria-hidden="false"]', '[data-testid="series-list"]']),
+        top: pick(['[data-testid="topbar"]', 'header.toolbar', 'header']),
+        bottom: pick(['[data-testid="bottom-bar"]']),
+        status: pick(['footer.status', 'footer']),
+        viewport: pick(['.workspace > section.grid', 'section.grid']),
+        panel: pick(['[data-testid="side-panel"]', '.series-dock:not(.collapsed)', '[data-testid="tag-browser"]']),
     };
     const boxes = {};
     for (const [name, e] of Object.entries(regions)) {
