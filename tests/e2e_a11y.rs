@@ -331,19 +331,42 @@ async fn axe_screens(client: &Client) -> Vec<(String, Result)> {
 
 // ---- keyboard ----
 
-/// Tab presses from the top of the page until `matches` (a JS test of `e`, the focused element)
-/// holds; the path of focused elements.
-async fn tabs_until(client: &Client, matches: &str, limit: usize) -> Result<(Option<usize>, Vec<String>)> {
+/// Key presses from the top of the page until `matches` (a JS test of `e`, the focused element)
+/// holds: Tab, and Enter on a skip link whose text matches `follow_skip` (a JS regex) — the skip
+/// link is how a keyboard user jumps over the top bar. The count and the path of focused elements.
+async fn tabs_until(
+    client: &Client,
+    matches: &str,
+    limit: usize,
+    follow_skip: Option<&str>,
+) -> Result<(Option<usize>, Vec<String>)> {
     js(client, "document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0);").await?;
     let mut path = Vec::new();
-    for press in 1..=limit {
+    let mut press = 0;
+    while press < limit {
         keys(client, &[Key::Tab]).await?;
+        press += 1;
         path.push(focused(client).await?);
         let hit =
             js(client, &format!("const e = document.activeElement; return !!e && e !== document.body && ({matches});"))
                 .await?;
         if hit == json!(true) {
             return Ok((Some(press), path));
+        }
+        if let Some(pattern) = follow_skip {
+            let skip = js(
+                client,
+                &format!(
+                    "const e = document.activeElement; return !!e && e.tagName === 'A'
+                         && (e.getAttribute('href') || '').startsWith('#') && /{pattern}/i.test(e.textContent);"
+                ),
+            )
+            .await?;
+            if skip == json!(true) && press < limit {
+                keys(client, &[Key::Enter]).await?;
+                press += 1;
+                path.push("Enter".into());
+            }
         }
     }
     Ok((None, path))
@@ -353,7 +376,7 @@ async fn keyboard(client: &Client) -> Vec<(String, Result)> {
     let mut results: Vec<(String, Result)> = Vec::new();
     let result = async {
         start_page(client, "dark").await?;
-        let (first, path) = tabs_until(client, "true", 1).await?;
+        let (first, path) = tabs_until(client, "true", 1, None).await?;
         let skip = js(
             client,
             "const e = document.activeElement; return !!e && e.tagName === 'A' && (e.getAttribute('href') || '').startsWith('#');",
@@ -368,17 +391,21 @@ async fn keyboard(client: &Client) -> Vec<(String, Result)> {
     .await;
     results.push(("keyboard: skip link first".into(), result));
 
-    for (what, test) in [
-        ("Open files", "e.id === 'open-files' || e.dataset.testid === 'open-files' || (e.htmlFor === 'open-files')"),
-        ("the first sample", &format!("e === document.querySelector('{SAMPLE}')") as &str),
+    for (what, follow_skip, test) in [
+        (
+            "Open files",
+            None,
+            "e.id === 'open-files' || e.dataset.testid === 'open-files' || (e.htmlFor === 'open-files')",
+        ),
+        ("the first sample", Some("sample"), &format!("e === document.querySelector('{SAMPLE}')") as &str),
     ] {
         let result = async {
             start_page(client, "dark").await?;
-            let (presses, path) = tabs_until(client, test, 5).await?;
+            let (presses, path) = tabs_until(client, test, 5, follow_skip).await?;
             println!("Tabs to {what}: {presses:?}: {}", path.join(" → "));
             match presses {
                 Some(_) => Ok(()),
-                None => Err(format!("{what} is not within 5 Tabs of the start page: {path:?}").into()),
+                None => Err(format!("{what} is not within 5 key presses of the start page: {path:?}").into()),
             }
         }
         .await;
@@ -393,6 +420,7 @@ async fn keyboard(client: &Client) -> Vec<(String, Result)> {
             "(() => { const tools = document.querySelector('.tools[role=\"toolbar\"], [role=\"group\"][aria-label=\"Tools\"]');
                       const first = tools && tools.querySelector('button, [role=\"radio\"]'); return e === first; })()",
             5,
+            None,
         )
         .await?;
         println!("Tabs to the first tool: {presses:?}: {}", path.join(" → "));
@@ -419,7 +447,23 @@ async fn open_help(client: &Client) -> Result<String> {
         )
         .await?;
     let Some(opener_html) = described.as_str().map(str::to_string) else {
-        return Err("no visible Help button".into());
+        // Phones: Help is in the "more" sheet.
+        if !click_visible(client, r#"[data-testid="more-button"]"#).await? {
+            return Err("no visible Help button and no more-button".into());
+        }
+        wait_for(client, "the more sheet", r#"document.querySelector('[data-testid="more-sheet"]')"#).await?;
+        let clicked = js(
+            client,
+            "const b = [...document.querySelectorAll('[data-testid=\"more-sheet\"] button')]
+                 .find(b => /help|hilfe|ayuda|帮助/i.test(b.textContent + (b.getAttribute('aria-label') || '')));
+             if (!b) return false; b.click(); return true;",
+        )
+        .await?;
+        if clicked != json!(true) {
+            return Err("no Help button in the more sheet".into());
+        }
+        wait_for(client, "the help dialog", DIALOG).await?;
+        return Ok(String::new());
     };
     keys(client, &[Key::Enter]).await?;
     wait_for(client, "the help dialog", DIALOG).await?;

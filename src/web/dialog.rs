@@ -147,7 +147,8 @@ pub fn Dialog(
                         <span aria-hidden="true">"×"</span>
                     </button>
                 </div>
-                <div class="dialog-body">{children()}</div>
+                // Focusable, so a keyboard alone can scroll a long body (WCAG 2.1.1).
+                <div class="dialog-body" tabindex="0">{children()}</div>
             </div>
         </div>
     }
