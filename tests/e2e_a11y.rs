@@ -454,8 +454,7 @@ async fn open_help(client: &Client) -> Result<String> {
         wait_for(client, "the more sheet", r#"document.querySelector('[data-testid="more-sheet"]')"#).await?;
         let clicked = js(
             client,
-            "const b = [...document.querySelectorAll('[data-testid=\"more-sheet\"] button')]
-                 .find(b => /help|hilfe|ayuda|帮助/i.test(b.textContent + (b.getAttribute('aria-label') || '')));
+            "const b = document.querySelector('[data-testid=\"more-sheet\"] [data-testid=\"open-help\"]');
              if (!b) return false; b.click(); return true;",
         )
         .await?;
