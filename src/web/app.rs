@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use super::archives::{ArchiveBrowser, ArchiveView};
 use super::context::{use_app, AppContext, Layout};
 use super::dicomweb::{link, DicomWeb, StudyBrowser};
+use super::announce::Announcer;
 use super::help::Help;
 use super::i18n::{tr, trf};
 use super::keyboard;
@@ -312,6 +313,7 @@ pub fn App() -> impl IntoView {
                 <BottomBar />
             </Show>
             <Help />
+            <Announcer />
         </main>
         </Show>
     }

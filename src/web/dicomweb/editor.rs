@@ -98,7 +98,7 @@ pub fn SourceEditor() -> impl IntoView {
                 }).collect_view()}
             </ul>
             <form on:submit=add>
-                <h3>{move || tr("dicomweb.editor.title")}</h3>
+                <h2>{move || tr("dicomweb.editor.title")}</h2>
                 {text("dicomweb.editor.name", "source-name", name, "my-pacs")}
                 {text("dicomweb.editor.qido", "source-qido", qido, "https://server/dicom-web")}
                 {text("dicomweb.editor.wado", "source-wado", wado, "")}

@@ -143,7 +143,7 @@ pub fn BottomBar() -> impl IntoView {
                             on_click=move || app.open_side(SidePanelTab::Measurements) />
                         <SheetButton icon=IconName::Export label=label("viewer.action.export") testid="export-png"
                             on_click=move || { actions::export_png(app); } />
-                        <SheetButton icon=IconName::Help label=label("viewer.action.help")
+                        <SheetButton icon=IconName::Help label=label("viewer.action.help") testid="open-help"
                             on_click=move || app.show_help.set(true) />
                     </div>
                     <h3>{move || tr("viewer.group.open")}</h3>
