@@ -94,6 +94,7 @@ run e2e_archives cargo test --test e2e_archives -- --nocapture
 run e2e_first_use cargo test --test e2e_first_use -- --nocapture
 run e2e_overlays cargo test --test e2e_overlays -- --nocapture
 run e2e_loading cargo test --test e2e_loading -- --nocapture
+run e2e_i18n cargo test --test e2e_i18n -- --nocapture
 run browser_decode cargo test --target wasm32-unknown-unknown --test browser_decode
 run browser_gpu cargo test --target wasm32-unknown-unknown --test browser_gpu
 
