@@ -113,11 +113,10 @@ pub fn describe(lang: Lang, failure: &FetchFailure, context: &RequestContext) ->
     }
 }
 
-fn credentials_message(
-    code: u16,
-    context: &RequestContext,
-    say: &dyn Fn(&'static str, &[(&str, &str)]) -> String,
-) -> String {
+/// Words a message from its text key and extra values (see [`describe`]).
+type Say<'a> = dyn Fn(&'static str, &[(&str, &str)]) -> String + 'a;
+
+fn credentials_message(code: u16, context: &RequestContext, say: &Say) -> String {
     let code = code.to_string();
     let (header, rejected, needs) = match context.auth {
         AuthKind::None => return say("dicomweb.failure.needs_credentials", &[("code", &code)]),

@@ -205,8 +205,8 @@ pub fn StudyBrowser() -> impl IntoView {
             </label>
         }
     };
-    let search_submit = search.clone();
-    let (search_prev, search_next) = (search.clone(), search.clone());
+    let search_submit = search;
+    let (search_prev, search_next) = (search, search);
     let source_list = sources.list;
     view! {
         <section class="study-browser" data-testid="study-browser" aria-label=move || tr("dicomweb.browser.label")>
@@ -279,8 +279,7 @@ pub fn StudyBrowser() -> impl IntoView {
                     {move || results.get().rows.into_iter().map(|row| {
                         let uid = row.study_uid.clone();
                         let (expand_uid, open_uid) = (uid.clone(), uid.clone());
-                        let expand = expand.clone();
-                        let open_source = selected.get_untracked();
+                                                let open_source = selected.get_untracked();
                         let is_expanded = { let uid = uid.clone(); move || expanded.with(|e| e.as_ref().is_some_and(|(u, _)| *u == uid)) };
                         let series_uid = uid.clone();
                         view! {
