@@ -7,6 +7,7 @@
 #   tests/e2e_first_use.rs           keyboard, angle tool, presets, tag browser, phone layout
 #   tests/e2e_overlays.rs            overlay planes in both renderers, label layout, PNG export
 #   tests/e2e_loading.rs             loading order, opening slice, set window, load messages, bulk data
+#   tests/e2e_start.rs               start page: above the fold, thumbnails, theme, phone layout
 #   tests/browser_decode.rs          wasm-bindgen-test in headless Chromium: same digests
 # Stops exactly the processes it started; exits non-zero if anything failed.
 # For local iteration (never in CI): BROWSER_TESTS_ONLY="e2e_viewer e2e_archives" runs only the
@@ -94,6 +95,7 @@ run e2e_archives cargo test --test e2e_archives -- --nocapture
 run e2e_first_use cargo test --test e2e_first_use -- --nocapture
 run e2e_overlays cargo test --test e2e_overlays -- --nocapture
 run e2e_loading cargo test --test e2e_loading -- --nocapture
+run e2e_start cargo test --test e2e_start -- --nocapture
 run e2e_i18n cargo test --test e2e_i18n -- --nocapture
 run browser_decode cargo test --target wasm32-unknown-unknown --test browser_decode
 run browser_gpu cargo test --target wasm32-unknown-unknown --test browser_gpu

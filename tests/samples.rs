@@ -13,7 +13,7 @@ use dicom_dictionary_std::tags;
 use dicom_viewer::api::{decode_frame, render_frame, RenderOptions};
 use dicom_viewer::dicom::Attributes;
 use dicom_viewer::pipeline::PixelValues;
-use dicom_viewer::samples::{colour_chart, write_samples, SampleStudy};
+use dicom_viewer::samples::{colour_chart, write_samples, SampleStudy, THUMBNAIL_MAX_PX};
 
 /// Kak & Slaney (1988) p. 102, 3-D head phantom: a, b, c, x0, y0, z0, φ (degrees), A.
 const TABLE: [[f64; 8]; 10] = [
@@ -265,5 +265,100 @@ fn dcmdrle_decodes_our_rle_of_noise() {
     assert!(ok && err.is_empty(), "dcmdrle: {err}");
     let theirs = decode_frame(&std::fs::read(&native).expect("dcmdrle output"), 0).expect("native decodes").1;
     assert_eq!(theirs.pixels, PixelValues::U16(values));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A PNG as our writer makes it (8-bit RGBA, filter type 0 on every row): width, height, pixels.
+fn read_png(png: &[u8]) -> (u32, u32, Vec<u8>) {
+    assert_eq!(png.get(..8), Some(&b"\x89PNG\r\n\x1a\n"[..]), "PNG signature");
+    let (mut at, mut size, mut zlib) = (8usize, (0u32, 0u32), Vec::new());
+    while at + 8 <= png.len() {
+        let length = u32::from_be_bytes(png[at..at + 4].try_into().expect("4 bytes")) as usize;
+        let kind = &png[at + 4..at + 8];
+        let data = &png[at + 8..at + 8 + length];
+        match kind {
+            b"IHDR" => {
+                size = (
+                    u32::from_be_bytes(data[0..4].try_into().expect("w")),
+                    u32::from_be_bytes(data[4..8].try_into().expect("h")),
+                );
+                assert_eq!(&data[8..10], &[8, 6], "8-bit RGBA");
+            }
+            b"IDAT" => zlib.extend_from_slice(data),
+            _ => {}
+        }
+        at += 12 + length;
+    }
+    let raw = miniz_oxide::inflate::decompress_to_vec_zlib(&zlib).expect("zlib stream");
+    let row = size.0 as usize * 4;
+    assert_eq!(raw.len(), (row + 1) * size.1 as usize);
+    let pixels = raw
+        .chunks_exact(row + 1)
+        .flat_map(|line| {
+            assert_eq!(line[0], 0, "filter type None");
+            line[1..].to_vec()
+        })
+        .collect();
+    (size.0, size.1, pixels)
+}
+
+/// Every sample lists a thumbnail and its facts in index.json; the PNG beside the files fits
+/// THUMBNAIL_MAX_PX with the image's aspect ratio and shows the middle image (the slice the
+/// stack opens on) as `render_frame` draws it, each thumbnail pixel the mean of its box (±1).
+#[test]
+fn every_sample_has_a_thumbnail_of_its_middle_image() {
+    let (dir, studies) = generate("thumbnails");
+    let index: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("index.json")).expect("index.json")).expect("valid JSON");
+    let entries = index.as_array().expect("an array");
+    assert_eq!(entries.len(), studies.len());
+    for (entry, study) in entries.iter().zip(&studies) {
+        let middle = &study.files[study.files.len() / 2];
+        let rendered = render_frame(&middle.bytes, 0, &RenderOptions::default()).expect("middle image renders");
+        let (rows, columns) = (rendered.rows as usize, rendered.columns as usize);
+        assert_eq!(entry["rows"], rows, "{}", study.id);
+        assert_eq!(entry["columns"], columns, "{}", study.id);
+        assert_eq!(entry["images"], study.files.len(), "{}", study.id);
+        let modality = decode_frame(&middle.bytes, 0).expect("decodes").0;
+        let modality = Attributes(&modality.dataset).string(tags::MODALITY).unwrap_or_default();
+        assert_eq!(entry["modality"].as_str(), Some(modality.as_str()), "{}", study.id);
+
+        let name = entry["thumbnail"].as_str().unwrap_or_else(|| panic!("{}: no thumbnail listed", study.id));
+        let (width, height, pixels) = read_png(&std::fs::read(dir.join(name)).expect("thumbnail written"));
+        let longest = rows.max(columns) as f64;
+        let expected = |side: usize| ((side as f64 * f64::from(THUMBNAIL_MAX_PX) / longest).round() as u32).max(1);
+        assert_eq!((width, height), (expected(columns), expected(rows)), "{}: thumbnail size", study.id);
+        assert_eq!(
+            (entry["thumbnailWidth"].as_u64(), entry["thumbnailHeight"].as_u64()),
+            (Some(u64::from(width)), Some(u64::from(height)))
+        );
+        let (w, h) = (width as usize, height as usize);
+        let mut worst = 0i32;
+        for y in 0..h {
+            for x in 0..w {
+                let (y0, y1) = (y * rows / h, ((y + 1) * rows / h).max(y * rows / h + 1));
+                let (x0, x1) = (x * columns / w, ((x + 1) * columns / w).max(x * columns / w + 1));
+                for channel in 0..4 {
+                    let mut sum = 0u64;
+                    for sy in y0..y1 {
+                        for sx in x0..x1 {
+                            sum += u64::from(rendered.rgba[(sy * columns + sx) * 4 + channel]);
+                        }
+                    }
+                    let mean = sum as f64 / ((y1 - y0) * (x1 - x0)) as f64;
+                    let got = pixels[(y * w + x) * 4 + channel];
+                    worst = worst.max((f64::from(got) - mean).abs().ceil() as i32);
+                }
+            }
+        }
+        assert!(worst <= 1, "{}: thumbnail differs from the box mean of render_frame by {worst}", study.id);
+        // Not a blank picture: the phantom and the chart have both dark and bright parts.
+        let luma: Vec<u8> = pixels.chunks_exact(4).map(|p| p[1]).collect();
+        assert!(
+            luma.iter().any(|v| *v < 40) && luma.iter().any(|v| *v > 200),
+            "{}: thumbnail has no contrast",
+            study.id
+        );
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -4,14 +4,15 @@
 use leptos::prelude::*;
 
 use super::actions;
-use super::archives::{ArchiveBrowser, ArchiveView, Datasets};
+use super::archives::{ArchiveBrowser, ArchiveView};
 use super::context::{use_app, AppContext, Layout};
 use super::dicomweb::{link, DicomWeb, StudyBrowser};
 use super::help::Help;
-use super::opening::{self, list_samples, open_sample, FilePicker, FolderPicker};
+use super::opening;
 use super::pane::{Pane, Tool};
 use super::series_panel::SeriesPanel;
 use super::session::{Session, DEFAULT_BUDGET_BYTES};
+use super::start::StartScreen;
 use super::toolbar::Toolbar;
 use super::viewport::ViewportPane;
 use super::{keyboard, tag_browser::TagBrowser};
@@ -36,79 +37,6 @@ fn megabytes(bytes: u64) -> String {
         format!("{:.1} GB", bytes as f64 / f64::from(1u32 << 30))
     } else {
         format!("{} MB", bytes >> 20)
-    }
-}
-
-#[component]
-fn StartScreen() -> impl IntoView {
-    let app = use_app();
-    let samples = LocalResource::new(list_samples);
-    view! {
-        <section class="start" aria-labelledby="start-title">
-            <Datasets />
-            <h2 id="start-title">"Open DICOM images from this computer"</h2>
-            <p>"Choose files, a folder, a ZIP or a DICOMDIR, or drop them anywhere on this page. \
-                Nothing is uploaded: everything is read and decoded in this browser."</p>
-            <div class="start-actions">
-                <FilePicker id="start-open-files" />
-                <FolderPicker id="start-open-folder" />
-            </div>
-            <ServerList />
-            <h2 id=SAMPLES_ID tabindex="-1">"Or try a sample"</h2>
-            <Suspense fallback=|| view! { <p>"Looking for sample studies…"</p> }>
-                {move || samples.get().map(|result| match result {
-                    Ok(list) if !list.is_empty() => view! {
-                        <ul class="samples">
-                            {list.into_iter().map(|sample| {
-                                let title = sample.title.clone();
-                                let description = sample.description.clone();
-                                view! {
-                                    <li>
-                                        <button type="button" data-testid="sample"
-                                            on:click=move |_| open_sample(app, sample.clone())>
-                                            {title}
-                                        </button>
-                                        <span>{description}</span>
-                                    </li>
-                                }
-                            }).collect_view()}
-                        </ul>
-                    }.into_any(),
-                    Ok(_) => view! { <p>"This build has no sample studies."</p> }.into_any(),
-                    Err(e) => view! { <p>{format!("Sample studies are unavailable: {e}")}</p> }.into_any(),
-                })}
-            </Suspense>
-        </section>
-    }
-}
-
-/// The DICOMweb servers of config.json and the user's, each with a button to browse it.
-#[component]
-fn ServerList() -> impl IntoView {
-    let app = use_app();
-    let registry = app.dicomweb.get_value().sources.clone();
-    let (list, config) = (registry.list, registry.config);
-    view! {
-        <h2>"Or browse a DICOMweb server"</h2>
-        {move || config.get().error.map(|e| view! { <p class="error" role="alert">{e}</p> })}
-        <ul class="servers" data-testid="server-list">
-            {move || list.get().into_iter().map(|source| {
-                let name = source.name.clone();
-                view! {
-                    <li>
-                        <button type="button" data-testid="browse-source" data-source=source.name.clone()
-                            on:click=move |_| app.browse.set(Some(name.clone()))>
-                            {format!("Browse {}", source.friendly_name)}
-                        </button>
-                        <span>{source.description.clone()}</span>
-                    </li>
-                }
-            }).collect_view()}
-            <li>
-                <button type="button" data-testid="add-server"
-                    on:click=move |_| app.browse.set(Some(String::new()))>"Add a server…"</button>
-            </li>
-        </ul>
     }
 }
 
@@ -175,7 +103,7 @@ fn Errors() -> impl IntoView {
 
 /// Where the skip links lead: the workspace, and the start page's sample studies.
 const MAIN_ID: &str = "main-content";
-const SAMPLES_ID: &str = "samples";
+pub(super) const SAMPLES_ID: &str = "samples";
 
 /// A link, visible only while it has focus, that moves focus to the element `target` (which has
 /// tabindex="-1") without changing the address (the address carries the study links).

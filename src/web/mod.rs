@@ -17,6 +17,7 @@ mod opening;
 mod pane;
 pub(crate) mod series_panel;
 pub(crate) mod session;
+mod start;
 mod tag_browser;
 mod tasks;
 pub(crate) mod theme;

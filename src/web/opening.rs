@@ -1,13 +1,13 @@
 //! Ways in: the file picker (data-testid="open-files"), the folder picker, drag and drop of files
 //! and folders anywhere on the page, and the built-in sample studies.
 
-use js_sys::Reflect;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{DragEvent, Event, HtmlInputElement};
 
 use super::context::{use_app, AppContext};
+use super::i18n::{tr, trf};
 use super::loader::{self, Source};
 use super::tasks::yield_to_browser;
 use crate::viewer::load_order::outward;
@@ -42,9 +42,21 @@ fn on_input(app: AppContext) -> impl Fn(Event) {
     }
 }
 
+/// The label's classes: a plain button, or a `.btn` variant of style/main.css ("btn btn-primary").
+fn picker_class(variant: &'static str) -> String {
+    if variant.is_empty() {
+        "button".to_string()
+    } else {
+        format!("button {variant}")
+    }
+}
+
 /// `id`: unique per page (the toolbar's picker and the start page's are both on screen).
 #[component]
-pub fn FilePicker(#[prop(default = "open-files")] id: &'static str) -> impl IntoView {
+pub fn FilePicker(
+    #[prop(default = "open-files")] id: &'static str,
+    #[prop(default = "")] variant: &'static str,
+) -> impl IntoView {
     let app = use_app();
     view! {
         // The input comes first: the label after it shows its focus ring (style/main.css).
@@ -56,12 +68,15 @@ pub fn FilePicker(#[prop(default = "open-files")] id: &'static str) -> impl Into
             multiple
             on:change=on_input(app)
         />
-        <label class="button" for=id>"Open files…"</label>
+        <label class=picker_class(variant) for=id>{move || tr("start.open_files")}</label>
     }
 }
 
 #[component]
-pub fn FolderPicker(#[prop(default = "open-folder")] id: &'static str) -> impl IntoView {
+pub fn FolderPicker(
+    #[prop(default = "open-folder")] id: &'static str,
+    #[prop(default = "")] variant: &'static str,
+) -> impl IntoView {
     let app = use_app();
     let input = NodeRef::<leptos::html::Input>::new();
     Effect::new(move |_| {
@@ -80,7 +95,7 @@ pub fn FolderPicker(#[prop(default = "open-folder")] id: &'static str) -> impl I
             multiple
             on:change=on_input(app)
         />
-        <label class="button" for=id>"Open folder…"</label>
+        <label class=picker_class(variant) for=id>{move || tr("start.open_folder")}</label>
     }
 }
 
@@ -101,63 +116,40 @@ pub fn on_drop(app: AppContext) -> impl Fn(DragEvent) {
 }
 
 /// One sample study listed in samples/index.json (written at build time by make-samples).
-#[derive(Clone, Debug, PartialEq)]
-pub struct Sample {
-    pub title: String,
-    pub description: String,
-    pub files: Vec<String>,
-}
+pub type Sample = crate::samples::SampleEntry;
 
 async fn fetch(url: &str) -> Result<web_sys::Response, String> {
     let window = web_sys::window().ok_or("no window")?;
     response_of(url, window.fetch_with_str(url)).await
 }
 
-fn text_of(value: &wasm_bindgen::JsValue, key: &str) -> String {
-    Reflect::get(value, &key.into()).ok().and_then(|v| v.as_string()).unwrap_or_default()
-}
-
 /// The sample list; an empty list when the page was built without samples.
 pub async fn list_samples() -> Result<Vec<Sample>, String> {
     let response = fetch("samples/index.json").await?;
-    let text = JsFuture::from(response.text().map_err(|_| "unreadable samples list")?)
+    let unreadable = || trf("start.samples.unreadable", &[("file", "samples/index.json")]);
+    let text = JsFuture::from(response.text().map_err(|_| unreadable())?)
         .await
-        .map_err(|_| "unreadable samples list")?
+        .map_err(|_| unreadable())?
         .as_string()
         .unwrap_or_default();
-    let parsed = js_sys::JSON::parse(&text).map_err(|_| "samples/index.json is not JSON".to_string())?;
-    let list = parsed.dyn_into::<js_sys::Array>().map_err(|_| "samples/index.json is not a list".to_string())?;
-    Ok(list
-        .iter()
-        .map(|item| Sample {
-            title: text_of(&item, "title"),
-            description: text_of(&item, "description"),
-            files: Reflect::get(&item, &"files".into())
-                .ok()
-                .and_then(|f| f.dyn_into::<js_sys::Array>().ok())
-                .map(|a| a.iter().filter_map(|v| v.as_string()).collect())
-                .unwrap_or_default(),
-        })
-        .collect())
+    crate::samples::parse_manifest(&text).map_err(|e| e.to_string())
 }
 
 async fn blob_of(response: Result<web_sys::Response, String>) -> Result<web_sys::Blob, String> {
     let response = response?;
-    let promise = response.blob().map_err(|_| "the answer has no body".to_string())?;
+    let promise = response.blob().map_err(|_| tr("start.fetch.no_body").to_string())?;
     JsFuture::from(promise)
         .await
         .ok()
         .and_then(|b| b.dyn_into::<web_sys::Blob>().ok())
-        .ok_or_else(|| "the answer could not be read".to_string())
+        .ok_or_else(|| tr("start.fetch.unreadable").to_string())
 }
 
 async fn response_of(url: &str, promise: js_sys::Promise) -> Result<web_sys::Response, String> {
-    let response: web_sys::Response = JsFuture::from(promise)
-        .await
-        .map_err(|_| format!("{url} could not be fetched (offline, or the page is opened from a file:// URL)"))?
-        .unchecked_into();
+    let response: web_sys::Response =
+        JsFuture::from(promise).await.map_err(|_| trf("start.fetch.offline", &[("url", url)]))?.unchecked_into();
     if !response.ok() {
-        return Err(format!("{url} answered HTTP {}", response.status()));
+        return Err(trf("start.fetch.http", &[("url", url), ("status", &response.status().to_string())]));
     }
     Ok(response)
 }
@@ -173,12 +165,16 @@ pub fn open_sample(app: AppContext, sample: Sample) {
         let total = sample.files.len();
         let order = outward(opening_frame(total) as usize, total);
         let failed = |e: String| {
-            session.report(format!("The sample {} could not be loaded: {e}.", sample.title));
+            session.report(trf("start.sample.failed", &[("title", &sample.title), ("error", &e)]));
             session.signals.progress.set(None);
         };
         let Some(middle) = order.first().and_then(|i| sample.files.get(*i)) else { return };
         let progress = |done: usize| {
-            session.signals.progress.set(Some((format!("Loading {}", sample.title), done as u32, total as u32)))
+            session.signals.progress.set(Some((
+                trf("start.sample.loading", &[("title", &sample.title)]),
+                done as u32,
+                total as u32,
+            )))
         };
         progress(0);
         let url = format!("samples/{middle}");
