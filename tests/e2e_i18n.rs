@@ -153,6 +153,16 @@ async fn open_sample(client: &Client) -> Result {
     Ok(())
 }
 
+/// Waits until the measurement list says `words` (e.g. "Mittelwert") and returns it.
+async fn measurement_with(client: &Client, words: &str) -> Result<String> {
+    let expression = format!(
+        "(() => {{ const m = document.querySelector('[data-testid=\"measurements\"]'); return m && m.textContent.includes({}) && m.textContent; }})()",
+        json!(words)
+    );
+    let text = wait_for(client, &format!("a measurement saying {words:?}"), &expression).await?;
+    Ok(text.as_str().unwrap_or_default().to_string())
+}
+
 async fn overlay_text(client: &Client) -> Result<String> {
     let value = client.execute("return document.querySelector('.overlay').innerText;", vec![]).await?;
     Ok(value.as_str().unwrap_or_default().to_string())
@@ -223,8 +233,12 @@ async fn german_from_the_address(client: &Client) -> Result {
         )
         .into());
     }
+    // A rectangle ROI: its statistics in German words and numbers.
+    press(client, "b").await?;
+    drag(client, (-90.0, -60.0), (30.0, 40.0)).await?;
+    let roi = measurement_with(client, lead(Lang::De, "common.measure.roi")).await?;
     speaks(client, Lang::De, &["viewer.", "panels.", "common."], "the viewer").await?;
-    println!("German corner text: {corner:?}; viewport: {label:?}; {german_tools} German tool labels");
+    println!("German corner text: {corner:?}; viewport: {label:?}; {german_tools} German tool labels; ROI {roi:?}");
     screenshot(client, "viewer-de-1400x1000").await?;
     Ok(())
 }
@@ -263,7 +277,10 @@ async fn spanish_from_the_menu(client: &Client) -> Result {
         )
         .into());
     }
+    // The ROI drawn in German is re-worded.
+    let roi = measurement_with(client, lead(Lang::Es, "common.measure.roi")).await?;
     speaks(client, Lang::Es, &["viewer.", "common."], "the viewer after the switch").await?;
+    println!("the ROI after the switch: {roi:?}");
     let stored = client.execute("return localStorage.getItem('dicomViewer.language');", vec![]).await?;
     if stored != json!("es") {
         return Err(format!("the choice should be remembered as es, localStorage has {stored}").into());
