@@ -40,7 +40,7 @@ fn client(app: AppContext, name: &str) -> Option<Rc<DicomWebClient>> {
 
 /// A failed request in TCIA's words where the core has them (statuses), else the general ones.
 fn in_tcia_words(mut error: RequestError, what: &str, image_download: bool) -> RequestError {
-    if let Some(message) = describe_failure(&error.failure, what, image_download) {
+    if let Some(message) = describe_failure(lang(), &error.failure, what, image_download) {
         error.message = message;
     }
     error
