@@ -8,6 +8,9 @@
 #   tests/e2e_overlays.rs            overlay planes in both renderers, label layout, PNG export
 #   tests/e2e_loading.rs             loading order, opening slice, set window, load messages, bulk data
 #   tests/e2e_start.rs               start page: above the fold, thumbnails, theme, phone layout
+#   tests/e2e_shell.rs               top bar, menus, measurement list, panels, phone bottom bar and sheets
+#   tests/e2e_offline.rs             service worker from a sub-path: offline reload, installability
+#   tests/e2e_embed.rs               ?embed=1 in another origin's iframe, driven by postMessage
 #   tests/browser_decode.rs          wasm-bindgen-test in headless Chromium: same digests
 # Stops exactly the processes it started; exits non-zero if anything failed.
 # For local iteration (never in CI): BROWSER_TESTS_ONLY="e2e_viewer e2e_archives" runs only the
@@ -70,13 +73,21 @@ set +a
 # The page as built, with the shipped config.json's presets pointed at the local servers
 # (scripts/test-config.py), served from its own port: every request is cross-origin.
 cp -r dist/. "$APP_DIR/"
+# Host pages for tests/e2e_embed.rs: the same files from two more ports (two more origins); only
+# the first is listed in config.json's embed.allowedOrigins.
+EMBED_HOST_PORT=$(free_port); EMBED_STRANGER_PORT=$(free_port)
+export EMBED_ALLOWED_ORIGINS="http://127.0.0.1:$EMBED_HOST_PORT"
+ln -s . "$APP_DIR/viewer" # the page on a sub-path too: http://…/viewer/
 python3 scripts/test-config.py "$APP_DIR/config.json"
 
 APP_PORT=$(free_port); CORPUS_PORT=$(free_port); DRIVER_PORT=$(free_port)
 python3 scripts/serve_static.py "$APP_DIR" "$APP_PORT" & pids+=($!)
 python3 scripts/serve_static.py "$CORPUS" "$CORPUS_PORT" & pids+=($!)
 "$CHROMEDRIVER" --port="$DRIVER_PORT" --log-level=SEVERE >/dev/null 2>&1 & pids+=($!)
-for port in "$APP_PORT" "$CORPUS_PORT" "$DRIVER_PORT"; do wait_port "$port"; done
+python3 scripts/serve_static.py "$APP_DIR" "$EMBED_HOST_PORT" & pids+=($!)
+python3 scripts/serve_static.py "$APP_DIR" "$EMBED_STRANGER_PORT" & pids+=($!)
+for port in "$APP_PORT" "$CORPUS_PORT" "$DRIVER_PORT" "$EMBED_HOST_PORT" "$EMBED_STRANGER_PORT"; do wait_port "$port"; done
+export EMBED_HOST_URL="http://127.0.0.1:$EMBED_HOST_PORT/" EMBED_STRANGER_URL="http://127.0.0.1:$EMBED_STRANGER_PORT/"
 
 export APP_URL="http://127.0.0.1:$APP_PORT/" WEBDRIVER_URL="http://127.0.0.1:$DRIVER_PORT"
 export CORPUS_URL="http://127.0.0.1:$CORPUS_PORT/"
@@ -96,6 +107,9 @@ run e2e_first_use cargo test --test e2e_first_use -- --nocapture
 run e2e_overlays cargo test --test e2e_overlays -- --nocapture
 run e2e_loading cargo test --test e2e_loading -- --nocapture
 run e2e_start cargo test --test e2e_start -- --nocapture
+run e2e_shell cargo test --test e2e_shell -- --nocapture
+run e2e_offline cargo test --test e2e_offline -- --nocapture
+run e2e_embed cargo test --test e2e_embed -- --nocapture
 run e2e_i18n cargo test --test e2e_i18n -- --nocapture
 run browser_decode cargo test --target wasm32-unknown-unknown --test browser_decode
 run browser_gpu cargo test --target wasm32-unknown-unknown --test browser_gpu

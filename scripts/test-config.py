@@ -46,4 +46,6 @@ archives["fhir"][0]["fhirRoot"] = env["FHIR_URL"]
 archives["fhir"][0]["pageSize"] = 2
 archives["nbia"][0]["nbiaRoot"] = env["NBIA_URL"]
 archives["isic"][0]["apiRoot"] = env["ISIC_URL"]
+# Pages allowed to drive an embedded viewer (tests/e2e_embed.rs): space-separated origins.
+config.setdefault("embed", {})["allowedOrigins"] = env.get("EMBED_ALLOWED_ORIGINS", "").split()
 json.dump(config, open(sys.argv[1], "w"), indent=2)

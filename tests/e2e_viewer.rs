@@ -340,6 +340,8 @@ async fn wg04_tools_and_errors(client: &Client) -> Result {
     println!("rectangle ROI on the synthetic ruler: {roi:?}");
 
     // Layout 2×2 and the tag browser.
+    // The layouts are in the top bar's layout menu.
+    client.find(Locator::Css(r#"[data-testid="menu-layout"]"#)).await?.click().await?;
     client.find(Locator::Css(r#"button[aria-label="Layout 2×2"]"#)).await?.click().await?;
     wait_for(client, "four viewports", r#"document.querySelectorAll('[data-testid="viewport"]').length === 4"#).await?;
     press(client, "t").await?;

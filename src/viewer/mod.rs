@@ -20,6 +20,7 @@ pub mod presets;
 pub mod probe;
 pub mod roi;
 pub mod set_window;
+pub mod shell;
 pub mod spacing;
 pub mod stack;
 pub mod transform;

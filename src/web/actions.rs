@@ -140,7 +140,7 @@ pub fn apply_preset(app: AppContext, key: &str) -> bool {
 
 /// Closes the tag browser and gives focus back to the toolbar's Tags button (its opener).
 pub fn close_tags(app: AppContext) {
-    app.show_tags.set(false);
+    app.close_side();
     let toggle = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.get_element_by_id(TAGS_TOGGLE_ID))

@@ -3,21 +3,22 @@
 
 use leptos::prelude::*;
 
-use super::actions;
 use super::archives::{ArchiveBrowser, ArchiveView};
 use super::context::{use_app, AppContext, Layout};
 use super::dicomweb::{link, DicomWeb, StudyBrowser};
 use super::help::Help;
+use super::i18n::{tr, trf};
+use super::keyboard;
 use super::opening;
 use super::pane::{Pane, Tool};
-use super::series_panel::SeriesPanel;
+use super::panels::sheets::BottomBar;
+use super::panels::{initial_panels, remember_panels, SeriesDock, SidePanel};
 use super::session::{Session, DEFAULT_BUDGET_BYTES};
 use super::start::StartScreen;
-use super::toolbar::Toolbar;
+use super::toolbar::{install_menu_closing, OpenMenu, Toolbar};
 use super::viewport::ViewportPane;
-use super::{keyboard, tag_browser::TagBrowser};
-use crate::tags::tag_tree;
 use crate::viewer::load_report::skipped_summary;
+use crate::viewer::shell::{is_phone, SidePanelTab};
 
 const BUDGET_KEY: &str = "dicomViewer.memoryBudget";
 const BUDGETS_MB: [u64; 5] = [256, 512, 1024, 2048, 3072];
@@ -69,9 +70,9 @@ fn StatusBar() -> impl IntoView {
             <label class="memory">
                 <span data-testid="memory">{move || {
                     let (used, budget) = signals.memory.get();
-                    format!("Memory {} of {}", megabytes(used), megabytes(budget))
+                    trf("viewer.status.memory", &[("used", &megabytes(used)), ("budget", &megabytes(budget))])
                 }}</span>
-                <select aria-label="Memory budget for decoded images" on:change=set_budget>
+                <select aria-label=move || tr("viewer.status.budget") on:change=set_budget>
                     {BUDGETS_MB.into_iter().map(|mb| view! {
                         <option value=mb.to_string() selected=move || signals.memory.get().1 == mb << 20>{megabytes(mb << 20)}</option>
                     }).collect_view()}
@@ -93,7 +94,7 @@ fn Errors() -> impl IntoView {
                 children=move |(id, message)| view! {
                     <p class="error" data-testid="error" role="alert">
                         {message}
-                        <button type="button" aria-label="Dismiss" on:click=move |_| errors.update(|l| l.retain(|(i, _)| *i != id))>"×"</button>
+                        <button type="button" aria-label=move || tr("viewer.error.dismiss") on:click=move |_| errors.update(|l| l.retain(|(i, _)| *i != id))>"×"</button>
                     </p>
                 }
             />
@@ -121,44 +122,6 @@ fn SkipLink(target: &'static str, text: &'static str) -> impl IntoView {
         }
     };
     view! { <a class="skip-link" href=format!("#{target}") on:click=jump>{text}</a> }
-}
-
-#[component]
-fn TagPanel() -> impl IntoView {
-    let app = use_app();
-    let nodes = Signal::derive(move || {
-        let pane = app.panes[app.active.get().min(3)];
-        pane.drawn.track();
-        let Some(key) = pane.display_set.get() else { return Vec::new() };
-        let session = app.session();
-        let library = session.library.borrow();
-        // Objects without frames (reports) are display sets keyed by their SOP Instance UID.
-        let source = library
-            .display_set(&key)
-            .and_then(|set| set.frames.get(pane.frame.get() as usize).map(|f| f.source))
-            .or_else(|| library.instances().iter().find(|m| m.sop_instance_uid == key).map(|m| m.source));
-        drop(library);
-        source.and_then(|s| session.dataset(s)).map(|dataset| tag_tree(&dataset)).unwrap_or_default()
-    });
-    view! {
-        <Show when=move || app.show_tags.get()>
-            <aside class="tag-panel" aria-labelledby="tag-panel-title"
-                on:keydown=move |ev: web_sys::KeyboardEvent| {
-                    if ev.key() == "Escape" {
-                        ev.prevent_default();
-                        ev.stop_propagation();
-                        actions::close_tags(app);
-                    }
-                }>
-                <div class="tag-panel-head">
-                    <h2 id="tag-panel-title">"DICOM tags of the current image"</h2>
-                    <button type="button" data-testid="close-tags" title="Close the tag browser (Esc)"
-                        on:click=move |_| actions::close_tags(app)>"Close"</button>
-                </div>
-                <TagBrowser nodes=nodes />
-            </aside>
-        </Show>
-    }
 }
 
 /// Shows the first display sets in empty viewports as they appear.
@@ -224,9 +187,23 @@ fn run_cine(pane: Pane, app: AppContext) {
     });
 }
 
+fn inner_width() -> f64 {
+    web_sys::window().and_then(|w| w.inner_width().ok()).and_then(|v| v.as_f64()).unwrap_or(1400.0)
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     let session = Session::new(stored_budget());
+    let resized = RwSignal::new(0);
+    let phone = Memo::new(move |_| {
+        resized.track();
+        is_phone(inner_width())
+    });
+    let (series_open, side_open) = initial_panels(inner_width());
+    let has_data = RwSignal::new(false);
+    let browse = RwSignal::new(None);
+    let archive = RwSignal::new(None);
+    let viewer_shown = Memo::new(move |_| has_data.get() && browse.get().is_none() && archive.get().is_none());
     let app = AppContext {
         session: StoredValue::new_local(session),
         panes: [Pane::new(), Pane::new(), Pane::new(), Pane::new()],
@@ -235,18 +212,29 @@ pub fn App() -> impl IntoView {
         tool: RwSignal::new(Tool::WindowLevel),
         show_tags: RwSignal::new(false),
         show_help: RwSignal::new(false),
-        resized: RwSignal::new(0),
+        resized,
         dicomweb: StoredValue::new_local(DicomWeb::new()),
-        browse: RwSignal::new(None),
-        archive: RwSignal::new(None),
+        browse,
+        archive,
+        series_open: RwSignal::new(series_open),
+        side_open: RwSignal::new(side_open),
+        side_tab: RwSignal::new(SidePanelTab::Measurements),
+        phone: phone.into(),
+        viewer_shown: viewer_shown.into(),
     };
     provide_context(app);
+    let open_menu = RwSignal::new(None);
+    provide_context(OpenMenu(open_menu));
+    install_menu_closing(open_menu);
     let sources = app.dicomweb.get_value().sources.clone();
     leptos::task::spawn_local(async move { sources.load_config().await });
+    // Inside another site's iframe: the postMessage API; `?embed=1`: the embed layout.
+    let embedded = super::embed::install(app);
     link::open_initial(app);
     link::follow_active_series(app);
     keyboard::install(app);
     fill_empty_viewports(app);
+    remember_panels(app);
     for pane in app.panes {
         run_cine(pane, app);
     }
@@ -256,13 +244,25 @@ pub fn App() -> impl IntoView {
     Effect::new(move |_| {
         app.layout.track();
         app.show_tags.track();
+        app.side_open.track();
+        app.series_open.track();
+        app.viewer_shown.track();
         app.resized.update(|n| *n += 1);
     });
-
-    let has_data = move || {
+    // Going from desktop to phone width closes the panels (they would cover the image).
+    Effect::new(move |was_phone: Option<bool>| {
+        let now = phone.get();
+        if now && was_phone == Some(false) {
+            app.series_open.set(false);
+            app.close_side();
+        }
+        now
+    });
+    Effect::new(move |_| {
         app.session.with_value(|s| s.signals.library_revision).track();
-        !app.session.with_value(|s| s.instances.borrow().is_empty())
-    };
+        has_data.set(!app.session.with_value(|s| s.instances.borrow().is_empty()));
+    });
+    let has_data = move || has_data.get();
     let start_page = move || {
         app.browse.get().is_none()
             && match app.archive.get() {
@@ -271,7 +271,9 @@ pub fn App() -> impl IntoView {
             }
     };
     view! {
-        <main class="app" on:dragover=|ev: web_sys::DragEvent| ev.prevent_default() on:drop=opening::on_drop(app)>
+        <Show when=move || !embedded fallback=|| view! { <super::embed::EmbedLayout /> }>
+        <main class="app" class:phone=move || phone.get() class:viewing=move || viewer_shown.get()
+            on:dragover=|ev: web_sys::DragEvent| ev.prevent_default() on:drop=opening::on_drop(app)>
             <nav class="skip-links" aria-label="Skip links">
                 <SkipLink target=MAIN_ID text="Skip to main content" />
                 <Show when=start_page>
@@ -281,7 +283,9 @@ pub fn App() -> impl IntoView {
             <Toolbar />
             <Errors />
             <div class="workspace" id=MAIN_ID tabindex="-1">
-                <SeriesPanel />
+                <Show when=move || viewer_shown.get()>
+                    <SeriesDock />
+                </Show>
                 <Show when=move || app.browse.get().is_some()>
                     <StudyBrowser />
                 </Show>
@@ -293,15 +297,21 @@ pub fn App() -> impl IntoView {
                 </Show>
                 <Show when=move || app.browse.get().is_none() && app.archive.get().is_none()>
                     <Show when=has_data fallback=|| view! { <StartScreen /> }>
-                        <section class=move || app.layout.get().class() aria-label="Viewports">
+                        <section class=move || app.layout.get().class() aria-label=move || tr("viewer.viewports")>
                             {move || (0..app.layout.get().panes()).map(|index| view! { <ViewportPane index=index /> }).collect_view()}
                         </section>
                     </Show>
                 </Show>
-                <TagPanel />
+                <Show when=move || viewer_shown.get()>
+                    <SidePanel />
+                </Show>
             </div>
             <StatusBar />
+            <Show when=move || viewer_shown.get() && phone.get()>
+                <BottomBar />
+            </Show>
             <Help />
         </main>
+        </Show>
     }
 }

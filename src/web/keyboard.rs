@@ -82,7 +82,11 @@ pub fn install(app: AppContext) {
                 true
             }
             "t" => {
-                app.show_tags.update(|v| *v = !*v);
+                if app.show_tags.get_untracked() {
+                    app.close_side();
+                } else {
+                    app.open_side(crate::viewer::shell::SidePanelTab::Tags);
+                }
                 true
             }
             "x" => actions::export_png(app),

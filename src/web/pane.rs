@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use super::i18n::tr;
+use super::icons::IconName;
 use crate::viewer::opening_slice::opening_frame;
 use crate::viewer::transform::ViewTransform;
 
@@ -33,18 +35,55 @@ impl Tool {
         Tool::Ellipse,
     ];
 
+    /// The tool's name in the interface language (tracked: call inside a reactive closure).
     pub fn label(self) -> &'static str {
         match self {
-            Tool::WindowLevel => "Window/level",
-            Tool::Pan => "Pan",
-            Tool::Zoom => "Zoom",
-            Tool::Scroll => "Scroll",
-            Tool::Probe => "Probe",
-            Tool::Length => "Length",
-            Tool::Angle => "Angle",
-            Tool::Rectangle => "Rectangle ROI",
-            Tool::Ellipse => "Ellipse ROI",
+            Tool::WindowLevel => tr("viewer.tool.window_level"),
+            Tool::Pan => tr("viewer.tool.pan"),
+            Tool::Zoom => tr("viewer.tool.zoom"),
+            Tool::Scroll => tr("viewer.tool.scroll"),
+            Tool::Probe => tr("viewer.tool.probe"),
+            Tool::Length => tr("viewer.tool.length"),
+            Tool::Angle => tr("viewer.tool.angle"),
+            Tool::Rectangle => tr("viewer.tool.rectangle"),
+            Tool::Ellipse => tr("viewer.tool.ellipse"),
         }
+    }
+
+    /// Stable name: `data-testid="tool-<name>"` (README, test hooks).
+    pub fn name(self) -> &'static str {
+        match self {
+            Tool::WindowLevel => "window-level",
+            Tool::Pan => "pan",
+            Tool::Zoom => "zoom",
+            Tool::Scroll => "scroll",
+            Tool::Probe => "probe",
+            Tool::Length => "length",
+            Tool::Angle => "angle",
+            Tool::Rectangle => "rectangle",
+            Tool::Ellipse => "ellipse",
+        }
+    }
+
+    pub fn icon(self) -> IconName {
+        match self {
+            Tool::WindowLevel => IconName::WindowLevel,
+            Tool::Pan => IconName::Pan,
+            Tool::Zoom => IconName::Zoom,
+            Tool::Scroll => IconName::Scroll,
+            Tool::Probe => IconName::Probe,
+            Tool::Length => IconName::Length,
+            Tool::Angle => IconName::Angle,
+            Tool::Rectangle => IconName::Rectangle,
+            Tool::Ellipse => IconName::Ellipse,
+        }
+    }
+
+    /// The measuring tools, grouped behind one split button in the tool bar.
+    pub const MEASURE: [Tool; 5] = [Tool::Length, Tool::Angle, Tool::Rectangle, Tool::Ellipse, Tool::Probe];
+
+    pub fn is_measure(self) -> bool {
+        Tool::MEASURE.contains(&self)
     }
 
     pub fn shortcut(self) -> &'static str {

@@ -56,11 +56,17 @@ impl DicomWeb {
 /// series. Failures are reported once; what loaded stays.
 pub fn open_study(app: AppContext, source_name: String, study: String, series_first: Vec<String>) {
     let dicomweb = app.dicomweb.get_value();
-    let session = app.session();
     let Some(client) = dicomweb.sources.client(&source_name) else {
-        session.report(trf("dicomweb.source.unknown", &[("name", &source_name)]));
+        app.session().report(trf("dicomweb.source.unknown", &[("name", &source_name)]));
         return;
     };
+    open_study_with(app, client, study, series_first);
+}
+
+/// [`open_study`] with a client at hand (e.g. for a server an embedding page names by its roots).
+pub fn open_study_with(app: AppContext, client: Rc<DicomWebClient>, study: String, series_first: Vec<String>) {
+    let dicomweb = app.dicomweb.get_value();
+    let session = app.session();
     let signal = dicomweb.begin_opening();
     // Slices that failed before get another chance.
     session.clear_failures();

@@ -1,0 +1,122 @@
+//! The embed layout (`?embed=1`): the viewports filling the frame under one row of tools
+//! (scroll, window/level, pan, zoom, length, reset, layout). No start page, series panel or status
+//! bar: the host page decides what is opened. The viewports are the viewer's own (same test hooks:
+//! data-ready, data-frame, data-first-drawn-at, data-loaded/data-total).
+//! Test hooks: `embed` (the root), `embed-toolbar`, `embed-tool` (`data-tool` = the API's tool
+//! name, `aria-pressed`), `embed-reset`, `embed-layout` (select), `embed-waiting`.
+
+use leptos::prelude::*;
+
+use super::super::actions;
+use super::super::context::{use_app, Layout};
+use super::super::i18n::tr;
+use super::super::pane::Tool;
+use super::super::viewport::ViewportPane;
+use super::dispatch::{layout_of, set_layout, tool_name};
+use crate::embed::protocol::LayoutName;
+
+/// A label in the current language.
+type Label = fn() -> &'static str;
+
+/// The tools offered, with their labels.
+const TOOLS: [(Tool, Label); 5] = [
+    (Tool::Scroll, || tr("embed.tool.scroll")),
+    (Tool::WindowLevel, || tr("embed.tool.window")),
+    (Tool::Pan, || tr("embed.tool.pan")),
+    (Tool::Zoom, || tr("embed.tool.zoom")),
+    (Tool::Length, || tr("embed.tool.length")),
+];
+
+fn layout_name(layout: Layout) -> LayoutName {
+    match layout {
+        Layout::One => LayoutName::OneByOne,
+        Layout::OneByTwo => LayoutName::OneByTwo,
+        Layout::TwoByTwo => LayoutName::TwoByTwo,
+    }
+}
+
+#[component]
+fn EmbedToolbar() -> impl IntoView {
+    let app = use_app();
+    view! {
+        <div class="embed-toolbar" role="toolbar" data-testid="embed-toolbar"
+            aria-label=move || tr("embed.toolbar")>
+            {TOOLS.into_iter().map(|(tool, label)| {
+                let pressed = move || app.tool.get() == tool;
+                view! {
+                    <button type="button" class="embed-tool" data-testid="embed-tool"
+                        data-tool=tool_name(tool).as_str()
+                        class:on=pressed
+                        aria-pressed=move || pressed().to_string()
+                        title=move || format!("{} ({})", label(), tool.shortcut())
+                        on:click=move |_| app.tool.set(tool)>
+                        {move || label()}
+                    </button>
+                }
+            }).collect_view()}
+            <button type="button" data-testid="embed-reset"
+                title=move || tr("embed.reset.title")
+                on:click=move |_| { actions::reset_view(app); }>
+                {move || tr("embed.reset")}
+            </button>
+            <label class="embed-layout">
+                <span class="visually-hidden">{move || tr("embed.layout")}</span>
+                <select data-testid="embed-layout"
+                    on:change=move |ev| {
+                        if let Some(name) = LayoutName::parse(&event_target_value(&ev)) {
+                            set_layout(app, layout_of(name));
+                        }
+                    }>
+                    {LayoutName::ALL.into_iter().map(|name| view! {
+                        <option value=name.as_str()
+                            selected=move || layout_name(app.layout.get()) == name>
+                            {name.as_str().replace('x', "×")}
+                        </option>
+                    }).collect_view()}
+                </select>
+            </label>
+        </div>
+    }
+}
+
+/// What a host page shows in its iframe with `?embed=1`.
+#[component]
+pub fn EmbedLayout() -> impl IntoView {
+    let app = use_app();
+    let signals = app.session.with_value(|s| s.signals);
+    let has_data = move || {
+        signals.library_revision.track();
+        !app.session.with_value(|s| s.instances.borrow().is_empty())
+    };
+    view! {
+        <main class="embed" data-testid="embed">
+            <EmbedToolbar />
+            <div class="embed-errors" aria-live="assertive">
+                <For
+                    each=move || signals.errors.get()
+                    key=|(id, _)| *id
+                    children=move |(id, message)| view! {
+                        <p class="error" data-testid="error" role="alert">
+                            <span>{message}</span>
+                            <button type="button" aria-label=move || tr("embed.dismiss")
+                                on:click=move |_| signals.errors.update(|l| l.retain(|(i, _)| *i != id))>"×"</button>
+                        </p>
+                    }
+                />
+            </div>
+            <Show when=has_data fallback=move || view! {
+                <div class="embed-waiting" data-testid="embed-waiting">
+                    <p>{move || tr("embed.waiting")}</p>
+                    {move || signals.progress.get().map(|(what, done, total)| view! {
+                        <p>{format!("{what}: {done}/{total}")}</p>
+                    })}
+                </div>
+            }>
+                <section class=move || format!("embed-viewports {}", app.layout.get().class())
+                    aria-label=move || tr("embed.viewports")>
+                    {move || (0..app.layout.get().panes()).map(|index| view! { <ViewportPane index=index /> }).collect_view()}
+                </section>
+            </Show>
+        </main>
+    }
+}
