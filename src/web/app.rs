@@ -121,7 +121,7 @@ fn SkipLink(target: &'static str, text: &'static str) -> impl IntoView {
             let _ = element.focus();
         }
     };
-    view! { <a class="skip-link" href=format!("#{target}") on:click=jump>{text}</a> }
+    view! { <a class="skip-link" href=format!("#{target}") on:click=jump>{move || tr(text)}</a> }
 }
 
 /// Shows the first display sets in empty viewports as they appear.
@@ -274,10 +274,10 @@ pub fn App() -> impl IntoView {
         <Show when=move || !embedded fallback=|| view! { <super::embed::EmbedLayout /> }>
         <main class="app" class:phone=move || phone.get() class:viewing=move || viewer_shown.get()
             on:dragover=|ev: web_sys::DragEvent| ev.prevent_default() on:drop=opening::on_drop(app)>
-            <nav class="skip-links" aria-label="Skip links">
-                <SkipLink target=MAIN_ID text="Skip to main content" />
+            <nav class="skip-links" aria-label=move || tr("common.skip.label")>
+                <SkipLink target=MAIN_ID text="common.skip.main" />
                 <Show when=start_page>
-                    <SkipLink target=SAMPLES_ID text="Skip to the sample studies" />
+                    <SkipLink target=SAMPLES_ID text="common.skip.samples" />
                 </Show>
             </nav>
             <Toolbar />
