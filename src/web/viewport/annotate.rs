@@ -191,6 +191,8 @@ pub fn Annotations(pane: Pane, shown: RwSignal<Option<Shown>>) -> impl IntoView 
         let now = lang();
         if before.is_some_and(|before| before != now) {
             let session = app.session.get_value();
+            // The probe's text was worded for the old language: the next pointer move words it anew.
+            pane.probe.set(None);
             pane.annotations.update(|list| {
                 for annotation in list.iter_mut() {
                     let roi = matches!(annotation.tool, Tool::Rectangle | Tool::Ellipse);
