@@ -113,6 +113,7 @@ run e2e_shell cargo test --test e2e_shell -- --nocapture
 run e2e_offline cargo test --test e2e_offline -- --nocapture
 run e2e_embed cargo test --test e2e_embed -- --nocapture
 run e2e_a11y cargo test --test e2e_a11y -- --nocapture
+run e2e_i18n cargo test --test e2e_i18n -- --nocapture
 run browser_decode cargo test --target wasm32-unknown-unknown --test browser_decode
 run browser_gpu cargo test --target wasm32-unknown-unknown --test browser_gpu
 

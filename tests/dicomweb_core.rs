@@ -17,6 +17,7 @@ use dicom_viewer::dicomweb::wado::{
     auth_header, bulk_data_accept, frames_accept, frames_url, instance_accept, instance_url, rendered_url,
     resolve_bulk_data_uri, series_metadata_url, thumbnail_url,
 };
+use dicom_viewer::i18n::Lang;
 use std::cmp::Ordering;
 
 const OHIF_CONFIG: &str = r#"{
@@ -293,7 +294,7 @@ fn failure_messages_name_cause_and_fix_and_never_the_secret() {
         (FetchFailure::Malformed { what: "DICOM JSON".into() }, &api_key, true, vec!["not valid DICOM JSON"]),
     ];
     for (failure, auth, has_secret, facts) in messages {
-        let message = describe(&failure, &context(auth, has_secret, what));
+        let message = describe(Lang::En, &failure, &context(auth, has_secret, what));
         for fact in facts {
             assert!(message.contains(fact), "{failure:?}: '{message}' lacks '{fact}'");
         }
@@ -301,7 +302,7 @@ fn failure_messages_name_cause_and_fix_and_never_the_secret() {
         assert!(message.contains("the study list"), "{failure:?}: {message}");
     }
     let mixed = RequestContext { server_origin: "http://pacs.example", ..context(&api_key, true, "frame 3") };
-    assert!(describe(&FetchFailure::Network, &mixed).contains("mixed content"));
+    assert!(describe(Lang::En, &FetchFailure::Network, &mixed).contains("mixed content"));
     assert_eq!(server_origin("https://user:pw@PACS.example:8443/rs?apikey=x"), "https://pacs.example:8443");
 }
 

@@ -21,6 +21,7 @@ use super::json::{count, text};
 use super::MAX_BODY_BYTES;
 use crate::dicomweb::failure::FetchFailure;
 use crate::dicomweb::uri::{checked_uid, percent_encode, QueryError};
+use crate::i18n::{textf, Lang};
 
 /// The public NBIA v4 services root.
 pub const NBIA_BASE: &str = "https://nbia.cancerimagingarchive.net/nbia-api/services/v4";
@@ -197,45 +198,40 @@ pub fn parse_series(body: &[u8]) -> Result<Vec<NbiaSeries>, NbiaError> {
         .collect())
 }
 
-/// What an HTTP status from NBIA means for `what` (e.g. "the series list"), cause and fix.
-pub fn describe_status(code: u16, what: &str) -> String {
-    match code {
-        200..=299 => format!("{what} was received"),
-        400 => format!("TCIA refused the request for {what} (400): a parameter is wrong or unknown; this is a bug in the viewer's query"),
-        401 | 403 => format!("TCIA refused access to {what} ({code}): the collection is restricted and needs a TCIA login; choose a public collection"),
-        404 => format!("TCIA has no {what} at this address (404): check the NBIA base URL ({NBIA_BASE})"),
-        429 => format!("TCIA is rate-limiting requests for {what} (429): wait a minute and try again"),
-        500..=599 => format!("TCIA's server failed while sending {what} ({code}): the service is busy or down; try again in a few minutes"),
-        0 => format!("{what} could not be fetched: no answer from TCIA (offline, or blocked by the browser); check the connection"),
-        _ => format!("TCIA answered {code} for {what}; try again later"),
-    }
+/// What an HTTP status from NBIA means for `what` (e.g. "the series list"), cause and fix, in
+/// `lang` (texts `archives.tcia.status.*`).
+pub fn describe_status(lang: Lang, code: u16, what: &str) -> String {
+    let key = match code {
+        200..=299 => "archives.tcia.status.received",
+        400 => "archives.tcia.status.bad_request",
+        401 | 403 => "archives.tcia.status.restricted",
+        404 => "archives.tcia.status.not_found",
+        429 => "archives.tcia.status.rate_limited",
+        500..=599 => "archives.tcia.status.server_error",
+        0 => "archives.tcia.status.no_answer",
+        _ => "archives.tcia.status.other",
+    };
+    textf(lang, key, &[("what", what), ("code", &code.to_string()), ("base", NBIA_BASE)])
 }
 
 /// What an HTTP status from getImage means. The server answers a series the user may not access
 /// with 400 ("The user has not been granted the access to image with given SeriesInstanceUID",
 /// V4_getImage.java), not 401/403.
-pub fn describe_image_status(code: u16, what: &str) -> String {
+pub fn describe_image_status(lang: Lang, code: u16, what: &str) -> String {
     match code {
-        400 => format!(
-            "TCIA refused to send {what} (400): the series is not public, or your account has not been granted access \
-             to its collection (limited-access collections need a TCIA login and a data use agreement); choose a \
-             public collection"
-        ),
-        406 => format!(
-            "TCIA cannot send {what} in the format the viewer asked for (406 Not Acceptable); this is a bug in the \
-             viewer's request"
-        ),
-        _ => describe_status(code, what),
+        400 => textf(lang, "archives.tcia.status.image_refused", &[("what", what)]),
+        406 => textf(lang, "archives.tcia.status.not_acceptable", &[("what", what)]),
+        _ => describe_status(lang, code, what),
     }
 }
 
 /// TCIA's words for a failed NBIA request, where they say more than the general ones: an HTTP
 /// status (getImage's 400 is access, elsewhere a wrong parameter). Other failures (network,
 /// timeouts, malformed answers) keep the general wording: `None`.
-pub fn describe_failure(failure: &FetchFailure, what: &str, image_download: bool) -> Option<String> {
+pub fn describe_failure(lang: Lang, failure: &FetchFailure, what: &str, image_download: bool) -> Option<String> {
     match failure {
-        FetchFailure::Status { code, .. } if image_download => Some(format!("{}.", describe_image_status(*code, what))),
-        FetchFailure::Status { code, .. } => Some(format!("{}.", describe_status(*code, what))),
+        FetchFailure::Status { code, .. } if image_download => Some(describe_image_status(lang, *code, what)),
+        FetchFailure::Status { code, .. } => Some(describe_status(lang, *code, what)),
         _ => None,
     }
 }

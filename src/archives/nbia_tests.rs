@@ -75,9 +75,9 @@ fn malformed_bodies_and_statuses() {
     assert!(matches!(parse_series(b"<html>Service Unavailable</html>"), Err(NbiaError::Json(_))));
     assert!(matches!(parse_series(br#"{"error":"x"}"#), Err(NbiaError::Shape(_))));
     assert!(matches!(parse_collections(b"[1,2]"), Err(NbiaError::Shape(_))));
-    assert!(describe_status(400, "the patient list").contains("parameter"));
-    assert!(describe_status(503, "the series list").contains("try again"));
-    assert!(describe_status(0, "the ZIP").contains("connection"));
+    assert!(describe_status(Lang::En, 400, "the patient list").contains("parameter"));
+    assert!(describe_status(Lang::En, 503, "the series list").contains("try again"));
+    assert!(describe_status(Lang::En, 0, "the ZIP").contains("connection"));
 }
 
 #[test]
@@ -87,11 +87,16 @@ fn a_series_download_asks_for_what_the_server_produces_and_words_its_refusal() {
         IMAGE_ZIP_ACCEPT.split(',').map(|range| range.split(';').next().unwrap_or("").trim()).collect();
     assert!(accepted.contains(&"application/octet-stream") && !accepted.contains(&"application/zip"), "{accepted:?}");
     let status = |code| FetchFailure::Status { code, retry_after_seconds: None };
-    let denied = describe_failure(&status(400), "the series archive", true).unwrap();
+    let denied = describe_failure(Lang::En, &status(400), "the series archive", true).unwrap();
     assert!(denied.contains("TCIA") && denied.contains("access") && denied.contains("public collection"), "{denied}");
     assert!(!denied.contains("bug"), "{denied}");
-    let listing = describe_failure(&status(400), "the series list", false).unwrap();
+    let listing = describe_failure(Lang::En, &status(400), "the series list", false).unwrap();
     assert!(listing.contains("parameter"), "{listing}");
-    assert!(describe_failure(&status(503), "the series archive", true).unwrap().contains("try again"));
-    assert_eq!(describe_failure(&FetchFailure::Network, "the series archive", true), None);
+    assert!(describe_failure(Lang::En, &status(503), "the series archive", true).unwrap().contains("try again"));
+    assert_eq!(describe_failure(Lang::En, &FetchFailure::Network, "the series archive", true), None);
+    let german = describe_failure(Lang::De, &status(400), "das Serienarchiv", true).unwrap_or_default();
+    assert!(
+        german.contains("TCIA") && german.contains("das Serienarchiv") && german.contains("öffentliche"),
+        "{german}"
+    );
 }

@@ -7,6 +7,7 @@
 
 use super::source::AuthKind;
 pub use super::uri::origin_of as server_origin;
+use crate::i18n::{textf, Lang};
 
 /// How a request failed, as the browser layer observed it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,124 +52,80 @@ pub struct RequestContext<'a> {
     pub attempts: u32,
 }
 
-/// A sentence or two for the user: what failed, why, and what to do.
-pub fn describe(failure: &FetchFailure, context: &RequestContext) -> String {
+/// A sentence or two for the user in `lang`: what failed, why, and what to do (texts
+/// `dicomweb.failure.*`; `context.what` is already in `lang`).
+pub fn describe(lang: Lang, failure: &FetchFailure, context: &RequestContext) -> String {
     let source = strip_queries(context.source_name);
     let server = strip_queries(context.server_origin);
     let page = strip_queries(context.page_origin);
     let what = strip_queries(context.what);
+    let attempts = context.attempts.to_string();
+    let say = |key: &'static str, extra: &[(&str, &str)]| {
+        let mut values: Vec<(&str, &str)> =
+            vec![("source", &source), ("server", &server), ("page", &page), ("what", &what), ("attempts", &attempts)];
+        values.extend_from_slice(extra);
+        textf(lang, key, &values)
+    };
     match failure {
-        FetchFailure::Network if page.starts_with("https:") && server.starts_with("http:") => format!(
-            "Could not reach {server} for {what}: this page is served over https, so the browser blocks requests to \
-             an http:// server (mixed content). Serve the DICOMweb server over https."
-        ),
-        FetchFailure::Network if page == server => format!(
-            "Could not reach {server} for {what}: check that the server is running and your network connection."
-        ),
+        FetchFailure::Network if page.starts_with("https:") && server.starts_with("http:") => {
+            say("dicomweb.failure.mixed_content", &[])
+        }
+        FetchFailure::Network if page == server => say("dicomweb.failure.unreachable_same_origin", &[]),
         FetchFailure::Network if context.has_secret && !matches!(context.auth, AuthKind::None) => {
             let header = match context.auth {
                 AuthKind::ApiKey { header } => header.as_str(),
                 _ => "Authorization",
             };
-            format!(
-                "Could not reach {server} for {what}. Because the request carries the '{header}' header, the browser \
-                 first sends a preflight (OPTIONS) request for every new address; the server or its gateway must \
-                 answer it with Access-Control-Allow-Origin for {page} and Access-Control-Allow-Headers including \
-                 '{header}' (CORS). If it does, check the address and your network connection."
-            )
+            say("dicomweb.failure.preflight", &[("header", header)])
         }
-        FetchFailure::Network => format!(
-            "Could not reach {server} for {what}. If the server is running, it must send Access-Control-Allow-Origin \
-             for {page} (CORS), and allow the Authorization/API-key header if one is used; otherwise check the \
-             address and your network connection."
-        ),
-        FetchFailure::Timeout { seconds } => format!(
-            "{server} did not answer within {seconds} s for {what}, tried {} time(s). The server may be overloaded; \
-             try again later.",
-            context.attempts
-        ),
-        FetchFailure::Status { code: code @ (401 | 403), .. } => credentials_message(*code, context, &source, &what),
-        FetchFailure::Status { code: 404, .. } => format!(
-            "{source} has no {what} (404 Not Found): check the QIDO/WADO root in the data source settings; the \
-             study may also have been deleted from the server."
-        ),
-        FetchFailure::Status { code: 429, retry_after_seconds } => {
-            let wait = match retry_after_seconds {
-                Some(seconds) => format!(" (the server asks to wait {seconds} s)"),
-                None => String::new(),
-            };
-            format!(
-                "{source} says its request quota is used up (429 Too Many Requests) while loading {what}. Loading \
-                 from this source has stopped; try again later{wait}."
-            )
+        FetchFailure::Network => say("dicomweb.failure.cors", &[]),
+        FetchFailure::Timeout { seconds } => say("dicomweb.failure.timeout", &[("seconds", &seconds.to_string())]),
+        FetchFailure::Status { code: code @ (401 | 403), .. } => credentials_message(*code, context, &say),
+        FetchFailure::Status { code: 404, .. } => say("dicomweb.failure.not_found", &[]),
+        FetchFailure::Status { code: 429, retry_after_seconds } => match retry_after_seconds {
+            Some(seconds) => say("dicomweb.failure.quota_wait", &[("seconds", &seconds.to_string())]),
+            None => say("dicomweb.failure.quota", &[]),
+        },
+        FetchFailure::Status { code, .. } if *code == 408 || *code >= 500 => {
+            say("dicomweb.failure.server_error", &[("code", &code.to_string())])
         }
-        FetchFailure::Status { code, .. } if *code == 408 || *code >= 500 => format!(
-            "{source} had a server error ({code}) for {what}, tried {} time(s). Try again later, or tell the \
-             server's administrator.",
-            context.attempts
-        ),
-        FetchFailure::Status { code, .. } => format!(
-            "{source} refused the request for {what} ({code}). The server may not support this request; check the \
-             data source's settings (e.g. includefield, wildcard support)."
-        ),
-        FetchFailure::Malformed { what: expected } => format!(
-            "The answer from {server} for {what} was not valid {}: the address may point to a web page rather than \
-             a DICOMweb root; check the data source settings.",
-            strip_queries(expected)
-        ),
-        FetchFailure::Aborted => format!("Loading {what} was cancelled."),
-        FetchFailure::NetworkAfterAnswers => format!(
-            "{source} answered earlier requests, but the browser now gets no readable answer from {server} for \
-             {what}. The likely cause is that the source's request quota is used up (its 429 answer carries no CORS \
-             header, so the browser reports only a network error), or your network connection dropped. Loading \
-             from this source has stopped; try again later."
-        ),
+        FetchFailure::Status { code, .. } => say("dicomweb.failure.refused", &[("code", &code.to_string())]),
+        FetchFailure::Malformed { what: expected } => {
+            say("dicomweb.failure.malformed", &[("expected", &strip_queries(expected))])
+        }
+        FetchFailure::Aborted => say("dicomweb.failure.aborted", &[]),
+        FetchFailure::NetworkAfterAnswers => say("dicomweb.failure.network_after_answers", &[]),
         FetchFailure::KeyRefused { code, server_says } => {
             let says = strip_queries(server_says);
             let header = match context.auth {
                 AuthKind::ApiKey { header } => strip_queries(header),
                 _ => "apikey".to_string(),
             };
-            if says.to_ascii_lowercase().contains("no api key") && context.has_secret {
-                format!(
-                    "{source}'s gateway found no API key in the request for {what} ({code}: \"{says}\"), although one \
-                     was sent in the '{header}' header: the gateway reads another header; set apiKeyHeader in the data \
-                     source to the header it expects."
-                )
+            let key = if says.to_ascii_lowercase().contains("no api key") && context.has_secret {
+                "dicomweb.failure.gateway_other_header"
             } else if says.to_ascii_lowercase().contains("no api key") {
-                format!(
-                    "{source}'s gateway found no API key in the request for {what} ({code}: \"{says}\"): enter your \
-                     key in the data source's key field."
-                )
+                "dicomweb.failure.gateway_no_key"
             } else {
-                format!(
-                    "{source}'s gateway rejected the API key for {what} ({code}: \"{says}\"): check the key in the \
-                     data source's key field; it may be wrong or expired."
-                )
-            }
+                "dicomweb.failure.gateway_rejected"
+            };
+            say(key, &[("code", &code.to_string()), ("says", &says), ("header", &header)])
         }
     }
 }
 
-fn credentials_message(code: u16, context: &RequestContext, source: &str, what: &str) -> String {
-    let (article, credential) = match context.auth {
-        AuthKind::None => {
-            return format!(
-                "{source} answered {code} for {what}: this server needs credentials: edit the data source and \
-                 choose apikey or bearer, then enter the key."
-            )
+/// Words a message from its text key and extra values (see [`describe`]).
+type Say<'a> = dyn Fn(&'static str, &[(&str, &str)]) -> String + 'a;
+
+fn credentials_message(code: u16, context: &RequestContext, say: &Say) -> String {
+    let code = code.to_string();
+    let (header, rejected, needs) = match context.auth {
+        AuthKind::None => return say("dicomweb.failure.needs_credentials", &[("code", &code)]),
+        AuthKind::ApiKey { header } => {
+            (strip_queries(header), "dicomweb.failure.api_key_rejected", "dicomweb.failure.api_key_needed")
         }
-        AuthKind::ApiKey { header } => ("an", format!("API key (sent in the '{}' header)", strip_queries(header))),
-        AuthKind::Bearer => ("a", "bearer token".to_string()),
+        AuthKind::Bearer => (String::new(), "dicomweb.failure.bearer_rejected", "dicomweb.failure.bearer_needed"),
     };
-    if context.has_secret {
-        format!(
-            "{source} rejected the {credential} ({code}) for {what}: check the key in the data source's key field; \
-             it may be wrong, expired, or without access to this data."
-        )
-    } else {
-        format!("{source} needs {article} {credential} for {what} ({code}): enter it in the data source's key field.")
-    }
+    say(if context.has_secret { rejected } else { needs }, &[("code", &code), ("header", &header)])
 }
 
 /// The `message` of a gateway's JSON refusal (`{"message": "No API key found in request"}`),
@@ -350,7 +307,7 @@ mod tests {
         by_status.record(url, true, Err(&FetchFailure::Status { code: 404, retry_after_seconds: None }));
         assert_eq!(by_status.interpret(url, true, FetchFailure::Network), FetchFailure::NetworkAfterAnswers);
 
-        let message = describe(&FetchFailure::NetworkAfterAnswers, &context(&AuthKind::None, false));
+        let message = describe(Lang::En, &FetchFailure::NetworkAfterAnswers, &context(&AuthKind::None, false));
         for fact in ["quota", "network connection", "stopped", "slice 3", "NCI Imaging Data Commons"] {
             assert!(message.contains(fact), "'{message}' lacks '{fact}'");
         }
@@ -380,15 +337,53 @@ mod tests {
         assert_eq!(gateway_message(br#"{"resourceType": "OperationOutcome"}"#), None);
         let key = AuthKind::ApiKey { header: "apikey".into() };
         let no_key = FetchFailure::KeyRefused { code: 401, server_says: "No API key found in request".into() };
-        let asked = describe(&no_key, &context(&key, false));
+        let asked = describe(Lang::En, &no_key, &context(&key, false));
         assert!(asked.contains("found no API key") && asked.contains("enter your key"), "{asked}");
-        let wrong_header = describe(&no_key, &context(&key, true));
+        let wrong_header = describe(Lang::En, &no_key, &context(&key, true));
         assert!(wrong_header.contains("'apikey' header") && wrong_header.contains("apiKeyHeader"), "{wrong_header}");
         let invalid = FetchFailure::KeyRefused { code: 401, server_says: "Invalid authentication credentials".into() };
-        assert!(describe(&invalid, &context(&key, true)).contains("rejected the API key"));
+        assert!(describe(Lang::En, &invalid, &context(&key, true)).contains("rejected the API key"));
         // The preflight refused by the gateway: fetch rejects, nothing readable; the message
         // names the preflight, never a missing key.
-        let preflight = describe(&FetchFailure::Network, &context(&key, true));
+        let preflight = describe(Lang::En, &FetchFailure::Network, &context(&key, true));
         assert!(preflight.contains("preflight") && !preflight.contains("found no API key"), "{preflight}");
+    }
+
+    #[test]
+    fn messages_in_the_users_language_keep_every_fact() {
+        let key = AuthKind::ApiKey { header: "apikey".into() };
+        let quota = FetchFailure::Status { code: 429, retry_after_seconds: Some(60) };
+        let german = describe(Lang::De, &quota, &context(&key, true));
+        assert!(german.contains("NCI Imaging Data Commons") && german.contains("slice 3") && german.contains("60 s"));
+        assert!(german.contains("Anfragekontingent"), "{german}");
+        let refused =
+            describe(Lang::Es, &FetchFailure::Status { code: 403, retry_after_seconds: None }, &context(&key, true));
+        assert!(refused.contains("403") && refused.contains("'apikey'") && refused.contains("clave"), "{refused}");
+        let preflight = describe(Lang::Zh, &FetchFailure::Network, &context(&key, true));
+        assert!(preflight.contains("https://proxy.example") && preflight.contains("'apikey'"), "{preflight}");
+        assert!(preflight.contains("预检"), "{preflight}");
+        // Every failure has a text in every language (no key shown instead of a sentence).
+        let failures = [
+            FetchFailure::Network,
+            FetchFailure::Timeout { seconds: 30 },
+            FetchFailure::Status { code: 401, retry_after_seconds: None },
+            FetchFailure::Status { code: 404, retry_after_seconds: None },
+            FetchFailure::Status { code: 429, retry_after_seconds: None },
+            FetchFailure::Status { code: 503, retry_after_seconds: None },
+            FetchFailure::Status { code: 400, retry_after_seconds: None },
+            FetchFailure::Malformed { what: "DICOM JSON".into() },
+            FetchFailure::Aborted,
+            FetchFailure::NetworkAfterAnswers,
+            FetchFailure::KeyRefused { code: 401, server_says: "Invalid authentication credentials".into() },
+        ];
+        for lang in Lang::ALL {
+            for auth in [AuthKind::None, AuthKind::Bearer, key.clone()] {
+                for failure in &failures {
+                    let message = describe(lang, failure, &context(&auth, false));
+                    assert!(!message.contains("dicomweb.failure") && !message.contains('{'), "{lang:?}: {message}");
+                    assert!(message.contains("slice 3"), "{lang:?} {failure:?}: {message}");
+                }
+            }
+        }
     }
 }

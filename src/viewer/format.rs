@@ -49,6 +49,6 @@ mod tests {
         assert_eq!(format_value_in(Lang::Es, -0.5), "-0,5");
         assert_eq!(format_value_in(Lang::Zh, 12.25), "12.25");
         assert_eq!(format_value_in(Lang::De, -1000.0), "-1000");
-        assert_eq!(format_value_in(Lang::En, 3.14159), "3.14");
+        assert_eq!(format_value_in(Lang::En, 1.23456), "1.23");
     }
 }

@@ -231,7 +231,7 @@ mod tests {
         let german = overlay_texts(Lang::De, &facts);
         assert_eq!(german.top_right, ["31.01.2024", "Serie 3"]);
         assert_eq!(german.bottom_left, ["Bild 12/128", "Pos. -12,50 mm", "SD 1,25 mm"]);
-        assert_eq!(german.bottom_right, ["W 400 L 40,5", "Zoom 150 %"]);
+        assert_eq!(german.bottom_right, ["B 400 Z 40,5", "Zoom 150 %"]);
         let spanish = overlay_texts(Lang::Es, &facts);
         assert_eq!(spanish.top_right, ["31 ene 2024", "Serie 3"]);
         assert_eq!(spanish.bottom_left[1], "Pos. -12,50 mm");

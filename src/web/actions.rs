@@ -167,7 +167,7 @@ pub fn export_png(app: AppContext) -> bool {
     let url = match super::export::viewport_png(&canvas) {
         Ok(url) => url,
         Err(e) => {
-            app.session().report(format!("The PNG could not be made: {e}"));
+            app.session().report(super::i18n::trf("common.export.failed", &[("reason", &e)]));
             return false;
         }
     };

@@ -34,11 +34,12 @@ fn stored_budget() -> u64 {
         .unwrap_or(DEFAULT_BUDGET_BYTES)
 }
 
+/// "512 MB", "1.0 GB" ("1,0 GB" in German), as the current language writes numbers (tracked).
 fn megabytes(bytes: u64) -> String {
     if bytes >= 1 << 30 {
-        format!("{:.1} GB", bytes as f64 / f64::from(1u32 << 30))
+        format!("{} GB", super::i18n::decimal(bytes as f64 / f64::from(1u32 << 30), 1))
     } else {
-        format!("{} MB", bytes >> 20)
+        format!("{} MB", super::i18n::integer((bytes >> 20) as i64))
     }
 }
 
@@ -75,7 +76,7 @@ fn StatusBar() -> impl IntoView {
                 }}</span>
                 <select aria-label=move || tr("viewer.status.budget") on:change=set_budget>
                     {BUDGETS_MB.into_iter().map(|mb| view! {
-                        <option value=mb.to_string() selected=move || signals.memory.get().1 == mb << 20>{megabytes(mb << 20)}</option>
+                        <option value=mb.to_string() selected=move || signals.memory.get().1 == mb << 20>{move || megabytes(mb << 20)}</option>
                     }).collect_view()}
                 </select>
             </label>

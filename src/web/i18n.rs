@@ -76,9 +76,11 @@ pub fn set_lang(next: Lang) {
 }
 
 fn mark_document(lang: Lang) {
-    if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+    if let Some(root) = document.document_element() {
         let _ = root.set_attribute("lang", lang.code());
     }
+    document.set_title(i18n::text(lang, "app.name"));
 }
 
 /// Writes the detected language into `<html lang>` (call once at start).

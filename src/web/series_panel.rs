@@ -13,7 +13,8 @@ use crate::api::RenderOptions;
 use crate::dicom::{DicomImage, Frame};
 use crate::study::{DisplaySet, FrameRef};
 use crate::viewer::opening_slice::opening_frame;
-use crate::viewer::overlay::{format_date, format_person_name};
+use crate::viewer::overlay::{format_date_in, format_person_name};
+use crate::web::i18n::{integer, lang, tr, trf};
 
 /// Thumbnail edge in pixels.
 const THUMBNAIL: u32 = 64;
@@ -61,7 +62,9 @@ pub fn thumbnail_of(image: &DicomImage, frame_index: u32, frame: &Frame) -> Opti
 
 /// "Doe, John (12345)".
 fn patient_label(name: &str, id: &str) -> String {
-    let readable = Some(format_person_name(name)).filter(|n| !n.is_empty()).unwrap_or_else(|| "Unnamed patient".into());
+    let readable = Some(format_person_name(name))
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| tr("common.series.unnamed_patient").into());
     if id.is_empty() {
         readable
     } else {
@@ -71,12 +74,12 @@ fn patient_label(name: &str, id: &str) -> String {
 
 /// "2024-03-01 · CT HEAD".
 fn study_label(date: &str, description: &str) -> String {
-    let date = format_date(date);
+    let date = format_date_in(lang(), date);
     match (date.is_empty(), description.is_empty()) {
         (false, false) => format!("{date} · {description}"),
         (false, true) => date,
         (true, false) => description.to_string(),
-        (true, true) => "Study".to_string(),
+        (true, true) => tr("common.series.study").to_string(),
     }
 }
 
@@ -135,7 +138,11 @@ pub fn SeriesPanel() -> impl IntoView {
             pane.display_set.get().as_deref() == Some(key_for_current.as_str())
         };
         let count = set.frames.len();
-        let label = format!("{} {} · {} image{}", set.modality, set.label, count, if count == 1 { "" } else { "s" });
+        let images = integer(count as i64);
+        let label = trf(
+            if count == 1 { "common.series.label_one" } else { "common.series.label_many" },
+            &[("modality", &set.modality), ("label", &set.label), ("count", &images)],
+        );
         let thumb_key = key.clone();
         view! {
             <li>
@@ -145,7 +152,7 @@ pub fn SeriesPanel() -> impl IntoView {
                     class:current=current
                     data-display-set=key
                     disabled=!set.has_pixel_data
-                    aria-label=format!("Show {label} in the active viewport")
+                    aria-label=trf("common.series.show", &[("label", &label)])
                     on:click=move |_| app.active_pane().open(key_for_click.clone(), count)
                 >
                     {move || match thumbnails.with(|m| m.get(&thumb_key).cloned()) {
@@ -154,7 +161,7 @@ pub fn SeriesPanel() -> impl IntoView {
                     }}
                     <span class="series-text">
                         <span class="series-label">{set.label.clone()}</span>
-                        <span class="series-meta">{format!("{} · {count} img", set.modality)}</span>
+                        <span class="series-meta">{trf("common.series.meta", &[("modality", &set.modality), ("count", &images)])}</span>
                     </span>
                 </button>
             </li>
@@ -162,7 +169,7 @@ pub fn SeriesPanel() -> impl IntoView {
     };
 
     view! {
-        <nav class="series-panel" data-testid="series-list" aria-label="Series">
+        <nav class="series-panel" data-testid="series-list" aria-label=move || tr("common.series.label")>
             {move || tree().into_iter().map(|patient| view! {
                 <section class="patient">
                     <h2>{patient_label(&patient.name, &patient.id)}</h2>

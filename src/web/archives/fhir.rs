@@ -63,7 +63,7 @@ pub fn PatientList(source: String) -> impl IntoView {
             let url = url.unwrap_or_else(|| patient_search_url(&fhir.fhir_root, &name.get_untracked(), fhir.page_size));
             busy.set(true);
             leptos::task::spawn_local(async move {
-                let what = "the patient list";
+                let what = tr("archives.what.patient_list");
                 let outcome = match client.get(&url, FHIR_JSON, what, None).await {
                     Ok(answer) => parse_bundle(&answer.bytes())
                         .map_err(|e| client.malformed(&url, what, e).message)
@@ -180,15 +180,16 @@ async fn load_story(fhir: FhirSource, client: Rc<DicomWebClient>, patient: Strin
     let root = fhir.fhir_root.clone();
     let url = reference_url(&root, &format!("Patient/{patient}"))
         .ok_or_else(|| trf("archives.fhir.bad_patient_id", &[("id", &patient)]))?;
-    let answer = client.get(&url, FHIR_JSON, "the patient", None).await.map_err(|e| e.message)?;
+    let what = tr("archives.what.patient");
+    let answer = client.get(&url, FHIR_JSON, what, None).await.map_err(|e| e.message)?;
     let resource: serde_json::Value =
-        serde_json::from_slice(&answer.bytes()).map_err(|e| client.malformed(&url, "the patient", e).message)?;
-    let summary = patient_summary(&resource)
-        .ok_or_else(|| client.malformed(&url, "the patient", "not a Patient resource").message)?;
+        serde_json::from_slice(&answer.bytes()).map_err(|e| client.malformed(&url, what, e).message)?;
+    let summary =
+        patient_summary(&resource).ok_or_else(|| client.malformed(&url, what, "not a Patient resource").message)?;
     let mut resources = Vec::new();
     let mut notes = Vec::new();
     for (kind, url) in patient_resources_urls(&root, &patient) {
-        let what = format!("the patient's {}", kind.name());
+        let what = trf("archives.what.patient_resources", &[("kind", kind.name())]);
         match all_pages(&client, &root, url, &what).await {
             Ok((found, note)) => {
                 resources.extend(found);

@@ -57,7 +57,7 @@ fn open_image(
     let session = app.session();
     photo.set(None);
     leptos::task::spawn_local(async move {
-        let what = format!("image {}", image.isic_id);
+        let what = trf("archives.what.image", &[("id", &image.isic_id)]);
         session.signals.progress.set(Some((trf("archives.isic.loading", &[("id", &image.isic_id)]), 0, 1)));
         let answer = client.get(&image.full_url, "image/jpeg", &what, None).await;
         session.signals.progress.set(None);
@@ -117,7 +117,7 @@ pub fn IsicBrowser(source: String) -> impl IntoView {
         let url = url.unwrap_or_else(|| image_search_url(&client.source.qido_root, &query.get_untracked(), &[], PAGE));
         status.set(None);
         leptos::task::spawn_local(async move {
-            let what = "the image search";
+            let what = tr("archives.what.image_search");
             let outcome = match client.get(&url, "application/json", what, None).await {
                 Ok(answer) => parse_image_page(&answer.bytes(), &client.source.qido_root)
                     .map_err(|e| client.malformed(&url, what, e).message),

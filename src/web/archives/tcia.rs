@@ -40,7 +40,7 @@ fn client(app: AppContext, name: &str) -> Option<Rc<DicomWebClient>> {
 
 /// A failed request in TCIA's words where the core has them (statuses), else the general ones.
 fn in_tcia_words(mut error: RequestError, what: &str, image_download: bool) -> RequestError {
-    if let Some(message) = describe_failure(&error.failure, what, image_download) {
+    if let Some(message) = describe_failure(lang(), &error.failure, what, image_download) {
         error.message = message;
     }
     error
@@ -49,11 +49,13 @@ fn in_tcia_words(mut error: RequestError, what: &str, image_download: bool) -> R
 async fn fetch_level(client: &DicomWebClient, level: &Level) -> Result<Rows, RequestError> {
     let root = client.source.qido_root.clone();
     let (url, what) = match level {
-        Level::Collections => (collections_url(&root), "the collection list"),
-        Level::Patients { collection } => (patients_url(&root, collection), "the patients of the collection"),
-        Level::Studies { collection, patient } => (studies_url(&root, collection, patient), "the patient's studies"),
+        Level::Collections => (collections_url(&root), tr("archives.what.collections")),
+        Level::Patients { collection } => (patients_url(&root, collection), tr("archives.what.collection_patients")),
+        Level::Studies { collection, patient } => {
+            (studies_url(&root, collection, patient), tr("archives.what.patient_studies"))
+        }
         Level::Series { study, .. } => {
-            let what = "the study's series";
+            let what = tr("archives.what.study_series");
             (series_url(&root, study).map_err(|e| client.malformed("", what, e))?, what)
         }
     };
@@ -73,7 +75,7 @@ fn open_series(app: AppContext, client: Rc<DicomWebClient>, series: NbiaSeries) 
     let session = app.session();
     let url = match image_zip_url(&client.source.qido_root, &series.series_uid) {
         Ok(url) => url,
-        Err(e) => return session.report(client.malformed("", "the series archive", e).message),
+        Err(e) => return session.report(client.malformed("", tr("archives.what.series_archive"), e).message),
     };
     let label = trf(
         "archives.tcia.downloading",
@@ -91,7 +93,7 @@ fn open_series(app: AppContext, client: Rc<DicomWebClient>, series: NbiaSeries) 
             // Kilobytes, so the counts fit the u32 progress bar.
             signals.progress.set(Some((label.clone(), (received / 1024) as u32, (total / 1024).max(1) as u32)));
         };
-        let what = "the series archive";
+        let what = tr("archives.what.series_archive");
         match client
             .download(&url, IMAGE_ZIP_ACCEPT, what, &progress, None)
             .await

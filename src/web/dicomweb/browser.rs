@@ -144,7 +144,7 @@ pub fn StudyBrowser() -> impl IntoView {
             error.set(None);
             expanded.set(None);
             leptos::task::spawn_local(async move {
-                let what = "the study list";
+                let what = tr("dicomweb.what.study_list");
                 let outcome = match client.get_json(&url, what, None).await {
                     Ok(body) => parse_study_rows(&body).map_err(|e| client.malformed(&url, what, e).message),
                     Err(e) => Err(e.message),

@@ -94,7 +94,7 @@ impl DicomWebClient {
             has_secret: !secret.is_empty(),
             attempts,
         };
-        let message = describe(&failure, &context);
+        let message = describe(crate::web::i18n::lang(), &failure, &context);
         RequestError { failure, message }
     }
 

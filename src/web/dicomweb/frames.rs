@@ -17,6 +17,7 @@ use crate::dicomweb::failure::FetchFailure;
 use crate::dicomweb::frame_file::frame_file_parts;
 use crate::dicomweb::multipart::{frame_transfer_syntax, split_parts};
 use crate::dicomweb::wado::{frames_accept, frames_url, instance_accept, instance_url};
+use crate::web::i18n::{tr, trf};
 
 /// Where an instance's pixels come from on a DICOMweb server.
 #[derive(Clone)]
@@ -65,7 +66,7 @@ pub async fn fetch_frame(
 ) -> Result<Fetched, RequestError> {
     let client = &remote.client;
     let source = &client.source;
-    let what = format!("slice {}", index + 1);
+    let what = trf("dicomweb.what.slice", &[("number", &(index + 1).to_string())]);
     let url = frames_url(source, &remote.study, &remote.series, &remote.instance, &[index + 1])
         .map_err(|e| client.malformed("", &what, e))?;
     let attempt = async {
@@ -102,7 +103,7 @@ pub async fn fetch_frame(
 /// The whole instance as a Part-10 file (`application/dicom` in a multipart answer).
 pub async fn fetch_instance(remote: &RemoteInstance, signal: Option<&AbortSignal>) -> Result<Blob, RequestError> {
     let client = &remote.client;
-    let what = "the image file";
+    let what = tr("dicomweb.what.image_file");
     let url = instance_url(&client.source, &remote.study, &remote.series, &remote.instance)
         .map_err(|e| client.malformed("", what, e))?;
     let answer = client.get(&url, &instance_accept(&client.source.flags), what, signal).await?;

@@ -21,6 +21,7 @@ use crate::dicomweb::multipart::split_parts;
 use crate::dicomweb::qido::series_search_url;
 use crate::dicomweb::wado::{bulk_data_accept, resolve_bulk_data_uri, series_metadata_url};
 use crate::web::context::AppContext;
+use crate::web::i18n::{tr, trf};
 use crate::web::session::{Content, Session};
 use crate::web::tasks::{now, yield_if_due};
 
@@ -42,7 +43,7 @@ pub async fn study_series(
     study: &str,
     signal: Option<&AbortSignal>,
 ) -> Result<Vec<SeriesRow>, RequestError> {
-    let what = "the series list";
+    let what = tr("dicomweb.what.series_list");
     let url = series_search_url(&client.source, study).map_err(|e| client.malformed("", what, e))?;
     let body = client.get_json(&url, what, signal).await?;
     let mut rows = parse_series_rows(&body).map_err(|e| client.malformed(&url, what, e))?;
@@ -62,7 +63,7 @@ async fn fetch_bulk_data(
         item.bulk_data.iter().filter(|r| fetch_before_display(&client.source.flags, r)).cloned().collect();
     for reference in wanted {
         let url = resolve_bulk_data_uri(&client.source.wado_root, study, series, &reference.uri);
-        let what = format!("bulk data of attribute {}", reference.tag);
+        let what = trf("dicomweb.what.bulk_data", &[("tag", &reference.tag.to_string())]);
         let answer = client.get(&url, &bulk_data_accept(&client.source.flags), &what, signal).await?;
         let bytes = answer.bytes();
         let parts = split_parts(&answer.content_type, &bytes).map_err(|e| client.malformed(&url, &what, e))?;
@@ -104,7 +105,7 @@ pub async fn add_series(
     series: &str,
     signal: Option<&AbortSignal>,
 ) -> Result<usize, RequestError> {
-    let what = "the series metadata";
+    let what = tr("dicomweb.what.series_metadata");
     let url = series_metadata_url(&client.source, study, series).map_err(|e| client.malformed("", what, e))?;
     let body = client.get_json(&url, what, signal).await?;
     let items = parse_metadata_items(&body).map_err(|e| client.malformed(&url, what, e))?;

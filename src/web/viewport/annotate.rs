@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use super::super::context::use_app;
 use super::super::i18n::{lang, tr};
 use super::super::pane::{Annotation, Pane, Tool};
-use super::super::session::Session;
+use super::super::session::{FrameKey, Session};
 use super::{labels, Shown};
 use crate::pipeline::Photometric;
 use crate::viewer::label_layout::{
@@ -39,7 +39,12 @@ fn spacing_and_unit(session: &Session, source: u32) -> (Spacing, Option<String>)
 
 /// Result lines of a measurement on the shown frame.
 pub fn measure(session: &Session, shown: &Shown, tool: Tool, points: &[(f64, f64)]) -> Vec<String> {
-    let (spacing, unit) = spacing_and_unit(session, shown.key.0);
+    measure_on(session, shown.key, tool, points)
+}
+
+/// Result lines of a measurement on frame `key`, in the current language.
+fn measure_on(session: &Session, key: FrameKey, tool: Tool, points: &[(f64, f64)]) -> Vec<String> {
+    let (spacing, unit) = spacing_and_unit(session, key.0);
     let lang = lang();
     let mut lines = match (tool, points) {
         (Tool::Length, [a, b]) => vec![format_length(lang, &measure::length(&spacing, *a, *b))],
@@ -50,11 +55,11 @@ pub fn measure(session: &Session, shown: &Shown, tool: Tool, points: &[(f64, f64
             let shape = if tool == Tool::Rectangle { RoiShape::Rectangle } else { RoiShape::Ellipse };
             let roi = Roi { shape, corner: *a, opposite_corner: *b };
             let area = roi.area(&spacing);
-            let statistics = session.cached(shown.key).zip(session.image(shown.key.0)).and_then(|(frame, image)| {
+            let statistics = session.cached(key).zip(session.image(key.0)).and_then(|(frame, image)| {
                 if !frame.photometric.is_monochrome() {
                     return None;
                 }
-                let lut = image.info.modality_lut(shown.key.1);
+                let lut = image.info.modality_lut(key.1);
                 let columns = frame.columns;
                 roi.statistics(frame.columns, frame.rows, |column, row| {
                     let index = row as usize * columns as usize + column as usize;
@@ -180,6 +185,25 @@ fn label_rects(session: &Session, pane: &Pane, shown: &Shown, list: &[Annotation
 #[component]
 pub fn Annotations(pane: Pane, shown: RwSignal<Option<Shown>>) -> impl IntoView {
     let app = use_app();
+    // A language switch re-words the measurements (numbers and words); an ROI whose frame is no
+    // longer decoded keeps its text rather than losing its statistics.
+    Effect::new(move |before: Option<crate::i18n::Lang>| {
+        let now = lang();
+        if before.is_some_and(|before| before != now) {
+            let session = app.session.get_value();
+            // The probe's text was worded for the old language: the next pointer move words it anew.
+            pane.probe.set(None);
+            pane.annotations.update(|list| {
+                for annotation in list.iter_mut() {
+                    let roi = matches!(annotation.tool, Tool::Rectangle | Tool::Ellipse);
+                    if !roi || session.cached(annotation.frame).is_some() {
+                        annotation.text = measure_on(&session, annotation.frame, annotation.tool, &annotation.points);
+                    }
+                }
+            });
+        }
+        now
+    });
     let items = move || {
         let Some(current) = shown.get() else { return Vec::new() };
         let frame = current.key;

@@ -19,7 +19,7 @@ use leptos::html;
 use leptos::prelude::*;
 
 use super::context::use_app;
-use super::i18n::{integer, trf};
+use super::i18n::{integer, tr, trf};
 use super::session::FrameKey;
 use crate::api::RenderOptions;
 use crate::dicom::overlay::OverlayMask;
@@ -318,7 +318,7 @@ pub fn ViewportPane(index: usize) -> impl IntoView {
             <annotate::Annotations pane=pane shown=shown />
             <overlay::Corners pane=pane shown=shown frames=frames />
             {move || progress.get().map(|(done, total)| view! {
-                <div class="pane-progress" role="progressbar" aria-label="Slices loaded"
+                <div class="pane-progress" role="progressbar" aria-label=move || tr("common.viewport.slices_loaded")
                     aria-valuemin="0" aria-valuemax=total aria-valuenow=done>
                     <div class="bar" style=format!("width: {}%", done * 100 / total.max(1)) />
                 </div>
@@ -333,7 +333,7 @@ pub fn ViewportPane(index: usize) -> impl IntoView {
                     min="0"
                     max=slider_max
                     prop:value=move || pane.frame.get().to_string()
-                    aria-label=format!("Slice of viewport {}", index + 1)
+                    aria-label=move || trf("common.viewport.slider", &[("viewport", &(index + 1).to_string())])
                     on:input=move |ev| {
                         if let Ok(value) = event_target_value(&ev).parse::<u32>() {
                             pane.frame.set(value);
