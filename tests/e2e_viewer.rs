@@ -73,7 +73,16 @@ async fn mr_series(client: &Client, paths: &[PathBuf], label: &str, query: &str)
         return Err(format!("{label}: expected one display set, the series list has {sets}").into());
     }
     let longest_load = longest_task(client).await?;
-    // Scroll through every slice, one per animation frame, timing the frames.
+    // Scroll through every slice, one per animation frame, timing the frames. Software WebGL on a
+    // loaded 2-core machine draws a frame in up to ~450 ms: 128 of them can pass WebDriver's
+    // default 30 s script timeout, so this step gets 180 s (a guard, not a measurement).
+    client
+        .update_timeouts(fantoccini::wd::TimeoutConfiguration::new(
+            Some(std::time::Duration::from_secs(180)),
+            None,
+            None,
+        ))
+        .await?;
     let deltas = client
         .execute(
             r#"return new Promise(resolve => {
