@@ -11,6 +11,7 @@
 #   tests/e2e_shell.rs               top bar, menus, measurement list, panels, phone bottom bar and sheets
 #   tests/e2e_offline.rs             service worker from a sub-path: offline reload, installability
 #   tests/e2e_embed.rs               ?embed=1 in another origin's iframe, driven by postMessage
+#   tests/e2e_a11y.rs                axe-core (WCAG 2.1 A/AA), Tab order, dialogs, touch gestures, phone boxes
 #   tests/browser_decode.rs          wasm-bindgen-test in headless Chromium: same digests
 # Stops exactly the processes it started; exits non-zero if anything failed.
 # For local iteration (never in CI): BROWSER_TESTS_ONLY="e2e_viewer e2e_archives" runs only the
@@ -98,6 +99,7 @@ run() { # NAME CMD...: runs CMD when NAME is wanted, records NAME when it fails
   echo "== $name" >&2
   "$@" || failed+=("$name")
 }
+export AXE_JS=${AXE_JS:-$ROOT/.tools/node_modules/axe-core/axe.min.js}
 export CHROMEDRIVER WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-600}
 run browser_digests_native cargo test --test browser_digests_native
 run e2e_viewer cargo test --test e2e_viewer
@@ -110,6 +112,7 @@ run e2e_start cargo test --test e2e_start -- --nocapture
 run e2e_shell cargo test --test e2e_shell -- --nocapture
 run e2e_offline cargo test --test e2e_offline -- --nocapture
 run e2e_embed cargo test --test e2e_embed -- --nocapture
+run e2e_a11y cargo test --test e2e_a11y -- --nocapture
 run e2e_i18n cargo test --test e2e_i18n -- --nocapture
 run browser_decode cargo test --target wasm32-unknown-unknown --test browser_decode
 run browser_gpu cargo test --target wasm32-unknown-unknown --test browser_gpu

@@ -9,6 +9,7 @@ TRUNK_VERSION=0.21.14
 WASM_BINDGEN_VERSION=$(sed -n 's/^wasm-bindgen = { version = "=\([0-9.]*\)".*/\1/p; s/^wasm-bindgen = "=\([0-9.]*\)"/\1/p' Cargo.toml | head -n1)
 [ -n "$WASM_BINDGEN_VERSION" ] || { echo "setup: cannot read the wasm-bindgen pin from Cargo.toml" >&2; exit 1; }
 BINARYEN_VERSION=123.0.0
+AXE_CORE_VERSION=4.10.3 # accessibility checks of tests/e2e_a11y.rs
 TOOLS="$PWD/.tools"
 
 log() { printf '\n== setup: %s\n' "$*" >&2; }
@@ -57,6 +58,12 @@ if ! "$TOOLS/node_modules/.bin/wasm-opt" --version 2>/dev/null | grep -q "versio
   log "npm install binaryen@$BINARYEN_VERSION"
   mkdir -p "$TOOLS"
   npm install --prefix "$TOOLS" --no-audit --no-fund --silent "binaryen@$BINARYEN_VERSION"
+fi
+# axe-core: the accessibility rules tests/e2e_a11y.rs injects into the page.
+if [ "$(node -p "require('$TOOLS/node_modules/axe-core/package.json').version" 2>/dev/null)" != "$AXE_CORE_VERSION" ]; then
+  log "npm install axe-core@$AXE_CORE_VERSION"
+  mkdir -p "$TOOLS"
+  npm install --prefix "$TOOLS" --no-audit --no-fund --silent "axe-core@$AXE_CORE_VERSION"
 fi
 mkdir -p "$TOOLS/bin"
 ln -sf ../node_modules/.bin/wasm-opt "$TOOLS/bin/wasm-opt"

@@ -400,6 +400,10 @@ async fn labels_and_export(client: &Client, bright: &Path, phone: bool) -> Resul
 }
 
 async fn run(client: &Client) -> Result {
+    // The pixel comparisons want the image at least 1:1 on the canvas, as before the side panel
+    // existed: it starts collapsed (remembered in localStorage).
+    client.goto(&env("APP_URL")).await?;
+    client.execute("localStorage.setItem('dicomViewer.sidePanel', 'closed');", vec![]).await?;
     let dir = temp_dir("overlays");
     let embedded = embedded_overlay_file(&dir)?;
     let separate = corpus().join("derived/overlay/fo-dicom/OutOfBoundsOverlay.dcm");

@@ -146,6 +146,31 @@ async fn names_and_tooltips(client: &Client) -> Result {
     )
     .await?;
     println!("top bar: {count} icons, every button named, tooltips with shortcuts");
+    // A language switch renames the controls at once.
+    let switch = |code: &str| {
+        format!(
+            "const s = document.querySelector('[data-testid=\"language\"]'); s.value = '{code}';
+             s.dispatchEvent(new Event('change', {{ bubbles: true }}));"
+        )
+    };
+    js(client, &switch("zh-CN")).await?;
+    let chinese = wait_for(
+        client,
+        "the tooltips in Chinese",
+        "(b => b.title.includes('平移') && b.title)(document.querySelector('[data-testid=\"tool-pan\"]'))",
+    )
+    .await?;
+    client.find(Locator::Css(r#"[data-testid="menu-more"]"#)).await?.click().await?;
+    screenshot(client, "desktop-more-menu-zh").await?;
+    keys(client, Key::Escape).await?;
+    js(client, &switch("en")).await?;
+    wait_for(
+        client,
+        "the tooltips in English again",
+        "document.querySelector('[data-testid=\"tool-pan\"]').title === 'Pan (p)'",
+    )
+    .await?;
+    println!("language switch: Pan tooltip {chinese}");
     Ok(())
 }
 
@@ -243,6 +268,16 @@ async fn measurement_list(client: &Client) -> Result {
         click(client, r#"[data-testid="toggle-side-panel"]"#).await?;
     }
     click(client, r#"[data-testid="tab-measurements"]"#).await?;
+    // Every slice loaded, so slice numbers no longer shift as instances sort in.
+    wait_for(
+        client,
+        "the whole series loaded",
+        &format!(
+            "(p => p.dataset.total && p.dataset.loaded === p.dataset.total && !document.querySelector('[data-testid=\"progress\"]'))\
+             (document.querySelector('{VIEWPORT}').parentElement)"
+        ),
+    )
+    .await?;
     press(client, "Home").await?;
     ready_on_frame(client, 0).await?;
     for _ in 0..5 {
@@ -256,6 +291,10 @@ async fn measurement_list(client: &Client) -> Result {
     .await?;
     let drawn_on: u64 = moved.as_str().and_then(|f| f.parse().ok()).unwrap_or(u64::MAX);
     println!("drawing on slice index {drawn_on}");
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    if frame(client).await? != drawn_on {
+        return Err(format!("the slice moved on by itself from {drawn_on} to {}", frame(client).await?).into());
+    }
     press(client, "l").await?;
     let from = offset_of_image_point(client, (60.0, 128.0)).await?;
     let to = offset_of_image_point(client, (196.0, 128.0)).await?;
@@ -425,6 +464,17 @@ async fn phone_layout(client: &Client, width: u32, height: u32, theme: &str) -> 
     if close_ok != json!(true) {
         problems.push("the more sheet's close button is not visible at 44 px".into());
     }
+    // Focus went into the sheet: Escape closes it and gives focus back to "more".
+    keys(client, Key::Escape).await?;
+    wait_for(client, "Escape to close the more sheet", &format!("!{}", exists("more-sheet"))).await?;
+    wait_for(
+        client,
+        "focus back on more",
+        "document.activeElement && document.activeElement.dataset.testid === 'more-button'",
+    )
+    .await?;
+    click(client, r#"[data-testid="more-button"]"#).await?;
+    wait_for(client, "the more sheet again", &exists("more-sheet")).await?;
     client.find(Locator::Css(close)).await?.click().await?;
     wait_for(client, "the more sheet closed", &format!("!{}", exists("more-sheet"))).await?;
     // The series panel as a sheet.
@@ -450,7 +500,16 @@ async fn phone_layout(client: &Client, width: u32, height: u32, theme: &str) -> 
 /// A tablet: the desktop top bar fits, nothing clipped.
 async fn tablet_layout(client: &Client) -> Result {
     set_viewport(client, 768, 1024).await?;
+    // A first visit (nothing remembered): the panels stay closed where they would squeeze the image.
+    js(client, "localStorage.removeItem('dicomViewer.seriesPanel'); localStorage.removeItem('dicomViewer.sidePanel');")
+        .await?;
     open_ct_sample(client, "light").await?;
+    let open = js(client, "return [!!document.querySelector('[data-testid=\"side-panel\"]'), document.querySelector('.series-dock').getBoundingClientRect().width];").await?;
+    if open != json!([false, 0]) {
+        return Err(
+            format!("at 768 px the panels should start closed (side panel shown, series panel width): {open}").into()
+        );
+    }
     screenshot(client, "tablet-768x1024-light").await?;
     let overflow = js(
         client,

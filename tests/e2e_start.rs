@@ -52,19 +52,24 @@ async fn js(client: &Client, script: &str) -> Result<Value> {
     Ok(client.execute(script, vec![]).await?)
 }
 
-/// Sets the window so that the page's viewport (innerWidth × innerHeight) is `width` × `height`.
+/// Sets the window so that the page's viewport (innerWidth × innerHeight) is `width` × `height`
+/// (the window's frame differs between runs, so measure and correct, a few times).
 async fn set_viewport(client: &Client, width: u32, height: u32) -> Result {
-    client.set_window_size(width, height).await?;
-    let inner = js(client, "return [innerWidth, innerHeight];").await?;
-    let (w, h) = (inner[0].as_u64().unwrap_or(0) as u32, inner[1].as_u64().unwrap_or(0) as u32);
-    if (w, h) != (width, height) {
-        client.set_window_size(width + width.saturating_sub(w), height + height.saturating_sub(h)).await?;
+    let mut inner = json!(null);
+    for _ in 0..8 {
+        // The frame is what the window has beyond its viewport, measured on the window as it is.
+        let (_, _, outer_w, outer_h) = client.get_window_rect().await?;
+        inner = js(client, "return [innerWidth, innerHeight];").await?;
+        if inner == json!([width, height]) {
+            return Ok(());
+        }
+        let (w, h) = (inner[0].as_f64().unwrap_or(0.0), inner[1].as_f64().unwrap_or(0.0));
+        let frame_w = (outer_w as f64 - w).max(0.0);
+        let frame_h = (outer_h as f64 - h).max(0.0);
+        client.set_window_size(width + frame_w as u32, height + frame_h as u32).await?;
+        tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    let inner = js(client, "return [innerWidth, innerHeight];").await?;
-    if inner != json!([width, height]) {
-        return Err(format!("viewport {inner}, asked for {width}×{height}").into());
-    }
-    Ok(())
+    Err(format!("viewport {inner}, asked for {width}×{height}").into())
 }
 
 /// The start page with its sample cards listed.
@@ -93,6 +98,17 @@ async fn body_background(client: &Client) -> Result<String> {
         .to_string())
 }
 
+/// Cards whose content is wider than their box (text or buttons running out of the card).
+async fn overflowing_cards(client: &Client) -> Result<Value> {
+    js(
+        client,
+        r#"return [...document.querySelectorAll('[data-testid="drop-zone"], [data-testid="sample-card"], [data-testid="dataset"], .servers > li')]
+               .filter(e => e.scrollWidth > e.clientWidth + 1)
+               .map(e => (e.dataset.testid || e.className) + ' ' + e.scrollWidth + '>' + e.clientWidth);"#,
+    )
+    .await
+}
+
 /// Item 1: the drop zone and the first sample card are wholly visible at 1366×768.
 async fn above_the_fold(client: &Client) -> Result {
     set_viewport(client, 1366, 768).await?;
@@ -106,6 +122,10 @@ async fn above_the_fold(client: &Client) -> Result {
     .await?;
     println!("1366×768: drop zone {}, first sample card {}", boxes[0], boxes[1]);
     let (width, height) = (boxes[2].as_f64().unwrap_or(0.0), boxes[3].as_f64().unwrap_or(0.0));
+    let overflowing = overflowing_cards(client).await?;
+    if overflowing != json!([]) {
+        return Err(format!("1366×768: content wider than its card: {overflowing}").into());
+    }
     for (name, b) in [("drop zone", &boxes[0]), ("first sample card", &boxes[1])] {
         let v: Vec<f64> = b.as_array().map(|a| a.iter().filter_map(Value::as_f64).collect()).unwrap_or_default();
         if v.len() != 4 || v[0] < 0.0 || v[1] < 0.0 || v[2] > width || v[3] > height {
@@ -238,6 +258,10 @@ async fn phone_layout(client: &Client, width: u32, height: u32) -> Result {
     )
     .await?;
     println!("{width}×{height}: {report}");
+    let overflowing = overflowing_cards(client).await?;
+    if overflowing != json!([]) {
+        return Err(format!("{width}×{height}: content wider than its card: {overflowing}").into());
+    }
     let empty = |key: &str| report[key].as_array().is_some_and(Vec::is_empty);
     if !(empty("wide") && empty("overlaps") && empty("outside")) || report["count"].as_u64().unwrap_or(0) < 3 {
         return Err(format!("{width}×{height}: {report}").into());
@@ -278,6 +302,22 @@ async fn screenshots(client: &Client) -> Result {
             click(client, r#"[data-testid="manage-sources"]"#).await?;
             wait_for(client, "the server editor", r#"document.querySelector('[data-testid="source-editor"]')"#).await?;
             screenshot(client, &format!("servers-{width}x{height}-{theme}")).await?;
+        }
+    }
+    // The archive browsers (TCIA and ISIC stand-ins when run by scripts/browser-tests.sh).
+    set_stored_theme(client, Some("dark")).await?;
+    for (kind, ready) in [("nbia", "tcia-collection"), ("isic", "isic-image")] {
+        for (width, height) in [(1400, 1000), (390, 844)] {
+            set_viewport(client, width, height).await?;
+            start_page(client).await?;
+            let selector = format!(r#"[data-testid="dataset-browse"][data-kind="{kind}"]"#);
+            if js(client, &format!("return !!document.querySelector('{selector}');")).await? != json!(true) {
+                continue;
+            }
+            click(client, &selector).await?;
+            let found = format!(r#"document.querySelector('[data-testid="{ready}"], .archive .error')"#);
+            wait_for(client, &format!("the {kind} browser"), &found).await?;
+            screenshot(client, &format!("archive-{kind}-{width}x{height}-dark")).await?;
         }
     }
     set_stored_theme(client, None).await?;

@@ -145,3 +145,25 @@ fn every_key_the_code_uses_exists_in_english() {
     assert!(missing.is_empty(), "keys used but not in locales/en:\n{}", missing.join("\n"));
     eprintln!("{used} uses of catalog keys checked");
 }
+
+/// Keys held in tables rather than written inside `tr("…")` (the help dialog's shortcut list in
+/// src/web/keyboard.rs, the announcer's sentences in src/viewer/announce.rs) exist too.
+#[test]
+fn every_dialogs_and_a11y_key_named_in_the_code_exists_in_english() {
+    let english = entries("en");
+    let mut sources = Vec::new();
+    rust_files(&root().join("src"), &mut sources);
+    let mut missing = Vec::new();
+    for path in sources {
+        let source = fs::read_to_string(&path).unwrap_or_default();
+        for call in ["\"dialogs.", "\"a11y."] {
+            for rest in keys_after(&source, call) {
+                let key = format!("{}{rest}", &call[1..]);
+                if !rest.is_empty() && !rest.contains(char::is_whitespace) && !english.contains_key(&key) {
+                    missing.push(format!("{}: {key}", path.strip_prefix(root()).unwrap_or(&path).display()));
+                }
+            }
+        }
+    }
+    assert!(missing.is_empty(), "keys named but not in locales/en:\n{}", missing.join("\n"));
+}

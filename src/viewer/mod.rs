@@ -4,6 +4,7 @@
 //! navigation and cine, and the decoded-frame cache. The page (src/web/) only feeds events in and
 //! draws what these types compute.
 
+pub mod announce;
 pub mod cine;
 pub mod format;
 pub mod frame_cache;

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use super::archives::{ArchiveBrowser, ArchiveView};
 use super::context::{use_app, AppContext, Layout};
 use super::dicomweb::{link, DicomWeb, StudyBrowser};
+use super::announce::Announcer;
 use super::help::Help;
 use super::i18n::{tr, trf};
 use super::keyboard;
@@ -111,6 +112,7 @@ pub(super) const SAMPLES_ID: &str = "samples";
 /// tabindex="-1") without changing the address (the address carries the study links).
 #[component]
 fn SkipLink(target: &'static str, text: &'static str) -> impl IntoView {
+    // `text` is a catalog key (locales/*/viewer.txt).
     let jump = move |ev: web_sys::MouseEvent| {
         ev.prevent_default();
         let element = web_sys::window()
@@ -275,10 +277,10 @@ pub fn App() -> impl IntoView {
         <Show when=move || !embedded fallback=|| view! { <super::embed::EmbedLayout /> }>
         <main class="app" class:phone=move || phone.get() class:viewing=move || viewer_shown.get()
             on:dragover=|ev: web_sys::DragEvent| ev.prevent_default() on:drop=opening::on_drop(app)>
-            <nav class="skip-links" aria-label=move || tr("common.skip.label")>
-                <SkipLink target=MAIN_ID text="common.skip.main" />
+            <nav class="skip-links" aria-label=move || tr("viewer.skip.label")>
+                <SkipLink target=MAIN_ID text="viewer.skip.main" />
                 <Show when=start_page>
-                    <SkipLink target=SAMPLES_ID text="common.skip.samples" />
+                    <SkipLink target=SAMPLES_ID text="viewer.skip.samples" />
                 </Show>
             </nav>
             <Toolbar />
@@ -312,6 +314,7 @@ pub fn App() -> impl IntoView {
                 <BottomBar />
             </Show>
             <Help />
+            <Announcer />
         </main>
         </Show>
     }

@@ -9,27 +9,27 @@ use super::actions;
 use super::context::AppContext;
 use super::pane::Tool;
 
-/// (keys, what they do) for the help overlay.
+/// (keys, catalog key of what they do) for the help dialog (locales/*/dialogs.txt).
 pub const SHORTCUTS: &[(&str, &str)] = &[
-    ("↑ ↓ ← →, wheel", "previous / next slice"),
-    ("Page Up / Page Down", "jump 10% of the slices"),
-    ("Home / End", "first / last slice"),
-    ("1 … 9", "window presets (CT: brain, lung, mediastinum, abdomen, bone; else the file's windows)"),
-    ("w p z s c", "tools: window/level, pan, zoom, scroll, probe"),
-    ("l a b e", "measure: length, angle, rectangle ROI, ellipse ROI"),
-    ("Delete", "remove the last measurement on this slice"),
-    ("i", "invert"),
-    ("o", "show / hide overlay planes"),
-    ("r / Shift+r", "rotate 90° clockwise / counter-clockwise"),
-    ("h / v", "flip horizontally / vertically"),
-    ("+ / −, Ctrl+wheel, pinch", "zoom in / out"),
-    ("f", "fit and reset the view"),
-    ("Space", "play / pause cine"),
-    ("t", "show / hide the tag browser"),
-    ("x", "export the view as PNG"),
-    ("Tab", "move between viewports and controls"),
-    ("?", "this help"),
-    ("Esc", "close help, cancel a measurement, close the tag browser"),
+    ("↑ ↓ ← →, wheel", "dialogs.help.key.slices"),
+    ("Page Up / Page Down", "dialogs.help.key.page"),
+    ("Home / End", "dialogs.help.key.ends"),
+    ("1 … 9", "dialogs.help.key.presets"),
+    ("w p z s c", "dialogs.help.key.tools"),
+    ("l a b e", "dialogs.help.key.measure"),
+    ("Delete", "dialogs.help.key.delete"),
+    ("i", "dialogs.help.key.invert"),
+    ("o", "dialogs.help.key.overlays"),
+    ("r / Shift+r", "dialogs.help.key.rotate"),
+    ("h / v", "dialogs.help.key.flip"),
+    ("+ / −, Ctrl+wheel, pinch", "dialogs.help.key.zoom"),
+    ("f", "dialogs.help.key.fit"),
+    ("Space", "dialogs.help.key.cine"),
+    ("t", "dialogs.help.key.tags"),
+    ("x", "dialogs.help.key.export"),
+    ("Tab", "dialogs.help.key.tab"),
+    ("?", "dialogs.help.key.help"),
+    ("Esc", "dialogs.help.key.escape"),
 ];
 
 fn in_form_field(event: &KeyboardEvent) -> bool {
@@ -43,14 +43,18 @@ pub fn install(app: AppContext) {
     let handle = window_event_listener(leptos::ev::keydown, move |event: KeyboardEvent| {
         // The help dialog is modal: Tab stays inside it, Escape (or ?) closes it, nothing else.
         if app.show_help.get_untracked() {
+            // Tab is kept inside by the dialog itself (super::dialog).
             match event.key().as_str() {
-                "Tab" => super::help::keep_focus_inside(&event),
                 "Escape" | "?" => {
                     app.show_help.set(false);
                     event.prevent_default();
                 }
                 _ => {}
             }
+            return;
+        }
+        // Another modal dialog (or sheet) is open: page shortcuts stay off under it.
+        if super::dialog::is_open() {
             return;
         }
         if in_form_field(&event) || event.ctrl_key() || event.meta_key() || event.alt_key() {

@@ -2,11 +2,13 @@
 //! Leptos components of the viewer. Everything it shows comes from the pure core.
 
 mod actions;
+mod announce;
 mod app;
 mod archives;
 pub mod bindings;
 pub(crate) mod context;
 mod dicomweb;
+pub(crate) mod dialog;
 mod embed;
 mod export;
 pub mod gpu;

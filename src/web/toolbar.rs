@@ -39,9 +39,14 @@ fn html_element(id: &str) -> Option<web_sys::HtmlElement> {
 /// Moves focus to the element with `data-testid=testid` (after the next frame is drawn, so an
 /// element that is just appearing can take it).
 pub fn focus_by_testid(testid: &'static str) {
+    focus_selector(format!("[data-testid=\"{testid}\"]"));
+}
+
+/// Moves focus to the first element matching `selector`, after the next frame is drawn.
+pub fn focus_selector(selector: String) {
     request_animation_frame(move || {
         let element = document()
-            .and_then(|d| d.query_selector(&format!("[data-testid=\"{testid}\"]")).ok().flatten())
+            .and_then(|d| d.query_selector(&selector).ok().flatten())
             .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
         if let Some(element) = element {
             let _ = element.focus();
@@ -566,7 +571,7 @@ pub fn Toolbar() -> impl IntoView {
         <header class="topbar toolbar" data-testid="topbar">
             <Show when=move || viewer.get()>
                 <IconButton icon=IconName::SeriesPanel label=label("viewer.panel.series_toggle")
-                    testid="toggle-series-panel" expanded=series_open pressed=series_open
+                    testid="toggle-series-panel" expanded=series_open
                     on_click=move || app.series_open.update(|v| *v = !*v) />
             </Show>
             <div class="brand">
@@ -618,7 +623,7 @@ pub fn Toolbar() -> impl IntoView {
                             if app.show_tags.get_untracked() { app.close_side() } else { app.open_side(SidePanelTab::Tags) }
                         } />
                     <IconButton icon=IconName::SidePanel label=label("viewer.panel.side_toggle")
-                        testid="toggle-side-panel" expanded=side_open pressed=side_open
+                        testid="toggle-side-panel" expanded=side_open
                         on_click=move || {
                             if app.side_view().is_some() { app.close_side() } else { app.open_side(app.side_tab.get_untracked()) }
                         } />

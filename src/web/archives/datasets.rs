@@ -1,5 +1,5 @@
-//! The "Datasets" start page: each public source with what it holds, what it needs and a
-//! button to browse it (from config.json's `datasets`), then local files and the samples.
+//! The public datasets on the start page (src/web/start.rs): each source with what it holds,
+//! what it needs and its browse buttons (from config.json's `datasets`), as compact cards.
 
 use leptos::prelude::*;
 
@@ -38,14 +38,16 @@ pub fn Datasets() -> impl IntoView {
                             <h3>{dataset.title.clone()}</h3>
                             <p>{dataset.holds.clone()}</p>
                             <p class="needs">{ let needs = dataset.needs.clone(); move || if needs.is_empty() { tr("archives.datasets.needs_nothing").to_string() } else { trf("archives.datasets.needs", &[("needs", &needs)]) } }</p>
-                            <button type="button" data-testid="dataset-browse" data-kind=kind.clone() data-source=dataset.source.clone()
-                                on:click=move |_| browse(app, &chosen)>
-                                { let fhir = dataset.kind == DatasetKind::Fhir; move || tr(if fhir { "archives.datasets.browse_patients" } else { "archives.datasets.browse" }) }
-                            </button>
-                            {studies.map(|source| view! {
-                                <button type="button" data-testid="dataset-studies" data-source=source.clone()
-                                    on:click=move |_| { app.archive.set(None); app.browse.set(Some(source.clone())) }>{move || tr("archives.datasets.browse_studies")}</button>
-                            })}
+                            <div class="dataset-actions">
+                                <button type="button" data-testid="dataset-browse" data-kind=kind.clone() data-source=dataset.source.clone()
+                                    on:click=move |_| browse(app, &chosen)>
+                                    { let fhir = dataset.kind == DatasetKind::Fhir; move || tr(if fhir { "archives.datasets.browse_patients" } else { "archives.datasets.browse" }) }
+                                </button>
+                                {studies.map(|source| view! {
+                                    <button type="button" data-testid="dataset-studies" data-source=source.clone()
+                                        on:click=move |_| { app.archive.set(None); app.browse.set(Some(source.clone())) }>{move || tr("archives.datasets.browse_studies")}</button>
+                                })}
+                            </div>
                         </li>
                     }
                 }).collect_view()}

@@ -205,8 +205,7 @@ pub fn StudyBrowser() -> impl IntoView {
             </label>
         }
     };
-    let search_submit = search;
-    let (search_prev, search_next) = (search, search);
+    let (search_submit, search_prev, search_next) = (search, search, search);
     let source_list = sources.list;
     view! {
         <section class="study-browser" data-testid="study-browser" aria-label=move || tr("dicomweb.browser.label")>
@@ -227,7 +226,7 @@ pub fn StudyBrowser() -> impl IntoView {
                 }}
                 <button type="button" data-testid="manage-sources" aria-expanded=move || editing.get().to_string()
                     on:click=move |_| editing.update(|e| *e = !*e)>{move || tr("dicomweb.servers")}</button>
-                <button type="button" on:click=move |_| app.browse.set(None)>{move || tr("common.close")}</button>
+                <button type="button" class="btn-ghost" on:click=move |_| app.browse.set(None)>{move || tr("common.close")}</button>
             </header>
             <Show when=move || editing.get()>
                 <SourceEditor />
@@ -249,7 +248,7 @@ pub fn StudyBrowser() -> impl IntoView {
                         {PAGE_SIZES.into_iter().map(|n| view! { <option value=n.to_string()>{n}</option> }).collect_view()}
                     </select>
                 </label>
-                <button type="submit" data-testid="search-button" disabled=move || busy.get()>{move || tr("common.search")}</button>
+                <button type="submit" class="btn-primary" data-testid="search-button" disabled=move || busy.get()>{move || tr("common.search")}</button>
             </form>
             <p class="search-status" data-testid="search-status" aria-live="polite">{move || {
                 let r = results.get();
@@ -279,20 +278,22 @@ pub fn StudyBrowser() -> impl IntoView {
                     {move || results.get().rows.into_iter().map(|row| {
                         let uid = row.study_uid.clone();
                         let (expand_uid, open_uid) = (uid.clone(), uid.clone());
-                                                let open_source = selected.get_untracked();
+                        let open_source = selected.get_untracked();
                         let is_expanded = { let uid = uid.clone(); move || expanded.with(|e| e.as_ref().is_some_and(|(u, _)| *u == uid)) };
                         let series_uid = uid.clone();
                         view! {
                             <tr data-testid="study-row" data-study-uid=uid.clone() class:expanded=is_expanded.clone()
                                 on:click=move |_| expand(expand_uid.clone())>
-                                <td>{format_person_name(&row.patient_name)}</td>
-                                <td>{row.patient_id.clone()}</td>
-                                <td>{ let date = row.study_date.clone(); move || format_date_in(lang(), &date) }</td>
-                                <td>{row.accession_number.clone()}</td>
-                                <td>{row.modalities.join(", ")}</td>
-                                <td>{row.description.clone()}</td>
-                                <td>{row.instance_count.map(|n| move || integer(i64::from(n)))}</td>
-                                <td><button type="button" data-testid="open-study"
+                                // data-label: the column's name, shown before the value when a
+                                // phone stacks the row (style/main.css).
+                                <td data-label=move || tr("dicomweb.column.patient")>{format_person_name(&row.patient_name)}</td>
+                                <td data-label=move || tr("dicomweb.column.patient_id")>{row.patient_id.clone()}</td>
+                                <td data-label=move || tr("dicomweb.column.date")>{ let date = row.study_date.clone(); move || format_date_in(lang(), &date) }</td>
+                                <td data-label=move || tr("dicomweb.column.accession")>{row.accession_number.clone()}</td>
+                                <td data-label=move || tr("dicomweb.column.modalities")>{row.modalities.join(", ")}</td>
+                                <td data-label=move || tr("dicomweb.column.description")>{row.description.clone()}</td>
+                                <td data-label=move || tr("dicomweb.column.images")>{row.instance_count.map(|n| move || integer(i64::from(n)))}</td>
+                                <td><button type="button" class="open-button" data-testid="open-study"
                                     on:click=move |ev| { ev.stop_propagation(); open_study(app, open_source.clone(), open_uid.clone(), Vec::new()) }>{move || tr("common.open")}</button></td>
                             </tr>
                             <Show when=is_expanded.clone()>
@@ -340,10 +341,10 @@ fn SeriesList(study: String, source: String, expanded: RwSignal<Option<(String, 
                             <li data-testid="series-row" data-series-uid=row.series_uid.clone()>
                                 <SeriesThumbnail source=source.clone() row=thumbnail_row />
                                 <span class="modality">{row.modality.clone()}</span>
-                                <span>{row.series_number.map(|n| format!("#{n}")).unwrap_or_default()}</span>
+                                <span class="series-number">{row.series_number.map(|n| format!("#{n}")).unwrap_or_default()}</span>
                                 <span class="description">{row.description.clone()}</span>
-                                <span>{row.instance_count.map(|n| move || trf("common.images", &[("count", &integer(i64::from(n)))]))}</span>
-                                <button type="button" data-testid="open-series"
+                                <span class="series-count">{row.instance_count.map(|n| move || trf("common.images", &[("count", &integer(i64::from(n)))]))}</span>
+                                <button type="button" class="open-button" data-testid="open-series"
                                     on:click=move |_| open_study(app, source.clone(), study.clone(), vec![series.clone()])>{move || tr("common.open")}</button>
                             </li>
                         }

@@ -84,21 +84,21 @@ pub fn SourceEditor() -> impl IntoView {
     };
     view! {
         <section class="source-editor" data-testid="source-editor" aria-label=move || tr("dicomweb.editor.label")>
-            <ul>
+            <ul class="source-list">
                 {move || list.get().into_iter().map(|s| {
                     let source_name = s.name.clone();
                     view! {
                         <li data-testid="source-entry" data-source=s.name.clone()>
                             <strong>{s.friendly_name.clone()}</strong>
                             <span class="root">{s.qido_root.clone()}</span>
-                            <button type="button" data-testid="remove-source" aria-label={ let friendly = s.friendly_name.clone(); move || trf("dicomweb.editor.remove_named", &[("name", &friendly)]) }
+                            <button type="button" class="btn-ghost danger" data-testid="remove-source" aria-label={ let friendly = s.friendly_name.clone(); move || trf("dicomweb.editor.remove_named", &[("name", &friendly)]) }
                                 on:click=move |_| registry().remove(&source_name)>{move || tr("dicomweb.editor.remove")}</button>
                         </li>
                     }
                 }).collect_view()}
             </ul>
             <form on:submit=add>
-                <h3>{move || tr("dicomweb.editor.title")}</h3>
+                <h2>{move || tr("dicomweb.editor.title")}</h2>
                 {text("dicomweb.editor.name", "source-name", name, "my-pacs")}
                 {text("dicomweb.editor.qido", "source-qido", qido, "https://server/dicom-web")}
                 {text("dicomweb.editor.wado", "source-wado", wado, "")}
@@ -126,7 +126,7 @@ pub fn SourceEditor() -> impl IntoView {
                     {flag("bulkDataURI.enabled", "flag-bulkdata", bulk)}
                     {flag("omitQuotationForMultipartRequest", "flag-unquoted", unquoted)}
                 </fieldset>
-                <button type="submit" data-testid="add-source">{move || tr("dicomweb.editor.add")}</button>
+                <button type="submit" class="btn-primary" data-testid="add-source">{move || tr("dicomweb.editor.add")}</button>
                 {move || message.get().map(|m| view! { <p role="status" data-testid="source-message">{m}</p> })}
             </form>
         </section>

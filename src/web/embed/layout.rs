@@ -10,22 +10,14 @@ use leptos::prelude::*;
 use super::super::actions;
 use super::super::context::{use_app, Layout};
 use super::super::i18n::tr;
+use super::super::icons::{Icon, IconName};
 use super::super::pane::Tool;
 use super::super::viewport::ViewportPane;
 use super::dispatch::{layout_of, set_layout, tool_name};
 use crate::embed::protocol::LayoutName;
 
-/// A label in the current language.
-type Label = fn() -> &'static str;
-
-/// The tools offered, with their labels.
-const TOOLS: [(Tool, Label); 5] = [
-    (Tool::Scroll, || tr("embed.tool.scroll")),
-    (Tool::WindowLevel, || tr("embed.tool.window")),
-    (Tool::Pan, || tr("embed.tool.pan")),
-    (Tool::Zoom, || tr("embed.tool.zoom")),
-    (Tool::Length, || tr("embed.tool.length")),
-];
+/// The tools offered (names, shortcuts and icons are the viewer's own, `web::pane::Tool`).
+const TOOLS: [Tool; 5] = [Tool::Scroll, Tool::WindowLevel, Tool::Pan, Tool::Zoom, Tool::Length];
 
 fn layout_name(layout: Layout) -> LayoutName {
     match layout {
@@ -41,23 +33,26 @@ fn EmbedToolbar() -> impl IntoView {
     view! {
         <div class="embed-toolbar" role="toolbar" data-testid="embed-toolbar"
             aria-label=move || tr("embed.toolbar")>
-            {TOOLS.into_iter().map(|(tool, label)| {
+            {TOOLS.into_iter().map(|tool| {
                 let pressed = move || app.tool.get() == tool;
                 view! {
-                    <button type="button" class="embed-tool" data-testid="embed-tool"
+                    <button type="button" class="icon-button embed-tool" data-testid="embed-tool"
                         data-tool=tool_name(tool).as_str()
                         class:on=pressed
                         aria-pressed=move || pressed().to_string()
-                        title=move || format!("{} ({})", label(), tool.shortcut())
+                        aria-label=move || tool.label()
+                        aria-keyshortcuts=tool.shortcut()
+                        title=move || format!("{} ({})", tool.label(), tool.shortcut())
                         on:click=move |_| app.tool.set(tool)>
-                        {move || label()}
+                        <Icon name=tool.icon() />
                     </button>
                 }
             }).collect_view()}
-            <button type="button" data-testid="embed-reset"
+            <button type="button" class="icon-button" data-testid="embed-reset"
+                aria-label=move || tr("embed.reset")
                 title=move || tr("embed.reset.title")
                 on:click=move |_| { actions::reset_view(app); }>
-                {move || tr("embed.reset")}
+                <Icon name=IconName::Reset />
             </button>
             <label class="embed-layout">
                 <span class="visually-hidden">{move || tr("embed.layout")}</span>

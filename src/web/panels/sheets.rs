@@ -14,8 +14,8 @@ use crate::web::opening::{FilePicker, FolderPicker};
 use crate::web::pane::Tool;
 use crate::web::theme::ThemeSelect;
 use crate::web::toolbar::{
-    focus_by_testid, layout_icon, layout_name, set_layout, toggle_datasets, toggle_studies, CineButton, CineRate,
-    IconButton, Presets, ToolButton,
+    focus_by_testid, focus_selector, layout_icon, layout_name, set_layout, toggle_datasets, toggle_studies, CineButton,
+    CineRate, IconButton, Presets, ToolButton,
 };
 
 fn label(key: &'static str) -> Signal<String> {
@@ -70,7 +70,14 @@ pub fn BottomBar() -> impl IntoView {
             <ToolButton tool=Tool::Pan />
             <ToolButton tool=Tool::Length />
             <IconButton icon=IconName::More label=label("viewer.menu.more") testid="more-button"
-                expanded=Signal::derive(move || open.get()) on_click=move || open.update(|v| *v = !*v) />
+                expanded=Signal::derive(move || open.get()) on_click=move || {
+                    let opening = !open.get_untracked();
+                    open.set(opening);
+                    // Focus moves into the sheet, so Escape and Tab work there.
+                    if opening {
+                        focus_selector(".more-sheet [data-testid=\"sheet-close\"]".to_string());
+                    }
+                } />
         </nav>
         <Show when=move || open.get()>
             <div class="sheet-backdrop" on:click=move |_| open.set(false)></div>
@@ -136,7 +143,7 @@ pub fn BottomBar() -> impl IntoView {
                             on_click=move || app.open_side(SidePanelTab::Measurements) />
                         <SheetButton icon=IconName::Export label=label("viewer.action.export") testid="export-png"
                             on_click=move || { actions::export_png(app); } />
-                        <SheetButton icon=IconName::Help label=label("viewer.action.help")
+                        <SheetButton icon=IconName::Help label=label("viewer.action.help") testid="open-help"
                             on_click=move || app.show_help.set(true) />
                     </div>
                     <h3>{move || tr("viewer.group.open")}</h3>

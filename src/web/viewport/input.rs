@@ -1,6 +1,7 @@
 //! Pointer, touch and wheel input of a viewport: the selected tool on the primary button or one
-//! finger, pan on the middle button, zoom on the right button, pinch with two fingers; the wheel
-//! scrolls slices (with Ctrl: zooms at the pointer).
+//! finger, pan on the middle button, zoom on the right button; two fingers pinch (zoom), pan or
+//! swipe vertically through the slices and a double tap fits the image (the rules and their
+//! thresholds: crate::viewer::gesture); the wheel scrolls slices (with Ctrl: zooms at the pointer).
 
 use std::rc::Rc;
 
@@ -13,7 +14,7 @@ use super::super::pane::{Annotation, Pane, Tool};
 use super::annotate;
 use super::Shown;
 use crate::study::FrameRef;
-use crate::viewer::gesture::PinchStart;
+use crate::viewer::gesture::{DoubleTap, TwoFingerStep, TwoFingers};
 use crate::viewer::placing::{Placed, Placing};
 use crate::viewer::stack::{DeltaMode, StepAccumulator};
 use crate::viewer::transform::ViewTransform;
@@ -62,7 +63,8 @@ impl Handlers {
         // The measurement being placed (its points are mirrored in `pane.draft` for drawing).
         let placing = StoredValue::new(None::<Placing>);
         let touches = StoredValue::new(Vec::<(i32, (f64, f64))>::new());
-        let pinch = StoredValue::new(None::<PinchStart>);
+        let two_fingers = StoredValue::new(None::<TwoFingers>);
+        let taps = StoredValue::new(DoubleTap::default());
         let wheel_steps = StoredValue::new(StepAccumulator::default());
         let swipe = StoredValue::new((StepAccumulator::default(), 0.0f64));
         let session = app.session;
@@ -100,12 +102,36 @@ impl Handlers {
             let point = canvas_point(&ev, &current);
             if ev.pointer_type() == "touch" {
                 touches.update_value(|t| t.push((ev.pointer_id(), point)));
-                if touches.with_value(Vec::len) == 2 {
-                    drag.set_value(None);
-                    pane.draft.set(None);
-                    let (a, b) = touches.with_value(|t| (t[0].1, t[1].1));
-                    pinch.set_value(Some(current.geometry.pinch_start(a, b)));
-                    return;
+                match touches.with_value(Vec::len) {
+                    1 => {
+                        let css = (point.0 / current.scale, point.1 / current.scale);
+                        if taps.try_update_value(|t| t.press(ev.time_stamp(), css)).unwrap_or(false) {
+                            // Double tap: fit the image; a measurement the first tap began is dropped.
+                            drag.set_value(None);
+                            placing.set_value(None);
+                            pane.draft.set(None);
+                            let mut geometry = current.geometry;
+                            geometry.transform = pane.transform.get_untracked();
+                            geometry.fit();
+                            pane.transform.set(geometry.transform);
+                            ev.prevent_default();
+                            return;
+                        }
+                    }
+                    2 => {
+                        drag.set_value(None);
+                        placing.set_value(None);
+                        pane.draft.set(None);
+                        taps.update_value(DoubleTap::cancel);
+                        let (a, b) = touches.with_value(|t| (t[0].1, t[1].1));
+                        let mut geometry = current.geometry;
+                        geometry.transform = pane.transform.get_untracked();
+                        two_fingers.set_value(Some(TwoFingers::start(&geometry, a, b, current.scale)));
+                        ev.prevent_default();
+                        return;
+                    }
+                    // A third finger changes nothing.
+                    _ => return,
                 }
             }
             let tool = match ev.button() {
@@ -153,11 +179,16 @@ impl Handlers {
                         entry.1 = point;
                     }
                 });
-                if let (Some(start), 2) = (pinch.get_value(), touches.with_value(Vec::len)) {
+                if two_fingers.with_value(Option::is_some) && touches.with_value(Vec::len) >= 2 {
                     let (a, b) = touches.with_value(|t| (t[0].1, t[1].1));
-                    let mut geometry = current.geometry;
-                    geometry.pinch(&start, a, b);
-                    pane.transform.set(geometry.transform);
+                    let step = two_fingers
+                        .try_update_value(|g| g.as_mut().map(|g| g.update(&current.geometry, a, b)))
+                        .flatten();
+                    match step {
+                        Some(TwoFingerStep::Transform(transform)) => pane.transform.set(transform),
+                        Some(TwoFingerStep::Slices(slices)) => go_to(i64::from(pane.frame.get_untracked()) + slices),
+                        Some(TwoFingerStep::Nothing) | None => {}
+                    }
                     return;
                 }
             }
@@ -228,9 +259,20 @@ impl Handlers {
         };
 
         let finish = move |ev: PointerEvent, keep: bool| {
+            if ev.pointer_type() == "touch" {
+                let tapped = touches.with_value(|t| t.len() == 1) && two_fingers.with_value(Option::is_none) && keep;
+                match shown.get_untracked().filter(|_| tapped) {
+                    Some(current) => {
+                        let point = canvas_point(&ev, &current);
+                        let css = (point.0 / current.scale, point.1 / current.scale);
+                        taps.update_value(|t| t.release(ev.time_stamp(), css));
+                    }
+                    None => taps.update_value(DoubleTap::cancel),
+                }
+            }
             touches.update_value(|t| t.retain(|(id, _)| *id != ev.pointer_id()));
             if touches.with_value(Vec::len) < 2 {
-                pinch.set_value(None);
+                two_fingers.set_value(None);
             }
             let Some(d) = drag.get_value() else { return };
             if d.pointer != ev.pointer_id() {
