@@ -55,22 +55,6 @@ pub fn format_person_name(value: &str) -> String {
     join(&[family, &given, suffix], ", ")
 }
 
-/// A DA value as YYYY-MM-DD; the old "YYYY.MM.DD" form too; anything else as it is.
-pub fn format_date(value: &str) -> String {
-    let value = value.trim();
-    let bytes = value.as_bytes();
-    let digits =
-        |range: std::ops::Range<usize>| bytes.get(range).is_some_and(|part| part.iter().all(u8::is_ascii_digit));
-    let plain = bytes.len() == 8 && digits(0..8);
-    let dotted =
-        bytes.len() == 10 && digits(0..4) && digits(5..7) && digits(8..10) && bytes[4] == b'.' && bytes[7] == b'.';
-    match (plain, dotted) {
-        (true, _) => format!("{}-{}-{}", &value[0..4], &value[4..6], &value[6..8]),
-        (_, true) => value.replace('.', "-"),
-        _ => value.to_string(),
-    }
-}
-
 /// A DA value (YYYYMMDD, the old YYYY.MM.DD) or an ISO date (YYYY-MM-DD, as FHIR writes it) in
 /// `lang`'s medium date style ("Jan 31, 2024", "31.01.2024", "31 ene 2024", "2024年1月31日");
 /// anything else as it is.
@@ -176,14 +160,6 @@ mod tests {
         assert_eq!(format_person_name("^John"), "John");
         assert_eq!(format_person_name("^^^^=Yamada^Tarou"), "Yamada, Tarou");
         assert_eq!(format_person_name(""), "");
-    }
-
-    #[test]
-    fn dates() {
-        assert_eq!(format_date("20240131"), "2024-01-31");
-        assert_eq!(format_date("1999.12.31 "), "1999-12-31");
-        assert_eq!(format_date("2024013"), "2024013");
-        assert_eq!(format_date("2024013x"), "2024013x");
     }
 
     #[test]

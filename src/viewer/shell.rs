@@ -3,7 +3,7 @@
 //! keyboard navigation (WAI-ARIA APG "Menu Button" pattern) and the phone breakpoint. The page
 //! (src/web/toolbar.rs, src/web/panels/) only renders these.
 
-use crate::i18n::{format_date, Lang};
+use crate::i18n::Lang;
 use crate::viewer::overlay::format_person_name;
 
 /// Widths at or below this many CSS pixels get the phone layout (bottom bar, sheets). The same
@@ -124,17 +124,7 @@ pub fn study_context(lang: Lang, patient_name: &str, study_date: &str, descripti
 
 /// A DA value (PS3.5 6.2) written in `lang`'s date style.
 pub fn localized_da(lang: Lang, value: &str) -> String {
-    let value = value.trim();
-    let digits: String = value.chars().filter(|c| *c != '.').collect();
-    let parsed = (digits.len() == 8 && digits.bytes().all(|b| b.is_ascii_digit()))
-        .then(|| {
-            let year = digits.get(0..4)?.parse::<i32>().ok()?;
-            let month = digits.get(4..6)?.parse::<u32>().ok()?;
-            let day = digits.get(6..8)?.parse::<u32>().ok()?;
-            format_date(lang, year, month, day)
-        })
-        .flatten();
-    parsed.unwrap_or_else(|| value.to_string())
+    super::overlay::format_date_in(lang, value)
 }
 
 /// Where focus goes in an open menu of `count` items on `key` (WAI-ARIA APG menu: arrows wrap,
