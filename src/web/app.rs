@@ -3,10 +3,10 @@
 
 use leptos::prelude::*;
 
+use super::announce::Announcer;
 use super::archives::{ArchiveBrowser, ArchiveView};
 use super::context::{use_app, AppContext, Layout};
 use super::dicomweb::{link, DicomWeb, StudyBrowser};
-use super::announce::Announcer;
 use super::help::Help;
 use super::i18n::{tr, trf};
 use super::keyboard;
