@@ -12,6 +12,7 @@ pub mod app_shell;
 pub mod archives;
 pub mod codec;
 pub mod container;
+pub mod derived;
 pub mod dicom;
 pub mod dicomweb;
 pub mod embed;

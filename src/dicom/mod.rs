@@ -88,6 +88,12 @@ fn parse_dataset(bytes: &[u8]) -> Result<(InMemDicomObject, String), DecodeError
     Ok((object, uid.to_string()))
 }
 
+/// Parses the whole data set of any DICOM object, pixel data included (a PS3.10 file or a bare
+/// data set, see [`DataLayout::detect`]), with its transfer syntax UID.
+pub fn read_dataset(bytes: &[u8]) -> Result<(InMemDicomObject, String), DecodeError> {
+    parse_dataset(bytes)
+}
+
 /// Reads the attributes of any DICOM object (image, report, segmentation...) up to, not
 /// including, its pixel data, with the transfer syntax UID; pixels are never copied.
 pub fn read_header_dataset(bytes: &[u8]) -> Result<(InMemDicomObject, String), DecodeError> {

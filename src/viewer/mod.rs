@@ -10,6 +10,7 @@ pub mod format;
 pub mod frame_cache;
 pub mod gesture;
 pub mod label_layout;
+pub mod layers;
 pub mod load_order;
 pub mod load_report;
 pub mod measure;
