@@ -65,6 +65,14 @@ if [ "$(node -p "require('$TOOLS/node_modules/axe-core/package.json').version" 2
   mkdir -p "$TOOLS"
   npm install --prefix "$TOOLS" --no-audit --no-fund --silent "axe-core@$AXE_CORE_VERSION"
 fi
+# Python highdicom writes SEG, SR and Key Object Selection test objects from arrays at test time
+# (tests of issue 12); a venv keeps it apart from Debian's Python packages.
+HIGHDICOM_VERSION=0.28.2
+if ! "$TOOLS/py/bin/python" -c "import highdicom, sys; sys.exit(highdicom.__version__ != '$HIGHDICOM_VERSION')" 2>/dev/null; then
+  log "pip install highdicom $HIGHDICOM_VERSION (venv .tools/py)"
+  python3 -m venv "$TOOLS/py"
+  "$TOOLS/py/bin/pip" install --quiet --disable-pip-version-check "highdicom==$HIGHDICOM_VERSION"
+fi
 mkdir -p "$TOOLS/bin"
 ln -sf ../node_modules/.bin/wasm-opt "$TOOLS/bin/wasm-opt"
 

@@ -11,6 +11,7 @@
 //! Everything here is pure Rust tested natively; the browser layer (src/web/derived) only loads
 //! bytes, keeps the user's choices (which object, which segment, opacity) and draws.
 
+pub mod cielab;
 pub mod gsps;
 pub mod kos;
 pub mod rtstruct;
