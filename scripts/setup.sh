@@ -15,7 +15,7 @@ TOOLS="$PWD/.tools"
 log() { printf '\n== setup: %s\n' "$*" >&2; }
 
 apt_packages=(chromium chromium-driver dcmtk grokj2k-tools libjxl-tools libjpeg-turbo-progs orthanc orthanc-dicomweb orthanc-gdcm nginx-light libnginx-mod-http-echo libgdcm-tools
-              libssl-dev pkg-config zip unzip curl ca-certificates python3
+              libssl-dev pkg-config zip unzip curl ca-certificates python3 python3-venv
               fonts-noto-cjk)  # Chinese interface text in headless Chromium (no tofu boxes)
 missing=()
 for p in "${apt_packages[@]}"; do
