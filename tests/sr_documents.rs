@@ -367,3 +367,88 @@ fn tid1500_table_equals_dsrdump_groups() {
         println!("{name}: {} measurement groups equal dsrdump's", document.groups.len());
     }
 }
+
+/// Each report drawn on every image it references: one graphic per SCOORD line of dsrdump
+/// whose SELECTED FROM child names that image (and its frame), owned by its group.
+#[test]
+fn scoord_graphics_land_on_the_images_dsrdump_names() {
+    use dicom_viewer::derived::SourceFrame;
+    use dicom_viewer::viewer::layers::{FrameOverlays, LayerStyle};
+    for path in sr_files() {
+        let document = parse(&path);
+        let (lines, _) = dsrdump(&path);
+        // per image: SCOORDs selected from it, and those of them inferred by a NUM with a value
+        let mut expected: std::collections::BTreeMap<String, (usize, usize)> = Default::default();
+        for line in lines.iter().filter(|l| l.value_type == "SCOORD") {
+            let child = lines
+                .iter()
+                .find(|c| c.position == format!("{}.1", line.position) && c.relationship == "selected from");
+            let parent_position = line.position.rsplit_once('.').map(|p| p.0).unwrap_or("");
+            let valued_num =
+                lines.iter().any(|p| p.position == parent_position && p.value_type == "NUM" && p.value != "empty");
+            if let Some(child) = child {
+                let entry = expected.entry(reference_parts(&child.value).0).or_default();
+                entry.0 += 1;
+                entry.1 += usize::from(valued_num);
+            }
+        }
+        for (uid, (count, valued)) in &expected {
+            let frame = SourceFrame {
+                sop_instance_uid: uid.clone(),
+                frame_number: 1,
+                frame_of_reference_uid: String::new(),
+                rows: 512,
+                columns: 512,
+                position_mm: None,
+                orientation: None,
+                pixel_spacing_mm: None,
+                slice_thickness_mm: None,
+            };
+            let mut out = FrameOverlays::default();
+            document.draw_on(&frame, &LayerStyle::default(), &mut out);
+            assert_eq!(out.graphics.len(), *count, "{}: {uid}: one shape per SCOORD dsrdump names", path.display());
+            let labelled = out.graphics.iter().filter(|g| g.label.is_some()).count();
+            assert!(
+                labelled >= *valued,
+                "{}: {uid}: a graphic inferred by a NUM is labelled with its value",
+                path.display()
+            );
+            assert!(out.graphics.iter().all(|g| g.owner.0 == "sr"));
+            println!("{}: {count} SCOORD on {uid}: {} shapes drawn", path.display(), out.graphics.len());
+        }
+    }
+}
+
+/// Few: a flipped element length can make `read_dataset` allocate for a second or more
+/// (measured 0.3–7.6 s per copy in a debug build), which is the reader's matter, not the SR parser's.
+const FLIPPED_COPIES: usize = 4;
+
+/// Damaged copies of every report: typed errors or a document, never a panic.
+#[test]
+fn damaged_reports_never_panic() {
+    for path in sr_files() {
+        let bytes = std::fs::read(&path).unwrap();
+        let mut seed = 0x2545_f491_u32;
+        for cut in 1..=16 {
+            let end = bytes.len() * cut / 17;
+            if let Ok(dataset) = read_dataset(&bytes[..end]) {
+                let _ = Derived::parse(DerivedKind::StructuredReport, &dataset);
+            }
+        }
+        for _ in 0..FLIPPED_COPIES {
+            let mut copy = bytes.clone();
+            for _ in 0..8 {
+                seed ^= seed << 13;
+                seed ^= seed >> 17;
+                seed ^= seed << 5;
+                let at = seed as usize % copy.len();
+                copy[at] ^= (seed >> 24) as u8 | 1;
+            }
+            if let Ok(dataset) = read_dataset(&copy) {
+                if let Ok(Derived::StructuredReport(doc)) = Derived::parse(DerivedKind::StructuredReport, &dataset) {
+                    let _ = doc.references();
+                }
+            }
+        }
+    }
+}

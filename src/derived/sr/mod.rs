@@ -144,7 +144,7 @@ impl Measurement {
     /// Value and unit for a label ("39.37 mm"), with [`decimals_for`] places.
     pub fn label(&self) -> String {
         let number = match self.value {
-            Some(v) => format!("{:.*}", decimals_for(v), v),
+            Some(v) => trim_zeros(format!("{:.*}", decimals_for(v), v)),
             None => self.text.clone(),
         };
         let unit = self.unit_text();
@@ -154,6 +154,14 @@ impl Measurement {
             format!("{number} {unit}")
         }
     }
+}
+
+/// "10.00" → "10", "1.700" → "1.7".
+fn trim_zeros(number: String) -> String {
+    if !number.contains('.') {
+        return number;
+    }
+    number.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
 /// Decimal places that keep four significant digits of `value` (at most 6, none for ≥ 1000).
@@ -751,3 +759,6 @@ fn read_evidence(root: Attributes<'_>) -> Vec<Evidence> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests;
