@@ -665,7 +665,7 @@ fn check_count(
     dimensions: usize,
     position: &[u32],
 ) -> Result<(), DerivedError> {
-    if values % dimensions == 0 && graphic_type.accepts(values / dimensions) {
+    if values.is_multiple_of(dimensions) && graphic_type.accepts(values / dimensions) {
         return Ok(());
     }
     Err(DerivedError::Attribute {

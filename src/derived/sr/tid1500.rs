@@ -117,11 +117,7 @@ fn read_group(items: &[ContentItem], index: usize, number: u32) -> MeasurementGr
     }
     for descendant in subtree(items, index) {
         match items.get(descendant).map(|i| &i.value) {
-            Some(Value::Image(reference)) => {
-                if !group.images.contains(reference) {
-                    group.images.push(reference.clone());
-                }
-            }
+            Some(Value::Image(reference)) if !group.images.contains(reference) => group.images.push(reference.clone()),
             Some(Value::Scoord { .. } | Value::Scoord3d { .. }) => group.graphics.push(descendant),
             _ => {}
         }
