@@ -452,3 +452,31 @@ fn damaged_reports_never_panic() {
         }
     }
 }
+
+/// A referenced image found among open instances: its display set and the index of its slice.
+#[test]
+fn referenced_images_are_located_in_their_display_set() {
+    use dicom_viewer::derived::sr::display::locate;
+    use dicom_viewer::derived::sr::SopReference;
+    use dicom_viewer::dicom::DicomImage;
+    use dicom_viewer::study::{InstanceMeta, StudyLibrary};
+    let dir = common::corpus().join("mr-series-128");
+    let mut library = StudyLibrary::new();
+    let mut uids = Vec::new();
+    // every 8th slice, in reverse order of their names: the set sorts them along the normal
+    for (source, n) in (0..128).step_by(8).rev().enumerate() {
+        let bytes = std::fs::read(dir.join(format!("slice{n}.dcm"))).unwrap();
+        let image = DicomImage::parse_header(&bytes).unwrap();
+        let meta = InstanceMeta::read(source as u32, &image.dataset);
+        uids.push((source as u32, meta.sop_instance_uid.clone()));
+        library.add(meta);
+    }
+    for (source, uid) in &uids {
+        let reference = SopReference { sop_instance_uid: uid.clone(), frames: vec![1], ..SopReference::default() };
+        let (key, index) = locate(&library, &reference).expect("open instance located");
+        let set = library.display_set(&key).expect("its display set");
+        assert_eq!(set.frames[index as usize].source, *source, "{uid}");
+    }
+    let absent = SopReference { sop_instance_uid: "1.2.3.999".into(), ..SopReference::default() };
+    assert_eq!(locate(&library, &absent), None);
+}

@@ -11,6 +11,7 @@
 //! Limits: nesting depth [`MAX_DEPTH`], [`MAX_ITEMS`] content items, [`MAX_COORDINATES`]
 //! graphic coordinates in all; beyond them the document is refused with a typed error.
 
+pub mod display;
 pub mod draw;
 pub mod tid1500;
 
