@@ -117,7 +117,10 @@ struct Row {
 fn table_rows(doc: &Document, language: Lang) -> Vec<Row> {
     let mut rows = Vec::new();
     for group in &doc.groups {
-        let heading = group.tracking_identifier.clone().unwrap_or_else(|| trf("sr.group.unnamed", &[("n", &group.number.to_string())]));
+        let heading = group
+            .tracking_identifier
+            .clone()
+            .unwrap_or_else(|| trf("sr.group.unnamed", &[("n", &group.number.to_string())]));
         let finding = [group.finding.as_ref(), group.finding_site.as_ref()]
             .into_iter()
             .flatten()
@@ -134,7 +137,11 @@ fn table_rows(doc: &Document, language: Lang) -> Vec<Row> {
                 if !modifiers.is_empty() {
                     name = format!("{name} ({})", modifiers.join(", "));
                 }
-                let value = m.value.as_ref().map(|v| measurement_text(language, v)).unwrap_or_else(|| tr("sr.empty_value").to_string());
+                let value = m
+                    .value
+                    .as_ref()
+                    .map(|v| measurement_text(language, v))
+                    .unwrap_or_else(|| tr("sr.empty_value").to_string());
                 (name, value)
             })
             .collect();
@@ -158,7 +165,13 @@ fn table_rows(doc: &Document, language: Lang) -> Vec<Row> {
     rows
 }
 
-fn table_view(app: AppContext, rows: Vec<Row>, style: RwSignal<LayerStyle>, shown: RwSignal<bool>, message: RwSignal<Option<String>>) -> AnyView {
+fn table_view(
+    app: AppContext,
+    rows: Vec<Row>,
+    style: RwSignal<LayerStyle>,
+    shown: RwSignal<bool>,
+    message: RwSignal<Option<String>>,
+) -> AnyView {
     if rows.is_empty() {
         return view! { <p class="muted">{tr("sr.no_groups")}</p> }.into_any();
     }
@@ -234,7 +247,12 @@ fn table_view(app: AppContext, rows: Vec<Row>, style: RwSignal<LayerStyle>, show
 }
 
 /// One tree item and, when expanded, its children (built only then).
-fn tree_item(object: StoredValue<Rc<Derived>, LocalStorage>, index: usize, expanded: RwSignal<BTreeSet<usize>>, language: Lang) -> AnyView {
+fn tree_item(
+    object: StoredValue<Rc<Derived>, LocalStorage>,
+    index: usize,
+    expanded: RwSignal<BTreeSet<usize>>,
+    language: Lang,
+) -> AnyView {
     let Some((position, value_type, relationship, concept, value, has_children)) = object.with_value(|o| {
         let Derived::StructuredReport(doc) = o.as_ref() else { return None };
         let item = doc.items.get(index)?;
@@ -307,7 +325,12 @@ pub fn SrSection(entry: Rc<DerivedEntry>) -> impl IntoView {
     let view_mode = RwSignal::new(if doc.groups.is_empty() { SrView::Tree } else { SrView::Table });
     // Root and its children open: the report's sections are visible at once.
     let expanded = RwSignal::new(
-        doc.items.iter().enumerate().filter(|(_, i)| i.position.len() <= 1).map(|(n, _)| n).collect::<BTreeSet<usize>>(),
+        doc.items
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| i.position.len() <= 1)
+            .map(|(n, _)| n)
+            .collect::<BTreeSet<usize>>(),
     );
     let all_with_children: BTreeSet<usize> =
         doc.items.iter().enumerate().filter(|(_, i)| !i.children.is_empty()).map(|(n, _)| n).collect();
