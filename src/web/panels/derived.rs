@@ -90,7 +90,7 @@ fn entry_body(entry: Rc<DerivedEntry>) -> AnyView {
         DerivedKind::RtStructureSet => ().into_any(),
 
         // SR: src/web/panels/sr.rs
-        DerivedKind::StructuredReport => ().into_any(),
+        DerivedKind::StructuredReport => view! { <super::sr::SrSection entry=entry.clone() /> }.into_any(),
 
         // KOS: src/web/panels/kos.rs
         DerivedKind::KeyObjectSelection => ().into_any(),

@@ -7,6 +7,7 @@
 mod derived;
 mod measurements;
 pub mod sheets;
+mod sr;
 mod tags;
 
 use leptos::prelude::*;
