@@ -287,6 +287,25 @@ impl RealWorldMappings {
     }
 }
 
+/// The mappings of a Real World Value Mapping object (PS3.3 A.46, C.7.6.16.2.11 in the
+/// Referenced Image Real World Value Mapping Sequence (0040,9094)): each item names the images
+/// it applies to (Referenced Image Sequence, SOP Instance UIDs) and their mappings.
+pub fn referenced_image_mappings(dataset: &InMemDicomObject) -> Vec<(Vec<String>, Vec<RealWorldValueMapping>)> {
+    Attributes(dataset)
+        .items(tags::REFERENCED_IMAGE_REAL_WORLD_VALUE_MAPPING_SEQUENCE)
+        .iter()
+        .map(|item| {
+            let item = Attributes(item);
+            let images = item
+                .items(tags::REFERENCED_IMAGE_SEQUENCE)
+                .iter()
+                .filter_map(|reference| Attributes(reference).string(tags::REFERENCED_SOP_INSTANCE_UID))
+                .collect();
+            (images, read_sequence(item))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

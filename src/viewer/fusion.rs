@@ -10,6 +10,10 @@
 //! decoded frame, and only the one RGBA layer of the shown base frame is built.
 
 use crate::derived::SourceFrame;
+use crate::dicom::ImageInfo;
+use crate::pipeline::real_world::RealWorldMappings;
+use crate::pipeline::{ModalityLut, PixelValues};
+use crate::viewer::suv::SuvBw;
 use crate::i18n::Lang;
 use crate::viewer::format::format_value_in;
 use crate::viewer::layers::RgbaLayer;
@@ -73,6 +77,19 @@ impl Plane {
             rows,
             columns,
         })
+    }
+
+    /// The plane of frame `frame` (from 0) of an instance: its per-frame functional group
+    /// geometry, else the instance's own.
+    pub fn of_instance(meta: &crate::study::InstanceMeta, frame: u32) -> Option<Plane> {
+        let index = frame as usize;
+        Plane::new(
+            meta.rows,
+            meta.columns,
+            meta.frame_positions.get(index).copied().flatten().or(meta.image_position),
+            meta.frame_orientations.get(index).copied().flatten().or(meta.image_orientation),
+            meta.frame_pixel_spacings.get(index).copied().flatten().or(meta.pixel_spacing),
+        )
     }
 
     pub fn of_source_frame(frame: &SourceFrame) -> Option<Plane> {
@@ -345,8 +362,62 @@ pub fn format_quantity(lang: Lang, value: f64) -> String {
     }
 }
 
-/// A default range for a layer: from a low fraction of the maximum (to leave background
-/// transparent) to the maximum; SUV layers 0.5–(max, at most 10).
+/// How a layer's stored values become the values it is coloured by: SUVbw for PET in BQML
+/// (Modality LUT then the SUV factor), else its Real World Value Mapping (parametric maps),
+/// else its modality values.
+pub struct LayerValues<'a> {
+    lut: ModalityLut,
+    real_world: &'a RealWorldMappings,
+    frame: u32,
+    suv: Option<SuvBw>,
+}
+
+impl<'a> LayerValues<'a> {
+    pub fn new(info: &'a ImageInfo, frame: u32, suv: Option<SuvBw>) -> LayerValues<'a> {
+        LayerValues { lut: info.modality_lut(frame), real_world: &info.real_world, frame, suv }
+    }
+
+    pub fn value(&self, stored: f64) -> Option<f64> {
+        if let Some(suv) = &self.suv {
+            return Some(suv.apply(self.lut.apply(stored)));
+        }
+        if !self.real_world.is_empty() {
+            return self.real_world.for_value(self.frame, stored)?.apply(stored);
+        }
+        Some(self.lut.apply(stored))
+    }
+
+    /// The quantity's name and unit for the colour bar ("SUVbw", "g/ml"); `modality_unit` when
+    /// the values are modality values.
+    pub fn name_and_unit(&self, modality_unit: Option<String>) -> (Option<String>, Option<String>) {
+        if self.suv.is_some() {
+            return (Some("SUVbw".to_string()), Some("g/ml".to_string()));
+        }
+        match self.real_world.first(self.frame) {
+            Some(mapping) => (mapping.name(), mapping.unit_text()),
+            None => (None, modality_unit),
+        }
+    }
+
+    /// Smallest and largest value of a frame's stored `pixels` (non-finite values skipped).
+    pub fn extent(&self, pixels: &PixelValues) -> Option<(f64, f64)> {
+        let mut extent: Option<(f64, f64)> = None;
+        for index in 0..pixels.len() {
+            let Some(value) = pixels.get_f64(index).and_then(|stored| self.value(stored)) else { continue };
+            if !value.is_finite() {
+                continue;
+            }
+            extent = Some(match extent {
+                None => (value, value),
+                Some((low, high)) => (low.min(value), high.max(value)),
+            });
+        }
+        extent
+    }
+}
+
+/// A default range for a layer: from 5 % of the way from the minimum to the maximum (so the
+/// background stays transparent) to the maximum.
 pub fn default_range(min: f64, max: f64) -> (f64, f64) {
     if !(min.is_finite() && max.is_finite()) || max <= min {
         return (0.0, 1.0);

@@ -249,6 +249,23 @@ pub fn suv_bw(dataset: &InMemDicomObject) -> Result<SuvBw, SuvError> {
     Ok(result(elapsed_s, decayed))
 }
 
+/// ROI statistics (in Bq/ml) as SUVbw: "SUVbw mean 2.31 ± 0.4, min 0.5, max 5.2" (SUV is the
+/// modality value times a positive factor, so every statistic scales by it).
+pub fn format_roi_suv(lang: crate::i18n::Lang, statistics: &crate::viewer::roi::RoiStatistics, suv: &SuvBw) -> String {
+    use crate::viewer::fusion::format_quantity;
+    let value = |v: f64| format_quantity(lang, suv.apply(v));
+    crate::i18n::textf(
+        lang,
+        "fusion.roi.suv",
+        &[
+            ("mean", &value(statistics.mean)),
+            ("sd", &value(statistics.standard_deviation)),
+            ("min", &value(statistics.min)),
+            ("max", &value(statistics.max)),
+        ],
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
