@@ -46,7 +46,9 @@ fn number(path: &Path, keyword: &str) -> f64 {
 }
 
 fn clock(text: &str) -> f64 {
-    text[0..2].parse::<f64>().unwrap() * 3600.0 + text[2..4].parse::<f64>().unwrap() * 60.0 + text[4..].parse::<f64>().unwrap()
+    text[0..2].parse::<f64>().unwrap() * 3600.0
+        + text[2..4].parse::<f64>().unwrap() * 60.0
+        + text[4..].parse::<f64>().unwrap()
 }
 
 /// SUVbw per Bq/ml by hand: the dose decayed from injection to the series time (same day),
@@ -125,7 +127,8 @@ fn brightest(path: &Path, frame: u32) -> (u32, u32, f64) {
 async fn parametric_map_probe(client: &Client, pmap: &Path) -> Result {
     fresh_page(client).await?;
     open_files(client, &[pmap.to_path_buf()]).await?;
-    wait_for(client, "the parametric map", &format!("document.querySelector('{VIEWPORT}[data-ready=\"true\"]')")).await?;
+    wait_for(client, "the parametric map", &format!("document.querySelector('{VIEWPORT}[data-ready=\"true\"]')"))
+        .await?;
     let frame: u32 = attribute(client, "data-file-frame").await?.parse()?;
     let (column, row, stored) = brightest(pmap, frame);
     let slope = number(pmap, "RealWorldValueSlope");
@@ -182,9 +185,12 @@ async fn pet_over_ct(client: &Client, dir: &Path, query: &str, renderer: &str, p
     files.extend((0..6).map(|i| petct.join(format!("pt_{i:02}.dcm"))));
     fresh_page_with(client, query).await?;
     open_files(client, &files).await?;
-    // Show the CT series in viewport 0, on slice 3 (z = 7.5 mm).
+    // Show the CT series in viewport 0. Every CT slice (z = 0, 2.5 … 17.5 mm) has a PET plane
+    // (z = −1, 3, 7 … 19 mm) within half the PET spacing (2 mm), and every PET slice has the same
+    // hot square, so whichever CT slice opens shows the same fused colours.
     let ct = r#"[...document.querySelectorAll('.series-item')].find(b => b.textContent.includes('Fusion CT'))"#;
-    wait_for(client, "the CT series", &format!("{ct} && document.querySelectorAll('.series-item').length === 2")).await?;
+    wait_for(client, "the CT series", &format!("{ct} && document.querySelectorAll('.series-item').length === 2"))
+        .await?;
     client.execute(&format!("{ct}.click();"), vec![]).await?;
     wait_for(
         client,
@@ -192,29 +198,7 @@ async fn pet_over_ct(client: &Client, dir: &Path, query: &str, renderer: &str, p
         &format!("(() => {{ const c = document.querySelector('{VIEWPORT}'); return c && c.dataset.ready === 'true' && (c.dataset.fileName || '').startsWith('ct_'); }})()"),
     )
     .await?;
-    for _ in 0..8 {
-        let name = attribute(client, "data-file-name").await?;
-        if name == "ct_03.dcm" {
-            break;
-        }
-        let key = if name.as_str() < "ct_03.dcm" { "ArrowDown" } else { "ArrowUp" };
-        press(client, key).await?;
-        tokio::time::sleep(Duration::from_millis(300)).await;
-        wait_for(client, "the slice", &format!("document.querySelector('{VIEWPORT}').dataset.ready === 'true'")).await?;
-    }
-    // Try the other arrow direction if the slice order is reversed.
-    for _ in 0..8 {
-        let name = attribute(client, "data-file-name").await?;
-        if name == "ct_03.dcm" {
-            break;
-        }
-        let key = if name.as_str() < "ct_03.dcm" { "ArrowUp" } else { "ArrowDown" };
-        press(client, key).await?;
-        tokio::time::sleep(Duration::from_millis(300)).await;
-    }
-    if attribute(client, "data-file-name").await? != "ct_03.dcm" {
-        return Err("could not show ct_03.dcm".into());
-    }
+    let ct_name = attribute(client, "data-file-name").await?;
     // The Fusion tab: choose the PET series, type the range.
     let side_open = client
         .execute("return !!document.querySelector('[data-testid=\"tab-fusion\"]') && document.querySelector('[data-testid=\"tab-fusion\"]').offsetParent !== null;", vec![])
@@ -264,13 +248,13 @@ async fn pet_over_ct(client: &Client, dir: &Path, query: &str, renderer: &str, p
     // half-way up the range 0 … 2 × hot_suv: the hot map at t = 0.5 is (255, 127.5 → 128, 0).
     let hot = [255.0, 128.0, 0.0];
     let alpha = (0.5_f64 * 255.0).round() / 255.0; // default opacity 50 %, stored as a byte
-    let ct_bytes = std::fs::read(petct.join("ct_03.dcm"))?;
+    let ct_bytes = std::fs::read(petct.join(&ct_name))?;
     let grey = render_frame(&ct_bytes, 0, &RenderOptions::default())?;
     let at = |c: u32, r: u32| (r * grey.columns + c) as usize * 4;
     let base = &grey.rgba[at(30, 30)..at(30, 30) + 3];
     let expected: Vec<f64> = (0..3).map(|i| (f64::from(base[i]) * (1.0 - alpha) + hot[i] * alpha).round()).collect();
     let shown = canvas_colour(client, 30, 30).await?;
-    println!("{renderer}: layer pixels {layer_pixels}; CT (30, 30) grey {base:?} → shown {shown:?}, expected {expected:?}");
+    println!("{renderer}: {ct_name}, layer pixels {layer_pixels}; CT (30, 30) grey {base:?} → shown {shown:?}, expected {expected:?}");
     if (0..3).any(|i| (f64::from(shown[i]) - expected[i]).abs() > 2.0) {
         return Err(format!("{renderer}: fused colour {shown:?} should be {expected:?}").into());
     }

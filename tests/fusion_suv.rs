@@ -13,7 +13,9 @@ use std::process::Command;
 use dicom_viewer::api::decode_frame;
 use dicom_viewer::pipeline::real_world::{referenced_image_mappings, RealWorldMappings};
 use dicom_viewer::study::InstanceMeta;
-use dicom_viewer::viewer::fusion::{fuse, nearest_plane, slice_spacing_mm, ColourMap, FusionStyle, Interpolation, Plane};
+use dicom_viewer::viewer::fusion::{
+    fuse, nearest_plane, slice_spacing_mm, ColourMap, FusionStyle, Interpolation, Plane,
+};
 use dicom_viewer::viewer::suv::{suv_bw, DecayCorrection};
 
 fn corpus() -> PathBuf {
@@ -147,7 +149,8 @@ fn parametric_map_real_world_values_and_fusion_over_its_source() {
     let mappings = RealWorldMappings::read(&dataset(&pmap_path));
     let pmap_meta = meta(&pmap_path);
     assert_eq!(pmap_meta.number_of_frames, 20);
-    let layer_planes: Vec<Plane> = (0..20).map(|f| Plane::of_instance(&pmap_meta, f).expect("frame geometry")).collect();
+    let layer_planes: Vec<Plane> =
+        (0..20).map(|f| Plane::of_instance(&pmap_meta, f).expect("frame geometry")).collect();
     let spacing = slice_spacing_mm(&layer_planes).expect("20 planes");
     // The ADC source slices, by file; each lies on one pmap frame.
     let source_dir = corpus().join("dcmqi/paramaps/701-ADCb500");
@@ -173,8 +176,13 @@ fn parametric_map_real_world_values_and_fusion_over_its_source() {
             assert_eq!((mapping.name().as_deref(), mapping.unit_text().as_deref()), (Some("ADC"), Some("µm²/s")));
         }
         assert_eq!(pmap_image.info.real_world, mappings, "the decoder's image info carries the same mapping");
-        let style =
-            FusionStyle { colour_map: ColourMap::Jet, low: 100.0, high: 2500.0, opacity: 0.6, interpolation: Interpolation::Nearest };
+        let style = FusionStyle {
+            colour_map: ColourMap::Jet,
+            low: 100.0,
+            high: 2500.0,
+            opacity: 0.6,
+            interpolation: Interpolation::Nearest,
+        };
         let layer = fuse(&base, &layer_planes[index], spacing / 2.0, &style, real_world).expect("a layer");
         for (c, r) in [(128u32, 128u32), (100, 140)] {
             let source = source_frame.pixels.get_f64((r * source_frame.columns + c) as usize).unwrap();

@@ -76,14 +76,10 @@ impl RealWorldValueMapping {
         let last = item
             .float(tags::DOUBLE_FLOAT_REAL_WORLD_VALUE_LAST_VALUE_MAPPED)
             .or_else(|| item.int(tags::REAL_WORLD_VALUE_LAST_VALUE_MAPPED).map(|v| v as f64));
-        let first_stored = first.ok_or(RealWorldError::Attribute {
-            keyword: "RealWorldValueFirstValueMapped",
-            reason: "is missing",
-        })?;
-        let last_stored = last.ok_or(RealWorldError::Attribute {
-            keyword: "RealWorldValueLastValueMapped",
-            reason: "is missing",
-        })?;
+        let first_stored = first
+            .ok_or(RealWorldError::Attribute { keyword: "RealWorldValueFirstValueMapped", reason: "is missing" })?;
+        let last_stored =
+            last.ok_or(RealWorldError::Attribute { keyword: "RealWorldValueLastValueMapped", reason: "is missing" })?;
         if last_stored < first_stored {
             return Err(RealWorldError::Attribute {
                 keyword: "RealWorldValueLastValueMapped",
@@ -371,7 +367,8 @@ mod tests {
                 PrimitiveValue::F64([7.0, 8.0, 9.5].as_slice().into()),
             )],
         );
-        let dataset = InMemDicomObject::from_element_iter([seq(tags::REAL_WORLD_VALUE_MAPPING_SEQUENCE, vec![linear, table])]);
+        let dataset =
+            InMemDicomObject::from_element_iter([seq(tags::REAL_WORLD_VALUE_MAPPING_SEQUENCE, vec![linear, table])]);
         let mappings = RealWorldMappings::read(&dataset);
         assert_eq!(mappings.shared.len(), 2);
         let m = mappings.for_value(0, 100.0).unwrap();
@@ -389,7 +386,11 @@ mod tests {
         let frame = |slope: f64| {
             InMemDicomObject::from_element_iter([seq(
                 tags::REAL_WORLD_VALUE_MAPPING_SEQUENCE,
-                vec![mapping(0, 10, vec![DataElement::new(tags::REAL_WORLD_VALUE_SLOPE, VR::FD, PrimitiveValue::from(slope))])],
+                vec![mapping(
+                    0,
+                    10,
+                    vec![DataElement::new(tags::REAL_WORLD_VALUE_SLOPE, VR::FD, PrimitiveValue::from(slope))],
+                )],
             )])
         };
         let dataset = InMemDicomObject::from_element_iter([seq(
@@ -407,7 +408,8 @@ mod tests {
         let bad = mapping(0, 1, vec![]);
         let error = RealWorldValueMapping::read(Attributes(&bad)).unwrap_err();
         assert!(error.to_string().contains("RealWorldValueSlope"), "{error}");
-        let reversed = mapping(5, 1, vec![DataElement::new(tags::REAL_WORLD_VALUE_SLOPE, VR::FD, PrimitiveValue::from(1.0_f64))]);
+        let reversed =
+            mapping(5, 1, vec![DataElement::new(tags::REAL_WORLD_VALUE_SLOPE, VR::FD, PrimitiveValue::from(1.0_f64))]);
         assert!(RealWorldValueMapping::read(Attributes(&reversed)).is_err());
     }
 }

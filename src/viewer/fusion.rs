@@ -11,12 +11,12 @@
 
 use crate::derived::SourceFrame;
 use crate::dicom::ImageInfo;
+use crate::i18n::Lang;
 use crate::pipeline::real_world::RealWorldMappings;
 use crate::pipeline::{ModalityLut, PixelValues};
-use crate::viewer::suv::SuvBw;
-use crate::i18n::Lang;
 use crate::viewer::format::format_value_in;
 use crate::viewer::layers::RgbaLayer;
+use crate::viewer::suv::SuvBw;
 
 /// The plane of one frame in patient space (Image Plane module, PS3.3 C.7.6.2.1.1).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -507,8 +507,13 @@ mod tests {
 
     #[test]
     fn colour_bar_labels_and_gradient() {
-        let style =
-            FusionStyle { colour_map: ColourMap::Hot, low: 0.5, high: 2.5, opacity: 1.0, interpolation: Interpolation::Nearest };
+        let style = FusionStyle {
+            colour_map: ColourMap::Hot,
+            low: 0.5,
+            high: 2.5,
+            opacity: 1.0,
+            interpolation: Interpolation::Nearest,
+        };
         let bar = ColourBar::new(Lang::De, &style, Some("g/ml"), 4);
         assert_eq!((bar.low_label.as_str(), bar.high_label.as_str()), ("0,5 g/ml", "2,5 g/ml"));
         assert_eq!(bar.colours.first(), Some(&[0, 0, 0]));

@@ -87,11 +87,9 @@ impl fmt::Display for SuvError {
             SuvError::Invalid { keyword, value } => {
                 write!(f, "SUV cannot be computed: {keyword} has the unusable value {value:?}")
             }
-            SuvError::InjectionAfterScan { elapsed_s } => write!(
-                f,
-                "SUV cannot be computed: RadiopharmaceuticalStartTime is {:.0} s after the scan",
-                -elapsed_s
-            ),
+            SuvError::InjectionAfterScan { elapsed_s } => {
+                write!(f, "SUV cannot be computed: RadiopharmaceuticalStartTime is {:.0} s after the scan", -elapsed_s)
+            }
         }
     }
 }
@@ -222,8 +220,7 @@ pub fn suv_bw(dataset: &InMemDicomObject) -> Result<SuvBw, SuvError> {
     };
     let (injection_s, date_given) = match radiopharmaceutical.string(tags::RADIOPHARMACEUTICAL_START_DATE_TIME) {
         Some(value) => (
-            datetime_seconds(&value)
-                .ok_or(SuvError::Invalid { keyword: "RadiopharmaceuticalStartDateTime", value })?,
+            datetime_seconds(&value).ok_or(SuvError::Invalid { keyword: "RadiopharmaceuticalStartDateTime", value })?,
             true,
         ),
         None => {
@@ -269,8 +266,8 @@ pub fn format_roi_suv(lang: crate::i18n::Lang, statistics: &crate::viewer::roi::
 #[cfg(test)]
 mod tests {
     use super::*;
-    use dicom_core::value::{DataSetSequence, PrimitiveValue, Value};
     use dicom_core::header::Header;
+    use dicom_core::value::{DataSetSequence, PrimitiveValue, Value};
     use dicom_core::{DataElement, Length, Tag, VR};
 
     fn text(tag: Tag, vr: VR, value: &str) -> DataElement<InMemDicomObject> {
@@ -350,6 +347,23 @@ mod tests {
         let mut counts = pet(None, "START", "091013.8");
         counts.put(text(tags::UNITS, VR::CS, "CNTS"));
         assert_eq!(suv_bw(&counts).unwrap_err(), SuvError::NotBqml { units: "CNTS".into() });
+    }
+
+    #[test]
+    fn roi_statistics_in_suv() {
+        let suv = suv_bw(&pet(None, "ADMIN", "091013.8")).unwrap();
+        // 70 000 g / 370 MBq: 10 000 Bq/ml → 1.8919 g/ml.
+        let statistics = crate::viewer::roi::RoiStatistics {
+            count: 4,
+            mean: 10_000.0,
+            standard_deviation: 1_000.0,
+            min: 5_000.0,
+            max: 20_000.0,
+        };
+        assert_eq!(
+            format_roi_suv(crate::i18n::Lang::En, &statistics, &suv),
+            "SUVbw mean 1.892 ± 0.1892, min 0.9459, max 3.784"
+        );
     }
 
     #[test]

@@ -192,7 +192,8 @@ pub fn layer_for(session: &Rc<Session>, key: FrameKey) -> Option<RgbaLayer> {
     let image = session.image(frame_ref.source)?;
     let suv = suv_of(session, frame_ref.source).and_then(Result::ok);
     let values = LayerValues::new(&image.info, frame_ref.frame, suv);
-    let (low, high) = fusion.range.get_untracked().or_else(|| values.extent(&frame.pixels).map(|(l, h)| default_range(l, h)))?;
+    let (low, high) =
+        fusion.range.get_untracked().or_else(|| values.extent(&frame.pixels).map(|(l, h)| default_range(l, h)))?;
     let style = FusionStyle {
         colour_map: fusion.colour_map.get_untracked(),
         low,

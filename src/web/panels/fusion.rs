@@ -88,9 +88,9 @@ pub fn FusionSection() -> impl IntoView {
         let session = app.session.get_value();
         let source = session.library.borrow().display_set(&key)?.frames.first()?.source;
         match suv_of(&session, source)? {
-            Err(error @ (SuvError::Missing { .. } | SuvError::Invalid { .. } | SuvError::InjectionAfterScan { .. })) => {
-                Some(no_suv_text(&error))
-            }
+            Err(
+                error @ (SuvError::Missing { .. } | SuvError::Invalid { .. } | SuvError::InjectionAfterScan { .. }),
+            ) => Some(no_suv_text(&error)),
             _ => None,
         }
     };

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use super::super::context::use_app;
+use super::super::derived::fusion::suv_of;
 use super::super::i18n::{lang, tr};
 use super::super::pane::{Annotation, Pane, Tool};
 use super::super::session::{FrameKey, Session};
@@ -13,11 +14,10 @@ use crate::viewer::label_layout::{
     label_size, place_labels, LabelRequest, Rect, LABEL_LINE_PX, LABEL_PADDING_PX, SLIDER_RESERVE_PX,
 };
 use crate::viewer::measure::{self, format_angle, format_length};
-use super::super::derived::fusion::suv_of;
 use crate::viewer::probe::{self, ProbeSample};
-use crate::viewer::suv::format_roi_suv;
 use crate::viewer::roi::{format_roi, Roi, RoiShape};
 use crate::viewer::spacing::Spacing;
+use crate::viewer::suv::format_roi_suv;
 
 fn pair(values: Option<[f64; 2]>) -> Option<(f64, f64)> {
     values.map(|[a, b]| (a, b))
