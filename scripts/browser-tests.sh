@@ -6,6 +6,7 @@
 #   tests/e2e_dicomweb.rs            the page against Orthanc behind nginx (CORS, apikey, faults)
 #   tests/e2e_first_use.rs           keyboard, angle tool, presets, tag browser, phone layout
 #   tests/e2e_overlays.rs            overlay planes in both renderers, label layout, PNG export
+#   tests/e2e_fusion.rs              parametric map and SUV probe, PET fused over CT, colour bar
 #   tests/e2e_loading.rs             loading order, opening slice, set window, load messages, bulk data
 #   tests/e2e_start.rs               start page: above the fold, thumbnails, theme, phone layout
 #   tests/e2e_shell.rs               top bar, menus, measurement list, panels, phone bottom bar and sheets
@@ -108,6 +109,7 @@ run e2e_dicomweb cargo test --test e2e_dicomweb -- --nocapture
 run e2e_archives cargo test --test e2e_archives -- --nocapture
 run e2e_first_use cargo test --test e2e_first_use -- --nocapture
 run e2e_overlays cargo test --test e2e_overlays -- --nocapture
+run e2e_fusion cargo test --test e2e_fusion -- --nocapture
 run e2e_loading cargo test --test e2e_loading -- --nocapture
 run e2e_start cargo test --test e2e_start -- --nocapture
 run e2e_shell cargo test --test e2e_shell -- --nocapture

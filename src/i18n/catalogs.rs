@@ -10,6 +10,7 @@ pub(super) const EN: &[&str] = &[
     include_str!("../../locales/en/archives.txt"),
     include_str!("../../locales/en/embed.txt"),
     include_str!("../../locales/en/sr.txt"),
+    include_str!("../../locales/en/fusion.txt"),
 ];
 
 pub(super) const DE: &[&str] = &[
@@ -22,6 +23,7 @@ pub(super) const DE: &[&str] = &[
     include_str!("../../locales/de/archives.txt"),
     include_str!("../../locales/de/embed.txt"),
     include_str!("../../locales/de/sr.txt"),
+    include_str!("../../locales/de/fusion.txt"),
 ];
 
 pub(super) const ES: &[&str] = &[
@@ -34,6 +36,7 @@ pub(super) const ES: &[&str] = &[
     include_str!("../../locales/es/archives.txt"),
     include_str!("../../locales/es/embed.txt"),
     include_str!("../../locales/es/sr.txt"),
+    include_str!("../../locales/es/fusion.txt"),
 ];
 
 pub(super) const ZH: &[&str] = &[
@@ -46,4 +49,5 @@ pub(super) const ZH: &[&str] = &[
     include_str!("../../locales/zh/archives.txt"),
     include_str!("../../locales/zh/embed.txt"),
     include_str!("../../locales/zh/sr.txt"),
+    include_str!("../../locales/zh/fusion.txt"),
 ];

@@ -150,7 +150,7 @@ pub fn DerivedTab(tab: SidePanelTab) -> impl IntoView {
                 }
                 list.into_iter().map(|entry| entry_view(app, entry)).collect_view().into_any()
             }}
-            // Fusion: src/web/panels/fusion.rs
+            {(tab == SidePanelTab::Fusion).then(|| view! { <super::fusion::FusionSection /> })}
         </div>
     }
 }

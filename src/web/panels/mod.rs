@@ -5,6 +5,7 @@
 //! sheets.rs.
 
 mod derived;
+mod fusion;
 mod measurements;
 pub mod sheets;
 mod sr;
