@@ -647,3 +647,21 @@ fn references_name_the_source_series() {
         source_frame(&common::files_in(&seg_dir().join("ct-3slice"))[0]).frame_of_reference_uid
     );
 }
+
+/// "Jump to segment": the display-set index whose slice holds the segment's centroid frame,
+/// whatever order the slices come in; None for a segment on none of them.
+#[test]
+fn jump_to_segment_finds_the_centroid_slice() {
+    let seg = parse(&seg_dir().join("liver.dcm"));
+    let mut frames: Vec<SourceFrame> =
+        common::files_in(&seg_dir().join("ct-3slice")).iter().map(|p| source_frame(p)).collect();
+    frames.reverse();
+    let centroid = seg.segments[0].centroid_frame.unwrap();
+    let index = seg.slice_for_segment(1, &frames).expect("a slice");
+    assert!(seg.frames_on(&frames[index]).contains(&centroid));
+    assert_eq!(seg.slice_for_segment(1, &frames[..0]), None);
+    assert_eq!(seg.slice_for_segment(99, &frames), None);
+    // Only slices without the centroid: the first one holding the segment.
+    let others: Vec<SourceFrame> = frames.iter().filter(|f| !seg.frames_on(f).contains(&centroid)).cloned().collect();
+    assert_eq!(seg.slice_for_segment(1, &others), Some(0));
+}

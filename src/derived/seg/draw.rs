@@ -80,6 +80,28 @@ impl Segmentation {
         found
     }
 
+    /// The index in `frames` (a display set's frames, in order) to show for "jump to segment"
+    /// `number`: the frame its centroid frame lies on, else the first it lies on at all.
+    pub fn slice_for_segment(&self, number: u32, frames: &[SourceFrame]) -> Option<usize> {
+        let segment = self.segment(number)?;
+        let centroid = segment.centroid_frame?;
+        let mine = |index: &usize| match self.segmentation_type {
+            SegmentationType::LabelMap => self.frame_voxels(*index, number) > 0,
+            _ => self.frames[*index].segment_number == Some(number) && self.frame_voxels(*index, number) > 0,
+        };
+        let mut first = None;
+        for (position, frame) in frames.iter().enumerate() {
+            let on = self.frames_on(frame);
+            if on.contains(&centroid) {
+                return Some(position);
+            }
+            if first.is_none() && on.iter().any(mine) {
+                first = Some(position);
+            }
+        }
+        first
+    }
+
     /// Some(None): the frame names this source frame; Some(Some(mm)): it lies on its plane at
     /// that distance along the normal; None: not on it.
     fn lies_on(&self, stored: &SegFrame, frame: &SourceFrame) -> Option<Option<f64>> {

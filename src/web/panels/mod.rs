@@ -6,6 +6,7 @@
 
 mod derived;
 mod measurements;
+mod seg;
 pub mod sheets;
 mod tags;
 
