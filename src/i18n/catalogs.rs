@@ -11,6 +11,7 @@ pub(super) const EN: &[&str] = &[
     include_str!("../../locales/en/embed.txt"),
     include_str!("../../locales/en/sr.txt"),
     include_str!("../../locales/en/fusion.txt"),
+    include_str!("../../locales/en/seg.txt"),
 ];
 
 pub(super) const DE: &[&str] = &[
@@ -24,6 +25,7 @@ pub(super) const DE: &[&str] = &[
     include_str!("../../locales/de/embed.txt"),
     include_str!("../../locales/de/sr.txt"),
     include_str!("../../locales/de/fusion.txt"),
+    include_str!("../../locales/de/seg.txt"),
 ];
 
 pub(super) const ES: &[&str] = &[
@@ -37,6 +39,7 @@ pub(super) const ES: &[&str] = &[
     include_str!("../../locales/es/embed.txt"),
     include_str!("../../locales/es/sr.txt"),
     include_str!("../../locales/es/fusion.txt"),
+    include_str!("../../locales/es/seg.txt"),
 ];
 
 pub(super) const ZH: &[&str] = &[
@@ -50,4 +53,5 @@ pub(super) const ZH: &[&str] = &[
     include_str!("../../locales/zh/embed.txt"),
     include_str!("../../locales/zh/sr.txt"),
     include_str!("../../locales/zh/fusion.txt"),
+    include_str!("../../locales/zh/seg.txt"),
 ];

@@ -84,7 +84,7 @@ fn entry_body(entry: Rc<DerivedEntry>) -> AnyView {
     let _ = &entry;
     match entry.kind {
         // SEG: src/web/panels/seg.rs
-        DerivedKind::Segmentation => ().into_any(),
+        DerivedKind::Segmentation => view! { <super::seg::SegSection entry=entry.clone() /> }.into_any(),
 
         // RTSTRUCT: src/web/panels/rtstruct.rs
         DerivedKind::RtStructureSet => ().into_any(),

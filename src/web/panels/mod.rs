@@ -7,6 +7,7 @@
 mod derived;
 mod fusion;
 mod measurements;
+mod seg;
 pub mod sheets;
 mod sr;
 mod tags;
