@@ -11,6 +11,7 @@ use dicom_object::InMemDicomObject;
 
 use super::{DerivedError, References};
 use crate::dicom::Attributes;
+use crate::study::StudyLibrary;
 
 /// Most content items read (all levels) and deepest nesting followed.
 pub const MAX_CONTENT_ITEMS: usize = 100_000;
@@ -101,6 +102,25 @@ impl KeyObjects {
         }
         references
     }
+}
+
+/// Where an image is shown in the library: a display set and the index of the frame in it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ImageLocation {
+    /// [`crate::study::DisplaySet::key`].
+    pub display_set: String,
+    /// Index into the display set's frames (from 0).
+    pub index: u32,
+}
+
+/// The display set and frame index showing `sop_instance_uid` (frame `frame_number`, from 1;
+/// None = its first frame), None when that image is not loaded.
+pub fn locate_image(library: &StudyLibrary, sop_instance_uid: &str, frame_number: Option<u32>) -> Option<ImageLocation> {
+    let meta = library.instances().iter().find(|m| m.sop_instance_uid == sop_instance_uid)?;
+    let set = library.display_set_of(meta.source)?;
+    let frame = frame_number.unwrap_or(1).checked_sub(1)?;
+    let index = set.frames.iter().position(|f| f.source == meta.source && f.frame == frame)?;
+    Some(ImageLocation { display_set: set.key, index: u32::try_from(index).ok()? })
 }
 
 /// (study, series) by SOP Instance UID, from the Current Requested Procedure Evidence Sequence

@@ -17,7 +17,9 @@ use dicom_dictionary_std::tags;
 use dicom_object::InMemDicomObject;
 
 use super::{DerivedError, References, SourceFrame};
+use super::kos::ImageLocation;
 use crate::dicom::Attributes;
+use crate::study::StudyLibrary;
 use crate::viewer::layers::{FrameOverlays, Graphic, LayerStyle, Shape};
 
 /// Most ROIs accepted in one structure set.
@@ -27,9 +29,9 @@ pub const MAX_CONTOURS: usize = 2_000_000;
 /// Most contour points accepted in one structure set (all contours): 192 MB of points.
 pub const MAX_POINTS: usize = 16_000_000;
 
-/// Stroke width of a contour in CSS pixels, and of the ROI selected in the panel.
+/// Stroke width of a contour in CSS pixels (the viewport doubles it for the ROI selected in
+/// the panel, `Graphic::highlighted`).
 pub const STROKE_WIDTH_PX: f64 = 1.5;
-pub const SELECTED_STROKE_WIDTH_PX: f64 = 3.0;
 
 /// Plane tolerance when the source frame has no Slice Thickness (mm).
 pub const DEFAULT_HALF_THICKNESS_MM: f64 = 0.5;
@@ -338,11 +340,7 @@ impl StructureSet {
             out.graphics.push(Graphic {
                 shape,
                 rgb: roi.rgb,
-                width_px: match (stroked, selected) {
-                    (false, _) => 0.0,
-                    (true, true) => SELECTED_STROKE_WIDTH_PX,
-                    (true, false) => STROKE_WIDTH_PX,
-                },
+                width_px: if stroked { STROKE_WIDTH_PX } else { 0.0 },
                 fill_opacity: if closed && style.fill { style.opacity.clamp(0.0, 1.0) } else { 0.0 },
                 label: labelled.insert(roi.number).then(|| roi.name.clone()),
                 owner: ("rtstruct", roi.number),
@@ -399,6 +397,30 @@ impl StructureSet {
             .collect()
     }
 
+    /// Where to show ROI `number`: the middle of the frames it has contours on, in the display
+    /// set `preferred` (the one shown now) when the ROI lies on it, else the first image display
+    /// set of the library that it lies on. None when no loaded image carries it.
+    pub fn locate_roi(&self, number: u32, library: &StudyLibrary, preferred: Option<&str>) -> Option<ImageLocation> {
+        let mut stacks = image_stacks(library);
+        if let Some(position) = preferred.and_then(|key| stacks.iter().position(|(k, _)| k == key)) {
+            let stack = stacks.remove(position);
+            stacks.insert(0, stack);
+        }
+        stacks.into_iter().find_map(|(key, frames)| {
+            let on = self.frames_with_roi(number, &frames);
+            let middle = *on.get(on.len() / 2)?;
+            Some(ImageLocation { display_set: key, index: u32::try_from(middle).ok()? })
+        })
+    }
+
+    /// True when some contour of the set lies on an image of `library` (by reference, else by
+    /// plane): false means the source series is not open.
+    pub fn has_source_in(&self, library: &StudyLibrary) -> bool {
+        image_stacks(library).iter().any(|(_, frames)| {
+            frames.iter().any(|frame| ImagePlane::of(frame).is_some_and(|plane| !self.contours_on(frame, &plane).is_empty()))
+        })
+    }
+
     /// Images named by contours that `is_loaded` says are absent, with how many contours lie
     /// on each, in file order of first mention.
     pub fn contours_on_missing_images(&self, is_loaded: impl Fn(&str) -> bool) -> Vec<MissingImage> {
@@ -422,6 +444,26 @@ impl StructureSet {
         }
         order.iter().filter_map(|uid| found.remove(uid)).collect()
     }
+}
+
+/// Every image display set of the library with its frames described as [`SourceFrame`]s.
+fn image_stacks(library: &StudyLibrary) -> Vec<(String, Vec<SourceFrame>)> {
+    library
+        .patients()
+        .into_iter()
+        .flat_map(|p| p.studies)
+        .flat_map(|s| s.series)
+        .flat_map(|s| s.display_sets)
+        .filter(|set| set.has_pixel_data)
+        .map(|set| {
+            let frames = set
+                .frames
+                .iter()
+                .filter_map(|f| library.instance(f.source).map(|meta| SourceFrame::of(meta, f.frame)))
+                .collect();
+            (set.key, frames)
+        })
+        .collect()
 }
 
 fn widen(point: [f32; 3]) -> [f64; 3] {

@@ -5,7 +5,9 @@
 //! sheets.rs.
 
 mod derived;
+mod kos;
 mod measurements;
+mod rtstruct;
 pub mod sheets;
 mod tags;
 
