@@ -12,6 +12,7 @@ pub(super) const EN: &[&str] = &[
     include_str!("../../locales/en/sr.txt"),
     include_str!("../../locales/en/fusion.txt"),
     include_str!("../../locales/en/seg.txt"),
+    include_str!("../../locales/en/rtkos.txt"),
 ];
 
 pub(super) const DE: &[&str] = &[
@@ -26,6 +27,7 @@ pub(super) const DE: &[&str] = &[
     include_str!("../../locales/de/sr.txt"),
     include_str!("../../locales/de/fusion.txt"),
     include_str!("../../locales/de/seg.txt"),
+    include_str!("../../locales/de/rtkos.txt"),
 ];
 
 pub(super) const ES: &[&str] = &[
@@ -40,6 +42,7 @@ pub(super) const ES: &[&str] = &[
     include_str!("../../locales/es/sr.txt"),
     include_str!("../../locales/es/fusion.txt"),
     include_str!("../../locales/es/seg.txt"),
+    include_str!("../../locales/es/rtkos.txt"),
 ];
 
 pub(super) const ZH: &[&str] = &[
@@ -54,4 +57,5 @@ pub(super) const ZH: &[&str] = &[
     include_str!("../../locales/zh/sr.txt"),
     include_str!("../../locales/zh/fusion.txt"),
     include_str!("../../locales/zh/seg.txt"),
+    include_str!("../../locales/zh/rtkos.txt"),
 ];

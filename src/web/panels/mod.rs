@@ -6,7 +6,9 @@
 
 mod derived;
 mod fusion;
+mod kos;
 mod measurements;
+mod rtstruct;
 mod seg;
 pub mod sheets;
 mod sr;
