@@ -2,7 +2,12 @@
 //! crate::derived): the session's store of them (`store`), and what the viewport draws over a
 //! frame from the shown ones (`frame_overlays`).
 
+mod dicomweb;
+pub mod load;
+pub mod navigate;
 pub mod store;
+
+pub use dicomweb::{fetch_needed, is_remote, series_name};
 
 #[allow(unused_imports)] // used by the panels of each kind
 pub use store::{DerivedEntry, DerivedStore, LoadState};
