@@ -4,6 +4,7 @@
 #   tests/browser_digests_native.rs  native digests equal tests/fixtures/digests.json
 #   tests/e2e_viewer.rs              the page in Chromium: canvas == wasmBindings.render_frame
 #   tests/e2e_dicomweb.rs            the page against Orthanc behind nginx (CORS, apikey, faults)
+#   tests/e2e_derived_dicomweb.rs    SEG and SR offered on their CT over DICOMweb, loaded on demand, Fetch
 #   tests/e2e_first_use.rs           keyboard, angle tool, presets, tag browser, phone layout
 #   tests/e2e_overlays.rs            overlay planes in both renderers, label layout, PNG export
 #   tests/e2e_fusion.rs              parametric map and SUV probe, PET fused over CT, colour bar
@@ -106,6 +107,7 @@ export CHROMEDRIVER WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-600}
 run browser_digests_native cargo test --test browser_digests_native
 run e2e_viewer cargo test --test e2e_viewer
 run e2e_dicomweb cargo test --test e2e_dicomweb -- --nocapture
+run e2e_derived_dicomweb cargo test --test e2e_derived_dicomweb -- --nocapture
 run e2e_archives cargo test --test e2e_archives -- --nocapture
 run e2e_first_use cargo test --test e2e_first_use -- --nocapture
 run e2e_overlays cargo test --test e2e_overlays -- --nocapture

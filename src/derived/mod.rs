@@ -14,6 +14,7 @@
 pub mod cielab;
 pub mod gsps;
 pub mod kos;
+pub mod matching;
 pub mod rtstruct;
 pub mod seg;
 pub mod sr;

@@ -13,6 +13,7 @@ pub(super) const EN: &[&str] = &[
     include_str!("../../locales/en/fusion.txt"),
     include_str!("../../locales/en/seg.txt"),
     include_str!("../../locales/en/rtkos.txt"),
+    include_str!("../../locales/en/derived.txt"),
 ];
 
 pub(super) const DE: &[&str] = &[
@@ -28,6 +29,7 @@ pub(super) const DE: &[&str] = &[
     include_str!("../../locales/de/fusion.txt"),
     include_str!("../../locales/de/seg.txt"),
     include_str!("../../locales/de/rtkos.txt"),
+    include_str!("../../locales/de/derived.txt"),
 ];
 
 pub(super) const ES: &[&str] = &[
@@ -43,6 +45,7 @@ pub(super) const ES: &[&str] = &[
     include_str!("../../locales/es/fusion.txt"),
     include_str!("../../locales/es/seg.txt"),
     include_str!("../../locales/es/rtkos.txt"),
+    include_str!("../../locales/es/derived.txt"),
 ];
 
 pub(super) const ZH: &[&str] = &[
@@ -58,4 +61,5 @@ pub(super) const ZH: &[&str] = &[
     include_str!("../../locales/zh/fusion.txt"),
     include_str!("../../locales/zh/seg.txt"),
     include_str!("../../locales/zh/rtkos.txt"),
+    include_str!("../../locales/zh/derived.txt"),
 ];
