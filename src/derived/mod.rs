@@ -141,6 +141,30 @@ pub struct SourceFrame {
     pub slice_thickness_mm: Option<f64>,
 }
 
+impl SourceFrame {
+    /// Frame `frame_index` (from 0) of an instance, with its per-frame geometry for enhanced
+    /// (multi-frame) objects and the instance's geometry otherwise.
+    pub fn of(meta: &crate::study::InstanceMeta, frame_index: u32) -> SourceFrame {
+        let per_frame = |list: &[Option<[f64; 3]>]| list.get(frame_index as usize).copied().flatten();
+        let position_mm = per_frame(&meta.frame_positions).or(meta.image_position);
+        let orientation =
+            meta.frame_orientations.get(frame_index as usize).copied().flatten().or(meta.image_orientation);
+        let pixel_spacing_mm =
+            meta.frame_pixel_spacings.get(frame_index as usize).copied().flatten().or(meta.pixel_spacing);
+        SourceFrame {
+            sop_instance_uid: meta.sop_instance_uid.clone(),
+            frame_number: frame_index + 1,
+            frame_of_reference_uid: meta.frame_of_reference_uid.clone(),
+            rows: meta.rows,
+            columns: meta.columns,
+            position_mm,
+            orientation,
+            pixel_spacing_mm,
+            slice_thickness_mm: meta.slice_thickness.or(meta.spacing_between_slices),
+        }
+    }
+}
+
 /// What a derived object references: the images it lies on and its frame of reference. Used to
 /// offer it on the right series and to say which series is missing.
 #[derive(Clone, Debug, Default, PartialEq)]

@@ -35,16 +35,35 @@ pub fn default_panels(width_px: f64) -> (bool, bool) {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum SidePanelTab {
     Measurements,
+    /// Segmentations (SEG) and RT structure sets of the shown study.
+    Segments,
+    /// Structured reports and key object selections.
+    Report,
+    /// Grayscale softcopy presentation states.
+    Presentation,
+    /// An image series drawn over another (parametric map over its source, PET over CT).
+    Fusion,
     Tags,
 }
 
 impl SidePanelTab {
-    pub const ALL: [SidePanelTab; 2] = [SidePanelTab::Measurements, SidePanelTab::Tags];
+    pub const ALL: [SidePanelTab; 6] = [
+        SidePanelTab::Measurements,
+        SidePanelTab::Segments,
+        SidePanelTab::Report,
+        SidePanelTab::Presentation,
+        SidePanelTab::Fusion,
+        SidePanelTab::Tags,
+    ];
 
     /// Stable name: `data-testid="tab-<name>"`, element ids and the stored choice.
     pub fn name(self) -> &'static str {
         match self {
             SidePanelTab::Measurements => "measurements",
+            SidePanelTab::Segments => "segments",
+            SidePanelTab::Report => "report",
+            SidePanelTab::Presentation => "presentation",
+            SidePanelTab::Fusion => "fusion",
             SidePanelTab::Tags => "tags",
         }
     }
@@ -52,6 +71,31 @@ impl SidePanelTab {
     pub fn from_name(name: &str) -> Option<SidePanelTab> {
         SidePanelTab::ALL.into_iter().find(|tab| tab.name() == name)
     }
+}
+
+/// What the open studies hold, for which side-panel tabs to offer.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PanelContent {
+    pub segmentations_or_structures: bool,
+    pub reports_or_key_images: bool,
+    pub presentation_states: bool,
+    /// Two image series share a frame of reference (one can be fused over the other).
+    pub fusable_series: bool,
+}
+
+/// The tabs offered, in order: Measurements and Tags always, the others when there is something
+/// for them (a tab with nothing to show would be a dead end).
+pub fn visible_tabs(content: PanelContent) -> Vec<SidePanelTab> {
+    SidePanelTab::ALL
+        .into_iter()
+        .filter(|tab| match tab {
+            SidePanelTab::Measurements | SidePanelTab::Tags => true,
+            SidePanelTab::Segments => content.segmentations_or_structures,
+            SidePanelTab::Report => content.reports_or_key_images,
+            SidePanelTab::Presentation => content.presentation_states,
+            SidePanelTab::Fusion => content.fusable_series,
+        })
+        .collect()
 }
 
 /// One drawn measurement as the list needs it: its id, the tool's stable name, the image it was
@@ -224,7 +268,17 @@ mod tests {
         for tab in SidePanelTab::ALL {
             assert_eq!(SidePanelTab::from_name(tab.name()), Some(tab));
         }
-        assert_eq!(SidePanelTab::from_name("segments"), None);
+        assert_eq!(SidePanelTab::from_name("segmentation"), None);
+        assert_eq!(visible_tabs(PanelContent::default()), vec![SidePanelTab::Measurements, SidePanelTab::Tags]);
+        let all = PanelContent {
+            segmentations_or_structures: true,
+            reports_or_key_images: true,
+            presentation_states: true,
+            fusable_series: true,
+        };
+        assert_eq!(visible_tabs(all), SidePanelTab::ALL.to_vec());
+        let reports = PanelContent { reports_or_key_images: true, ..PanelContent::default() };
+        assert_eq!(visible_tabs(reports), vec![SidePanelTab::Measurements, SidePanelTab::Report, SidePanelTab::Tags]);
         assert!(is_phone(390.0) && is_phone(700.0) && !is_phone(768.0));
     }
 }

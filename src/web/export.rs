@@ -36,10 +36,31 @@ fn outlined_text(context: &CanvasRenderingContext2d, text: &str, x: f64, y: f64,
     let _ = context.fill_text(text, x, y);
 }
 
-/// The SVG measurements of a pane, in CSS pixels.
+/// Fills the current path when the element is filled (a derived object's closed contour).
+fn fill_if_filled(context: &CanvasRenderingContext2d, element: &Element, fill: &str) {
+    if fill.is_empty() || fill == "none" {
+        return;
+    }
+    let opacity = style(element, "fill-opacity").trim().parse::<f64>().unwrap_or(1.0);
+    if opacity <= 0.0 {
+        return;
+    }
+    context.set_global_alpha(opacity);
+    context.set_fill_style_str(fill);
+    context.fill();
+    context.set_global_alpha(1.0);
+}
+
+/// The SVG graphics of a pane (derived objects' graphics, then measurements), in CSS pixels.
 fn draw_measurements(context: &CanvasRenderingContext2d, pane: &Element) -> Result<(), String> {
-    let Some(svg) = pane.query_selector("svg.annotations").map_err(|e| js_text(&e))? else { return Ok(()) };
-    let shapes = svg.query_selector_all("line, polyline, rect, ellipse, text").map_err(|e| js_text(&e))?;
+    // Derived objects' graphics first (they lie under the measurements on the page too).
+    let shapes = pane
+        .query_selector_all(
+            "svg.derived-graphics polyline, svg.derived-graphics ellipse, svg.derived-graphics text, \
+             svg.annotations line, svg.annotations polyline, svg.annotations rect, svg.annotations ellipse, \
+             svg.annotations text",
+        )
+        .map_err(|e| js_text(&e))?;
     for index in 0..shapes.length() {
         let Some(element) = shapes.item(index).and_then(|n| n.dyn_into::<Element>().ok()) else { continue };
         let tag = element.tag_name().to_ascii_lowercase();
@@ -65,6 +86,7 @@ fn draw_measurements(context: &CanvasRenderingContext2d, pane: &Element) -> Resu
                         context.line_to(x, y);
                     }
                 }
+                fill_if_filled(context, &element, &fill);
                 context.stroke();
             }
             "rect" => {
@@ -85,6 +107,7 @@ fn draw_measurements(context: &CanvasRenderingContext2d, pane: &Element) -> Resu
                 let (cx, cy) = (number(&element, "cx"), number(&element, "cy"));
                 let (rx, ry) = (number(&element, "rx"), number(&element, "ry"));
                 context.ellipse(cx, cy, rx, ry, 0.0, 0.0, std::f64::consts::TAU).map_err(|e| js_text(&e))?;
+                fill_if_filled(context, &element, &fill);
                 context.stroke();
             }
             _ => {

@@ -40,6 +40,10 @@ pub enum IconName {
     Datasets,
     Trash,
     Measurements,
+    Segments,
+    Report,
+    Presentation,
+    Fusion,
 }
 
 impl IconName {
@@ -105,6 +109,14 @@ impl IconName {
             }
             IconName::Trash => r#"<path d="M4 7h16M10 4h4M6 7l1 13h10l1-13M10 11v6M14 11v6"/>"#,
             IconName::Measurements => r#"<path d="M3 17L17 3l4 4L7 21z"/><path d="M7 13l2 2M10 10l2 2M13 7l2 2"/>"#,
+            IconName::Segments => {
+                r#"<path d="M12 3c5 0 9 3.5 9 8s-4 9-9 9-9-4-9-8.5S7 3 12 3z"/><path d="M8 10c2-2 6-2 8 1-1 3-5 4-8 2z"/>"#
+            }
+            IconName::Report => r#"<rect x="5" y="3" width="14" height="18" rx="1"/><path d="M8 8h8M8 12h8M8 16h5"/>"#,
+            IconName::Presentation => {
+                r#"<rect x="3" y="4" width="18" height="13" rx="1"/><path d="M7 13l3-4 3 3 2-2 3 3M12 17v4M8 21h8"/>"#
+            }
+            IconName::Fusion => r#"<circle cx="9" cy="12" r="6"/><circle cx="15" cy="12" r="6"/>"#,
         }
     }
 }

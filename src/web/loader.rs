@@ -334,7 +334,14 @@ async fn open_one(session: &Session, source: &Source) -> Result<Opened, String> 
     let image = DicomImage::parse_header(&bytes).map_err(|e| e.to_string());
     let name = source.path.rsplit('/').next().unwrap_or(&source.path).to_string();
     Ok(match session.add(name, Content::File(source.blob.clone()), dataset, image) {
-        Some(added) => Opened::Added(added),
+        Some(added) => {
+            // A local derived object (SEG, RTSTRUCT, SR, KOS, GSPS) is parsed at once: it is on
+            // this machine, and what it draws is why it was opened.
+            if let Some(entry) = session.derived.entry(added) {
+                session.derived.load_blob(&entry, &source.blob).await;
+            }
+            Opened::Added(added)
+        }
         None => Opened::Copy,
     })
 }

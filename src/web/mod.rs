@@ -7,6 +7,7 @@ mod app;
 mod archives;
 pub mod bindings;
 pub(crate) mod context;
+mod derived;
 pub(crate) mod dialog;
 mod dicomweb;
 mod embed;

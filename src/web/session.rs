@@ -16,6 +16,7 @@ use web_sys::{AbortSignal, Blob};
 use super::dicomweb::{fetch_frame, Fetched, RemoteInstance};
 use super::i18n::{lang, tr};
 use super::worker::DecodePool;
+use crate::derived::DerivedKind;
 use crate::dicom::{DicomImage, Frame};
 use crate::dicomweb::failure::is_retryable;
 use crate::study::{AddOutcome, InstanceMeta, StudyLibrary};
@@ -117,6 +118,8 @@ pub struct Session {
     /// loaded one cannot be decoded.
     spares: RefCell<HashMap<u32, Vec<Instance>>>,
     pub signals: SessionSignals,
+    /// The derived objects (SEG, RTSTRUCT, SR, KOS, GSPS) among the instances.
+    pub derived: super::derived::DerivedStore,
 }
 
 /// Byte counts beyond the address space saturate (the cache then never evicts for size).
@@ -145,6 +148,7 @@ impl Session {
             failed: RefCell::new(HashMap::new()),
             spares: RefCell::new(HashMap::new()),
             signals,
+            derived: super::derived::DerivedStore::new(),
         })
     }
 
@@ -177,11 +181,15 @@ impl Session {
     ) -> Option<u32> {
         let source = self.instances.borrow().len() as u32;
         let meta = InstanceMeta::read(source, &dataset);
+        let derived = DerivedKind::classify(&meta.sop_class_uid, &meta.modality);
         let outcome = self.library.borrow_mut().add(meta);
         let instance = Instance::new(name, content, dataset, image);
         match outcome {
             AddOutcome::Added => {
                 self.instances.borrow_mut().push(instance);
+                if let Some(kind) = derived {
+                    self.derived.register(source, kind);
+                }
                 Some(source)
             }
             AddOutcome::DuplicateInstance { sop_instance_uid, existing_source } => {

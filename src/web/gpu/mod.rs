@@ -18,6 +18,7 @@ use web_sys::{
 use crate::dicom::overlay::OverlayMask;
 use crate::dicom::Frame;
 use crate::pipeline::gpu_plan::{GpuPlan, LutAtlas, TextureFormat};
+use crate::viewer::layers::RgbaLayer;
 use program::{PlanUniforms, Program, POSITION};
 
 /// Why the GPU path cannot draw; every case means "fall back to Canvas2D" to the caller.
@@ -69,6 +70,8 @@ struct Uploaded {
     uniforms: PlanUniforms,
     /// The overlay mask drawn over this frame and its colour (0..255).
     overlay: Option<(WebGlTexture, [f32; 3])>,
+    /// Derived-object layer (RGBA8UI), when one is shown.
+    layer: Option<WebGlTexture>,
 }
 
 pub struct GpuRenderer {
@@ -200,6 +203,7 @@ impl GpuRenderer {
             luts: None,
             uniforms: PlanUniforms::of(plan),
             overlay: None,
+            layer: None,
         });
         self.set_plan_uniforms(plan)
     }
@@ -240,6 +244,23 @@ impl GpuRenderer {
         Ok(())
     }
 
+    /// Shows `layer` (same size as the uploaded frame; straight-alpha RGBA) blended over the
+    /// frame and under the overlay planes, or no layer.
+    pub fn set_layer(&mut self, layer: Option<&RgbaLayer>) -> Result<(), GpuError> {
+        self.alive()?;
+        let uploaded = self.uploaded.as_mut().ok_or(GpuError::PlanMismatch)?;
+        if let Some(texture) = uploaded.layer.take() {
+            self.gl.delete_texture(Some(&texture));
+        }
+        if let Some(layer) = layer {
+            if (layer.columns, layer.rows) != uploaded.size {
+                return Err(GpuError::PlanMismatch);
+            }
+            uploaded.layer = Some(textures::upload_rgba(&self.gl, &layer.rgba, layer.columns, layer.rows)?);
+        }
+        Ok(())
+    }
+
     /// Draws the uploaded frame over the whole canvas; `view_matrix` (column-major 3×3) maps
     /// clip space (−1..1, y up) to texture coordinates (0..1, v = 0 at the first stored row).
     pub fn draw(&self, view_matrix: [f32; 9]) -> Result<(), GpuError> {
@@ -256,8 +277,16 @@ impl GpuRenderer {
         gl.bind_texture(Gl::TEXTURE_2D, uploaded.luts.as_ref().map(|(texture, _)| texture));
         gl.active_texture(Gl::TEXTURE2);
         gl.bind_texture(Gl::TEXTURE_2D, uploaded.overlay.as_ref().map(|(texture, _)| texture));
+        gl.active_texture(Gl::TEXTURE3);
+        gl.bind_texture(Gl::TEXTURE_2D, uploaded.layer.as_ref());
         gl.active_texture(Gl::TEXTURE0);
-        program.set(gl, &view_matrix, &uploaded.uniforms, uploaded.overlay.as_ref().map(|(_, colour)| *colour));
+        program.set(
+            gl,
+            &view_matrix,
+            &uploaded.uniforms,
+            uploaded.overlay.as_ref().map(|(_, colour)| *colour),
+            uploaded.layer.is_some(),
+        );
         gl.bind_vertex_array(Some(&self.vertex_array));
         gl.draw_arrays(Gl::TRIANGLE_STRIP, 0, 4);
         gl.bind_vertex_array(None);
@@ -285,6 +314,9 @@ impl GpuRenderer {
                 self.gl.delete_texture(Some(&texture));
             }
             if let Some((texture, _)) = uploaded.overlay {
+                self.gl.delete_texture(Some(&texture));
+            }
+            if let Some(texture) = uploaded.layer {
                 self.gl.delete_texture(Some(&texture));
             }
         }

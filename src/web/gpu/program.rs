@@ -90,7 +90,7 @@ pub struct Program {
     locations: Vec<Option<WebGlUniformLocation>>,
 }
 
-const UNIFORMS: [&str; 15] = [
+const UNIFORMS: [&str; 17] = [
     "u_view",
     "u_image",
     "u_luts",
@@ -106,6 +106,8 @@ const UNIFORMS: [&str; 15] = [
     "u_overlay",
     "u_overlay_on",
     "u_overlay_color",
+    "u_layer",
+    "u_layer_on",
 ];
 
 fn compile(gl: &Gl, kind: u32, source: &str) -> Result<WebGlShader, GpuError> {
@@ -146,8 +148,9 @@ impl Program {
     }
 
     /// Sets every uniform; the program must be in use. Texture units: image 0, atlas 1,
-    /// overlay mask 2 (`overlay`: its colour, 0..255, when one is bound).
-    pub fn set(&self, gl: &Gl, view: &[f32; 9], u: &PlanUniforms, overlay: Option<[f32; 3]>) {
+    /// overlay mask 2 (`overlay`: its colour, 0..255, when one is bound), derived-object
+    /// layer 3 (`layer`: whether one is bound).
+    pub fn set(&self, gl: &Gl, view: &[f32; 9], u: &PlanUniforms, overlay: Option<[f32; 3]>, layer: bool) {
         gl.uniform_matrix3fv_with_f32_array(self.at(0), false, view);
         gl.uniform1i(self.at(1), 0);
         gl.uniform1i(self.at(2), 1);
@@ -164,5 +167,7 @@ impl Program {
         gl.uniform1i(self.at(13), i32::from(overlay.is_some()));
         let [red, green, blue] = overlay.unwrap_or_default();
         gl.uniform3f(self.at(14), red, green, blue);
+        gl.uniform1i(self.at(15), 3);
+        gl.uniform1i(self.at(16), i32::from(layer));
     }
 }

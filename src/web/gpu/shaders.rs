@@ -38,6 +38,10 @@ uniform float u_slot_max[3];
 uniform highp usampler2D u_overlay;
 uniform int u_overlay_on;
 uniform vec3 u_overlay_color;
+// Derived-object layers (src/viewer/layers.rs): an RGBA8UI image of the frame's size with
+// straight alpha, blended under the overlay planes when u_layer_on is 1 (composite_layer).
+uniform highp usampler2D u_layer;
+uniform int u_layer_on;
 in vec2 v_texcoord;
 out vec4 out_color;
 
@@ -101,6 +105,13 @@ void main() {
       intensity = 1.0 - intensity;
     }
     rgb = vec3(to_byte(intensity * 255.0));
+  }
+  if (u_layer_on == 1) {
+    uvec4 layer = texelFetch(u_layer, ivec2(position), 0);
+    if (layer.a != 0u) {
+      float a = float(layer.a) / 255.0;
+      rgb = clamp(floor(rgb * (1.0 - a) + vec3(layer.rgb) * a + 0.5), 0.0, 255.0);
+    }
   }
   if (u_overlay_on == 1 && texelFetch(u_overlay, ivec2(position), 0).r != 0u) {
     rgb = u_overlay_color;

@@ -113,6 +113,16 @@ pub fn upload_atlas(gl: &Gl, atlas: &LutAtlas) -> Result<WebGlTexture, GpuError>
 }
 
 /// Uploads an overlay mask (one byte per image pixel, R8UI).
+/// An RGBA layer (src/viewer/layers.rs) as an RGBA8UI texture read with texelFetch.
+pub fn upload_rgba(gl: &Gl, rgba: &[u8], columns: u32, rows: u32) -> Result<WebGlTexture, GpuError> {
+    if rgba.len() as u64 != u64::from(columns) * u64::from(rows) * 4 {
+        return Err(GpuError::Upload(format!("the layer has {} bytes, {columns} × {rows} × 4 expected", rgba.len())));
+    }
+    let texture = new_texture(gl)?;
+    let data: Object = Uint8Array::from(rgba).into();
+    upload(gl, texture, (columns, rows), (Gl::RGBA8UI, Gl::RGBA_INTEGER, Gl::UNSIGNED_BYTE), &data)
+}
+
 pub fn upload_mask(gl: &Gl, covered: &[u8], columns: u32, rows: u32) -> Result<WebGlTexture, GpuError> {
     if covered.len() as u64 != u64::from(columns) * u64::from(rows) {
         return Err(GpuError::Upload(format!(

@@ -4,6 +4,7 @@
 //! phone both are sheets with a visible close button; the bottom bar and its "more" sheet are in
 //! sheets.rs.
 
+mod derived;
 mod measurements;
 pub mod sheets;
 mod tags;
@@ -15,7 +16,7 @@ use super::context::{use_app, AppContext};
 use super::i18n::tr;
 use super::icons::{Icon, IconName};
 use super::series_panel::SeriesPanel;
-use crate::viewer::shell::{default_panels, is_phone, SidePanelTab};
+use crate::viewer::shell::{default_panels, is_phone, visible_tabs, SidePanelTab};
 
 const SERIES_KEY: &str = "dicomViewer.seriesPanel";
 const SIDE_KEY: &str = "dicomViewer.sidePanel";
@@ -63,6 +64,10 @@ pub fn initial_panels(width_px: f64) -> (bool, bool) {
 fn tab_label(tab: SidePanelTab) -> &'static str {
     match tab {
         SidePanelTab::Measurements => tr("panels.tab.measurements"),
+        SidePanelTab::Segments => tr("panels.tab.segments"),
+        SidePanelTab::Report => tr("panels.tab.report"),
+        SidePanelTab::Presentation => tr("panels.tab.presentation"),
+        SidePanelTab::Fusion => tr("panels.tab.fusion"),
         SidePanelTab::Tags => tr("panels.tab.tags"),
     }
 }
@@ -70,6 +75,10 @@ fn tab_label(tab: SidePanelTab) -> &'static str {
 fn tab_testid(tab: SidePanelTab) -> &'static str {
     match tab {
         SidePanelTab::Measurements => "tab-measurements",
+        SidePanelTab::Segments => "tab-segments",
+        SidePanelTab::Report => "tab-report",
+        SidePanelTab::Presentation => "tab-presentation",
+        SidePanelTab::Fusion => "tab-fusion",
         SidePanelTab::Tags => "tab-tags",
     }
 }
@@ -77,6 +86,10 @@ fn tab_testid(tab: SidePanelTab) -> &'static str {
 fn tab_icon(tab: SidePanelTab) -> IconName {
     match tab {
         SidePanelTab::Measurements => IconName::Measurements,
+        SidePanelTab::Segments => IconName::Segments,
+        SidePanelTab::Report => IconName::Report,
+        SidePanelTab::Presentation => IconName::Presentation,
+        SidePanelTab::Fusion => IconName::Fusion,
         SidePanelTab::Tags => IconName::Tags,
     }
 }
@@ -138,6 +151,7 @@ pub fn SeriesDock() -> impl IntoView {
 pub fn SidePanel() -> impl IntoView {
     let app = use_app();
     let view_of = Memo::new(move |_| app.side_view());
+    let tabs = Memo::new(move |_| visible_tabs(derived::panel_content(app)));
     view! {
         <Show when=move || view_of.get().is_some()>
             <aside class="side-panel" data-testid="side-panel" aria-label=move || tr("panels.side.label")
@@ -150,7 +164,7 @@ pub fn SidePanel() -> impl IntoView {
                 }>
                 <div class="panel-head">
                     <div class="tabs" role="tablist" aria-label=move || tr("panels.side.label")>
-                        {SidePanelTab::ALL.into_iter().map(|tab| {
+                        {move || tabs.get().into_iter().map(|tab| {
                             let selected = move || view_of.get() == Some(tab);
                             view! {
                                 <button type="button" role="tab" class="tab" data-testid=tab_testid(tab)
@@ -159,11 +173,11 @@ pub fn SidePanel() -> impl IntoView {
                                     tabindex=move || if selected() { "0" } else { "-1" }
                                     on:click=move |_| app.open_side(tab)
                                     on:keydown=move |ev: web_sys::KeyboardEvent| {
-                                        let all = SidePanelTab::ALL;
+                                        let all = tabs.get_untracked();
                                         let at = all.iter().position(|t| *t == tab).unwrap_or(0);
                                         let next = match ev.key().as_str() {
-                                            "ArrowRight" => Some(all[(at + 1) % all.len()]),
-                                            "ArrowLeft" => Some(all[(at + all.len() - 1) % all.len()]),
+                                            "ArrowRight" => all.get((at + 1) % all.len().max(1)).copied(),
+                                            "ArrowLeft" => all.get((at + all.len().saturating_sub(1)) % all.len().max(1)).copied(),
                                             _ => None,
                                         };
                                         if let Some(next) = next {
@@ -192,6 +206,8 @@ pub fn SidePanel() -> impl IntoView {
                     {move || match view_of.get() {
                         Some(SidePanelTab::Measurements) => view! { <measurements::MeasurementList /> }.into_any(),
                         Some(SidePanelTab::Tags) => view! { <tags::TagPanel /> }.into_any(),
+                        Some(tab @ (SidePanelTab::Segments | SidePanelTab::Report | SidePanelTab::Presentation
+                            | SidePanelTab::Fusion)) => view! { <derived::DerivedTab tab=tab /> }.into_any(),
                         None => ().into_any(),
                     }}
                 </div>

@@ -12,6 +12,7 @@ use crate::api::RenderOptions;
 use crate::dicom::overlay::{composite_overlay, OverlayMask, OVERLAY_RGBA};
 use crate::dicom::{DicomImage, Frame};
 use crate::pipeline::{gpu_plan, Voi};
+use crate::viewer::layers::{composite_layer, RgbaLayer};
 use crate::viewer::viewport::Viewport;
 
 /// Per-canvas drawing state.
@@ -23,9 +24,11 @@ pub struct Renderer {
     uploaded: Option<FrameKey>,
     /// The overlay mask on the GPU: for which frame, and whether one is shown.
     overlay_uploaded: Option<(FrameKey, bool)>,
+    /// The derived-object layer on the GPU: for which frame and layer revision (None: none).
+    layer_uploaded: Option<(FrameKey, Option<u64>)>,
     /// CPU-rendered frame for the 2-D path, with what it was rendered for (frame, options,
-    /// overlays drawn).
-    rendered: Option<(FrameKey, RenderOptions, bool, HtmlCanvasElement)>,
+    /// overlays drawn, layer revision).
+    rendered: Option<(FrameKey, RenderOptions, bool, Option<u64>, HtmlCanvasElement)>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -63,12 +66,14 @@ impl Renderer {
             choice,
             uploaded: None,
             overlay_uploaded: None,
+            layer_uploaded: None,
             rendered: None,
         }
     }
 
-    /// Draws `frame` with `overlay` (the overlay planes on it, None when hidden or absent) in
-    /// `OVERLAY_RGBA` over it, the same in both renderers.
+    /// Draws `frame` with `layer` (derived objects' pixels, with a revision that changes when
+    /// its content does) blended over it and `overlay` (the overlay planes on it, None when
+    /// hidden or absent) in `OVERLAY_RGBA` on top, the same in both renderers.
     #[allow(clippy::too_many_arguments)]
     pub fn draw(
         &mut self,
@@ -79,6 +84,7 @@ impl Renderer {
         options: &RenderOptions,
         viewport: &Viewport,
         overlay: Option<&OverlayMask>,
+        layer: Option<(&RgbaLayer, u64)>,
     ) -> Result<Drawn, String> {
         let window = match image.voi(key.1, frame, options) {
             Voi::Window(w) if frame.photometric.is_monochrome() => Some((w.center, w.width)),
@@ -101,6 +107,7 @@ impl Renderer {
                 gpu.upload(frame, &plan).map_err(|e| format!("the image could not be sent to the GPU: {e}"))?;
                 self.uploaded = Some(key);
                 self.overlay_uploaded = None;
+                self.layer_uploaded = None;
             } else {
                 gpu.set_plan_uniforms(&plan).map_err(|e| format!("GPU: {e}"))?;
             }
@@ -108,10 +115,15 @@ impl Renderer {
                 gpu.set_overlay(overlay, OVERLAY_RGBA).map_err(|e| format!("GPU overlay: {e}"))?;
                 self.overlay_uploaded = Some((key, overlay.is_some()));
             }
+            let layer_state = (key, layer.map(|(_, revision)| revision));
+            if self.layer_uploaded != Some(layer_state) {
+                gpu.set_layer(layer.map(|(l, _)| l)).map_err(|e| format!("GPU layer: {e}"))?;
+                self.layer_uploaded = Some(layer_state);
+            }
             gpu.draw(viewport.matrix_for_gl()).map_err(|e| format!("GPU: {e}"))?;
             return Ok(Drawn { window, renderer: "webgl2" });
         }
-        self.draw_2d(canvas, key, image, frame, options, viewport, overlay)?;
+        self.draw_2d(canvas, key, image, frame, options, viewport, overlay, layer)?;
         Ok(Drawn { window, renderer: "canvas2d" })
     }
 
@@ -125,11 +137,17 @@ impl Renderer {
         options: &RenderOptions,
         viewport: &Viewport,
         overlay: Option<&OverlayMask>,
+        layer: Option<(&RgbaLayer, u64)>,
     ) -> Result<(), String> {
         let with_overlay = overlay.is_some();
-        let fresh = matches!(&self.rendered, Some((k, o, v, _)) if *k == key && o == options && *v == with_overlay);
+        let layer_revision = layer.map(|(_, revision)| revision);
+        let fresh = matches!(&self.rendered, Some((k, o, v, r, _))
+            if *k == key && o == options && *v == with_overlay && *r == layer_revision);
         if !fresh {
             let mut rendered = image.render(key.1, frame, options);
+            if let Some((layer, _)) = layer.filter(|(l, _)| (l.columns, l.rows) == (rendered.columns, rendered.rows)) {
+                composite_layer(&mut rendered.rgba, layer);
+            }
             if let Some(mask) = overlay.filter(|m| (m.columns, m.rows) == (rendered.columns, rendered.rows)) {
                 composite_overlay(&mut rendered.rgba, mask, OVERLAY_RGBA);
             }
@@ -143,9 +161,9 @@ impl Renderer {
                 ImageData::new_with_u8_clamped_array_and_sh(Clamped(&rendered.rgba), rendered.columns, rendered.rows)
                     .map_err(|e| js_text(&e))?;
             context.put_image_data(&data, 0.0, 0.0).map_err(|e| js_text(&e))?;
-            self.rendered = Some((key, options.clone(), with_overlay, source));
+            self.rendered = Some((key, options.clone(), with_overlay, layer_revision, source));
         }
-        let Some((_, _, _, source)) = &self.rendered else { return Ok(()) };
+        let Some((_, _, _, _, source)) = &self.rendered else { return Ok(()) };
         let context = context_2d(canvas)?;
         context.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0).map_err(|e| js_text(&e))?;
         context.set_fill_style_str("#000");

@@ -3,11 +3,15 @@
 //! Test hooks: the canvas has data-testid="viewport", data-ready="true" once the current image is
 //! fully drawn, data-frame (index in the display set), data-window-center/-width, data-renderer,
 //! data-image-to-canvas (a,b,c,d,e,f: image pixel → canvas pixel), data-sop-instance-uid, and
-//! data-first-drawn-at (performance.now() when the display set was first drawn); its parent has
+//! data-first-drawn-at (performance.now() when the display set was first drawn),
+//! data-layer-pixels (pixels covered by derived objects' layers: SEG fills, fusion, shutters)
+//! and data-graphics (derived objects' vector graphics drawn, in svg[data-testid=derived-graphics]
+//! with data-derived-kind/data-item per graphic); its parent has
 //! data-loaded/data-total of the background load.
 
 mod annotate;
 mod draw;
+mod graphics;
 mod input;
 mod labels;
 mod overlay;
@@ -24,6 +28,7 @@ use super::session::FrameKey;
 use crate::api::RenderOptions;
 use crate::dicom::overlay::OverlayMask;
 use crate::study::FrameRef;
+use crate::viewer::layers::{Graphic, RgbaLayer};
 use crate::viewer::opening_slice::after_growth;
 use crate::viewer::set_window::set_default_range;
 use crate::viewer::viewport::Viewport as Geometry;
@@ -59,6 +64,15 @@ pub fn ViewportPane(index: usize) -> impl IntoView {
     let canvas = NodeRef::<html::Canvas>::new();
     let renderer = StoredValue::new_local(Renderer::new());
     let overlay_cache = StoredValue::new_local(None::<(FrameKey, Option<Rc<OverlayMask>>)>);
+    // What the shown derived objects draw on the frame: (frame, drawing revision) → stacked
+    // layer and graphics, worked out once per frame and change of the objects or their style.
+    let derived_cache = StoredValue::new_local(None::<(FrameKey, u64, Option<Rc<RgbaLayer>>)>);
+    let derived_graphics = RwSignal::new(Vec::<Graphic>::new());
+    // Counts changes of the derived objects or their style (each change redraws).
+    let derived_revision = Memo::new(move |before: Option<&u64>| {
+        app.session.get_value().derived.track_drawing();
+        before.map_or(0, |b| b + 1)
+    });
     let shown = RwSignal::new(None::<Shown>);
     let loaded = RwSignal::new(0u64);
     let frame_error = RwSignal::new(None::<String>);
@@ -188,8 +202,23 @@ pub fn ViewportPane(index: usize) -> impl IntoView {
             mask
         });
         let shown_mask = mask.as_deref().filter(|_| pane.overlays.get_untracked());
-        let result =
-            renderer.try_update_value(|r| r.draw(&element, key, &image, &frame, &options, &geometry, shown_mask));
+        let revision = derived_revision.get_untracked();
+        let cached_layer = derived_cache.with_value(|cached| match cached {
+            Some((k, r, layer)) if *k == key && *r == revision => Some(layer.clone()),
+            _ => None,
+        });
+        let layer = cached_layer.unwrap_or_else(|| {
+            let overlays = super::derived::frame_overlays(&session, key);
+            let layer = overlays.flattened().map(Rc::new);
+            derived_cache.set_value(Some((key, revision, layer.clone())));
+            if derived_graphics.with_untracked(|g| *g != overlays.graphics) {
+                derived_graphics.set(overlays.graphics);
+            }
+            layer
+        });
+        let shown_layer = layer.as_deref().map(|l| (l, revision));
+        let result = renderer
+            .try_update_value(|r| r.draw(&element, key, &image, &frame, &options, &geometry, shown_mask, shown_layer));
         match result {
             Some(Ok(drawn)) => {
                 frame_error.set(None);
@@ -205,6 +234,10 @@ pub fn ViewportPane(index: usize) -> impl IntoView {
                 let total = mask.as_ref().map_or(0, |m| m.count());
                 let _ = element.set_attribute("data-overlay-pixels", &total.to_string());
                 let _ = element.set_attribute("data-overlays-shown", &shown_mask.map_or(0, |m| m.count()).to_string());
+                // Derived objects on this frame: pixels covered by their layers, graphics drawn.
+                let _ =
+                    element.set_attribute("data-layer-pixels", &layer.as_ref().map_or(0, |l| l.covered()).to_string());
+                let _ = element.set_attribute("data-graphics", &derived_graphics.with_untracked(Vec::len).to_string());
                 if let Some(uid) = session.library.borrow().instance(source).map(|m| m.sop_instance_uid.clone()) {
                     let _ = element.set_attribute("data-sop-instance-uid", &uid);
                 }
@@ -250,6 +283,7 @@ pub fn ViewportPane(index: usize) -> impl IntoView {
         pane.voi_index.track();
         pane.invert.track();
         pane.overlays.track();
+        derived_revision.track();
         frames.track();
         loaded.track();
         app.resized.track();
@@ -316,6 +350,7 @@ pub fn ViewportPane(index: usize) -> impl IntoView {
             on:pointerdown=move |_| app.active.set(index)
         >
             {image}
+            <graphics::DerivedGraphics shown=shown graphics=derived_graphics />
             <annotate::Annotations pane=pane shown=shown />
             <overlay::Corners pane=pane shown=shown frames=frames />
             {move || progress.get().map(|(done, total)| view! {
