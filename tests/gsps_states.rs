@@ -529,3 +529,14 @@ fn derived_dispatch_and_damaged_states_never_panic() {
     }
     assert!(checked > 150);
 }
+
+#[test]
+fn features_name_what_applying_changes() {
+    use dicom_viewer::derived::gsps::Feature;
+    let luts = state(&gsps_dir().join("weasis/prLUTs.dcm"));
+    assert_eq!(luts.features(), [Feature::ModalityLut, Feature::Voi, Feature::PresentationLut, Feature::DisplayedArea]);
+    let overlay = state(&gsps_dir().join("weasis/prOverlay.dcm"));
+    assert_eq!(overlay.features(), [Feature::DisplayedArea, Feature::Overlays(6)]);
+    let dcm4che = state(&gsps_dir().join("dcm4che-typeddicom/GSPS_PS.dcm"));
+    assert_eq!(dcm4che.features(), [Feature::Voi, Feature::Inverse, Feature::DisplayedArea, Feature::Annotations(2)]);
+}

@@ -9,6 +9,7 @@ pub(super) const EN: &[&str] = &[
     include_str!("../../locales/en/dicomweb.txt"),
     include_str!("../../locales/en/archives.txt"),
     include_str!("../../locales/en/embed.txt"),
+    include_str!("../../locales/en/gsps.txt"),
 ];
 
 pub(super) const DE: &[&str] = &[
@@ -20,6 +21,7 @@ pub(super) const DE: &[&str] = &[
     include_str!("../../locales/de/dicomweb.txt"),
     include_str!("../../locales/de/archives.txt"),
     include_str!("../../locales/de/embed.txt"),
+    include_str!("../../locales/de/gsps.txt"),
 ];
 
 pub(super) const ES: &[&str] = &[
@@ -31,6 +33,7 @@ pub(super) const ES: &[&str] = &[
     include_str!("../../locales/es/dicomweb.txt"),
     include_str!("../../locales/es/archives.txt"),
     include_str!("../../locales/es/embed.txt"),
+    include_str!("../../locales/es/gsps.txt"),
 ];
 
 pub(super) const ZH: &[&str] = &[
@@ -42,4 +45,5 @@ pub(super) const ZH: &[&str] = &[
     include_str!("../../locales/zh/dicomweb.txt"),
     include_str!("../../locales/zh/archives.txt"),
     include_str!("../../locales/zh/embed.txt"),
+    include_str!("../../locales/zh/gsps.txt"),
 ];

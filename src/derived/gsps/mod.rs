@@ -597,3 +597,62 @@ fn read_overlay_activation(attrs: Attributes) -> (Vec<StateOverlay>, Vec<(u16, S
         .collect();
     (own, image)
 }
+
+/// What a state changes, for its row in the Presentation tab (one word each, translated there).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Feature {
+    /// Its own Modality LUT.
+    ModalityLut,
+    /// A window (center, width as whole numbers) or a VOI LUT table.
+    Voi,
+    PresentationLut,
+    Inverse,
+    /// Image Rotation in degrees.
+    Rotation(u16),
+    Flip,
+    DisplayedArea,
+    /// Text and graphic objects.
+    Annotations(usize),
+    Shutter,
+    /// Overlay planes activated (its own and the image's).
+    Overlays(usize),
+}
+
+impl PresentationState {
+    /// What applying the state changes, in display-chain order.
+    pub fn features(&self) -> Vec<Feature> {
+        let mut out = Vec::new();
+        if self.modality_lut.is_some() {
+            out.push(Feature::ModalityLut);
+        }
+        if !self.vois.is_empty() {
+            out.push(Feature::Voi);
+        }
+        match &self.presentation {
+            PresentationLut::Table(_) => out.push(Feature::PresentationLut),
+            PresentationLut::Shape(PresentationShape::Inverse) => out.push(Feature::Inverse),
+            PresentationLut::Shape(PresentationShape::Identity) => {}
+        }
+        if self.rotation_degrees != 0 {
+            out.push(Feature::Rotation(self.rotation_degrees));
+        }
+        if self.flip_horizontal {
+            out.push(Feature::Flip);
+        }
+        if !self.displayed_areas.is_empty() {
+            out.push(Feature::DisplayedArea);
+        }
+        let objects: usize = self.annotations.iter().map(|a| a.texts.len() + a.graphics.len()).sum();
+        if objects > 0 {
+            out.push(Feature::Annotations(objects));
+        }
+        if !self.shutter.is_empty() {
+            out.push(Feature::Shutter);
+        }
+        let overlays = self.overlays.iter().filter(|o| o.layer.is_some()).count() + self.activated_image_overlays.len();
+        if overlays > 0 {
+            out.push(Feature::Overlays(overlays));
+        }
+        out
+    }
+}

@@ -2,6 +2,7 @@
 //! crate::derived): the session's store of them (`store`), and what the viewport draws over a
 //! frame from the shown ones (`frame_overlays`).
 
+pub mod gsps;
 pub mod store;
 
 #[allow(unused_imports)] // used by the panels of each kind

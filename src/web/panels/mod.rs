@@ -5,6 +5,7 @@
 //! sheets.rs.
 
 mod derived;
+mod gsps;
 mod measurements;
 pub mod sheets;
 mod tags;
