@@ -112,6 +112,7 @@ run e2e_archives cargo test --test e2e_archives -- --nocapture
 run e2e_first_use cargo test --test e2e_first_use -- --nocapture
 run e2e_overlays cargo test --test e2e_overlays -- --nocapture
 run e2e_fusion cargo test --test e2e_fusion -- --nocapture
+run e2e_gsps cargo test --test e2e_gsps -- --nocapture
 run e2e_loading cargo test --test e2e_loading -- --nocapture
 run e2e_start cargo test --test e2e_start -- --nocapture
 run e2e_shell cargo test --test e2e_shell -- --nocapture

@@ -86,7 +86,7 @@ fn synthetic_images_on_the_gpu_match_the_cpu_render() {
         let image = DicomImage::parse(&case.bytes).unwrap_or_else(|e| panic!("{}: {e}", case.name));
         for frame_index in [0, 1] {
             let renders: Vec<RenderOptions> =
-                case.renders.iter().filter(|(f, _)| *f == frame_index).map(|(_, options)| *options).collect();
+                case.renders.iter().filter(|(f, _)| *f == frame_index).map(|(_, options)| options.clone()).collect();
             if renders.is_empty() {
                 continue;
             }

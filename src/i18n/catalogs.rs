@@ -14,6 +14,7 @@ pub(super) const EN: &[&str] = &[
     include_str!("../../locales/en/seg.txt"),
     include_str!("../../locales/en/rtkos.txt"),
     include_str!("../../locales/en/derived.txt"),
+    include_str!("../../locales/en/gsps.txt"),
 ];
 
 pub(super) const DE: &[&str] = &[
@@ -30,6 +31,7 @@ pub(super) const DE: &[&str] = &[
     include_str!("../../locales/de/seg.txt"),
     include_str!("../../locales/de/rtkos.txt"),
     include_str!("../../locales/de/derived.txt"),
+    include_str!("../../locales/de/gsps.txt"),
 ];
 
 pub(super) const ES: &[&str] = &[
@@ -46,6 +48,7 @@ pub(super) const ES: &[&str] = &[
     include_str!("../../locales/es/seg.txt"),
     include_str!("../../locales/es/rtkos.txt"),
     include_str!("../../locales/es/derived.txt"),
+    include_str!("../../locales/es/gsps.txt"),
 ];
 
 pub(super) const ZH: &[&str] = &[
@@ -62,4 +65,5 @@ pub(super) const ZH: &[&str] = &[
     include_str!("../../locales/zh/seg.txt"),
     include_str!("../../locales/zh/rtkos.txt"),
     include_str!("../../locales/zh/derived.txt"),
+    include_str!("../../locales/zh/gsps.txt"),
 ];

@@ -6,6 +6,7 @@ pub mod fusion;
 mod dicomweb;
 pub mod load;
 pub mod navigate;
+pub mod gsps;
 pub mod store;
 
 pub use dicomweb::{fetch_needed, is_remote, series_name};

@@ -96,7 +96,7 @@ fn entry_body(entry: Rc<DerivedEntry>) -> AnyView {
         DerivedKind::KeyObjectSelection => view! { <super::kos::KosSection entry=entry.clone() /> }.into_any(),
 
         // GSPS: src/web/panels/gsps.rs
-        DerivedKind::PresentationState => ().into_any(),
+        DerivedKind::PresentationState => view! { <super::gsps::GspsSection entry=entry /> }.into_any(),
     }
 }
 

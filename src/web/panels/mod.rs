@@ -7,6 +7,7 @@
 mod derived;
 mod fusion;
 mod kos;
+mod gsps;
 mod measurements;
 mod rtstruct;
 mod seg;
