@@ -90,12 +90,21 @@ pub fn KosSection(entry: Rc<DerivedEntry>) -> impl IntoView {
         let (mut in_open, mut in_closed) = ((0usize, Vec::<String>::new()), (0usize, Vec::<String>::new()));
         for row in &absent {
             let series = document.with_value(|d| {
-                d.images.iter().find(|i| i.sop_instance_uid == row.sop_instance_uid).and_then(|i| i.series_instance_uid.clone())
+                d.images
+                    .iter()
+                    .find(|i| i.sop_instance_uid == row.sop_instance_uid)
+                    .and_then(|i| i.series_instance_uid.clone())
             });
             let open = series
                 .as_ref()
                 .and_then(|uid| library.instances().iter().find(|m| m.series_instance_uid == *uid))
-                .map(|m| if m.series_description.is_empty() { m.series_instance_uid.clone() } else { m.series_description.clone() });
+                .map(|m| {
+                    if m.series_description.is_empty() {
+                        m.series_instance_uid.clone()
+                    } else {
+                        m.series_description.clone()
+                    }
+                });
             let (count, names) = if open.is_some() { &mut in_open } else { &mut in_closed };
             *count += 1;
             if let Some(name) = open.or(series) {
