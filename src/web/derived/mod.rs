@@ -3,7 +3,13 @@
 //! frame from the shown ones (`frame_overlays`).
 
 pub mod fusion;
+mod dicomweb;
+pub mod load;
+pub mod navigate;
+pub mod gsps;
 pub mod store;
+
+pub use dicomweb::{fetch_needed, is_remote, series_name};
 
 #[allow(unused_imports)] // used by the panels of each kind
 pub use store::{DerivedEntry, DerivedStore, LoadState};

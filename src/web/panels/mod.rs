@@ -6,8 +6,13 @@
 
 mod derived;
 mod fusion;
+mod kos;
+mod gsps;
 mod measurements;
+mod rtstruct;
+mod seg;
 pub mod sheets;
+mod sr;
 mod tags;
 
 use leptos::prelude::*;
