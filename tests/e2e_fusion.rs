@@ -6,7 +6,8 @@
 //!   default range shows the hand-computed hot colour of its real-world value blended at 50 %,
 //!   and the colour bar names µm²/s;
 //! - fo-dicom's GH184 PET slice: the probe shows SUVbw = (stored × Rescale Slope + Intercept) ×
-//!   weight / decayed dose, computed here from the values dcmdump reads;
+//!   weight / decayed dose, computed here from the values dcmdump reads; a rectangle ROI's
+//!   statistics get a SUVbw line whose mean is the Bq/ml mean × that factor;
 //! - a synthetic PET series fused over a CT of the same Frame of Reference (Fusion tab: layer,
 //!   range typed in): the canvas colour at a CT pixel inside the PET hot square equals the CT grey
 //!   blended with the hot colour map's colour of the SUV worked out by hand, in WebGL2 and
@@ -159,7 +160,35 @@ async fn suv_probe(client: &Client) -> Result {
     if !text.contains(&expected) || !text.contains("Bq/ml") {
         return Err(format!("the probe should show {expected:?} and the activity in Bq/ml: {text:?}").into());
     }
-    screenshot(client, "suv-probe").await
+    screenshot(client, "suv-probe").await?;
+    // A rectangle ROI: its statistics in Bq/ml and, on a second line, in SUVbw = Bq/ml × factor.
+    press(client, "b").await?;
+    let from = offset_of_image_point(client, (30.0, 30.0)).await?;
+    let to = offset_of_image_point(client, (90.0, 90.0)).await?;
+    drag(client, from, to).await?;
+    let lines = wait_for(
+        client,
+        "the ROI's SUV line",
+        r#"(() => { const t = [...document.querySelectorAll('svg.annotations text')].map(e => e.textContent);
+              return t.some(l => l.startsWith('SUVbw mean')) && t; })()"#,
+    )
+    .await?;
+    let lines: Vec<String> =
+        lines.as_array().unwrap().iter().map(|l| l.as_str().unwrap_or_default().to_string()).collect();
+    let number_after = |line: &str, word: &str| -> Option<f64> {
+        let rest = &line[line.find(word)? + word.len()..];
+        // English groups thousands with commas ("7,685.2").
+        rest.split_whitespace().next()?.replace(',', "").parse().ok()
+    };
+    let mean = lines.iter().find_map(|l| number_after(l, "Mean")).ok_or("the ROI's mean")?;
+    let suv_mean = lines.iter().find_map(|l| number_after(l, "SUVbw mean")).ok_or("the ROI's SUV mean")?;
+    let by_hand = mean * hand_suv_factor(&path);
+    println!("GH184 ROI: {lines:?}; mean {mean} Bq/ml × factor = {by_hand}");
+    // The Bq/ml mean is printed with one decimal, the SUV with four significant digits.
+    if (suv_mean - by_hand).abs() > 1e-3 * by_hand.abs() + 1e-3 {
+        return Err(format!("the ROI's SUVbw mean {suv_mean} should be {by_hand}: {lines:?}").into());
+    }
+    Ok(())
 }
 
 /// The canvas colour under image pixel (column, row) of viewport 0.
