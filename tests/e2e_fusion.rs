@@ -169,8 +169,9 @@ async fn suv_probe(client: &Client) -> Result {
     let lines = wait_for(
         client,
         "the ROI's SUV line",
-        r#"(() => { const t = [...document.querySelectorAll('svg.annotations text')].map(e => e.textContent);
-              return t.some(l => l.startsWith('SUVbw mean')) && t; })()"#,
+        // The measurement list shows each result line on its own (the label plate joins them).
+        r#"(() => { const t = document.body.innerText.split('\n');
+              return t.some(l => l.startsWith('SUVbw mean')) && t.filter(l => l.startsWith('Mean ') || l.startsWith('SUVbw mean')); })()"#,
     )
     .await?;
     let lines: Vec<String> =
