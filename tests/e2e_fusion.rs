@@ -1,8 +1,8 @@
 //! End to end (fantoccini + ChromeDriver): parametric maps, PET SUV and fusion.
 //! - a parametric map written by highdicom at test time (tests/fusion_support/make_fusion_data.py,
 //!   float pixel data, Real World Value Mapping slope 4, intercept 0.5, UCUM um2/s): the probe over
-//!   its brightest pixel shows "ADC <value> µm²/s" with value = the file's pixel (decoded here) × 4
-//!   + 0.5; fused over its 20-slice ADC source (Fusion tab), a source pixel half-way up the
+//!   its brightest pixel shows "ADC <value> µm²/s" with value = 4 × the file's pixel (decoded
+//!   here) plus 0.5; fused over its 20-slice ADC source (Fusion tab), a source pixel half-way up the
 //!   default range shows the hand-computed hot colour of its real-world value blended at 50 %,
 //!   and the colour bar names µm²/s;
 //! - fo-dicom's GH184 PET slice: the probe shows SUVbw = (stored × Rescale Slope + Intercept) ×
@@ -149,7 +149,7 @@ async fn parametric_map_probe(client: &Client, pmap: &Path) -> Result {
 async fn suv_probe(client: &Client) -> Result {
     let path = corpus().join("derived/pet/fo-dicom/GH184.dcm");
     fresh_page(client).await?;
-    open_files(client, &[path.clone()]).await?;
+    open_files(client, std::slice::from_ref(&path)).await?;
     ready_on_frame(client, 0).await?;
     let (column, row, stored) = brightest(&path, 0);
     let activity = stored * number(&path, "RescaleSlope") + number(&path, "RescaleIntercept");
