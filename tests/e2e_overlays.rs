@@ -600,6 +600,17 @@ async fn contour_follows_the_view(client: &Client) -> Result {
         const [x, y] = line.getAttribute('points').split(' ')[0].split(',').map(Number);
         return { x, y, scale: canvas.width / canvas.clientWidth, transform: canvas.dataset.imageToCanvas.split(',').map(Number) };
     })()"#;
+    // rt.dcm's contours all lie on ct_1 (z = 60), the first slice; the viewer opens on the middle.
+    ready_on_frame(client, 1).await?;
+    client
+        .execute(
+            r#"const slider = document.querySelector('.slice-slider');
+               slider.value = '0';
+               slider.dispatchEvent(new Event('input', { bubbles: true }));"#,
+            vec![],
+        )
+        .await?;
+    ready_on_frame(client, 0).await?;
     let before = wait_for(client, "the RTSTRUCT contour", first_point).await?;
     let number = |v: &Value| v.as_f64().unwrap_or(f64::NAN);
     let t: Vec<f64> = before["transform"].as_array().map(|a| a.iter().map(number).collect()).unwrap_or_default();
