@@ -179,13 +179,8 @@ async fn set_viewport(client: &Client, width: u32, height: u32) -> Result {
 }
 
 async fn open_report_tab(client: &Client) -> Result {
-    wait_for(
-        client,
-        "the Report tab or the side-panel switch",
-        r#"document.querySelector('[data-testid="toggle-side-panel"]')"#,
-    )
-    .await?;
-    if js(client, r#"return !!document.querySelector('[data-testid="tab-report"]');"#).await? != json!(true) {
+    wait_for(client, "the side-panel switch", r#"document.querySelector('[data-testid="toggle-side-panel"]')"#).await?;
+    if js(client, r#"return !!document.querySelector('[data-testid="side-panel"]');"#).await? != json!(true) {
         click(client, r#"[data-testid="toggle-side-panel"]"#).await?;
     }
     click(client, r#"[data-testid="tab-report"]"#).await?;
