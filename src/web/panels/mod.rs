@@ -5,8 +5,14 @@
 //! sheets.rs.
 
 mod derived;
+mod fusion;
+mod gsps;
+mod kos;
 mod measurements;
+mod rtstruct;
+mod seg;
 pub mod sheets;
+mod sr;
 mod tags;
 
 use leptos::prelude::*;
