@@ -29,13 +29,16 @@ fn ct_files() -> Vec<PathBuf> {
 }
 
 /// A top-level attribute's value, as dcmdump prints it.
-fn top_level(path: &Path, tag: &str) -> String {
+fn top_level_opt(path: &Path, tag: &str) -> Option<String> {
     let out = Command::new("dcmdump").args(["-q", "+L"]).arg(path).output().expect("dcmdump (dcmtk)");
     String::from_utf8_lossy(&out.stdout)
         .lines()
         .find(|line| line.to_ascii_lowercase().starts_with(&format!("({})", tag.to_ascii_lowercase())))
         .and_then(|line| Some(line.split_once('[')?.1.split_once(']')?.0.trim().to_string()))
-        .unwrap_or_else(|| panic!("{} has no {tag}", path.display()))
+}
+
+fn top_level(path: &Path, tag: &str) -> String {
+    top_level_opt(path, tag).unwrap_or_else(|| panic!("{} has no {tag}", path.display()))
 }
 
 fn screens() -> PathBuf {
@@ -128,12 +131,41 @@ async fn run(client: &Client) -> Result {
     let ct = ct_files();
     let study = top_level(&ct[0], "0020,000d");
     let ct_series = top_level(&ct[0], "0020,000e");
-    let ct_description = top_level(&ct[0], "0008,103e");
+    // How the server's series list names the CT: modality, number and description (those it has).
+    let ct_names: Vec<String> =
+        [top_level_opt(&ct[0], "0008,0060"), top_level_opt(&ct[0], "0020,0011"), top_level_opt(&ct[0], "0008,103e")]
+            .into_iter()
+            .flatten()
+            .filter(|v| !v.is_empty())
+            .collect();
     let liver = corpus().join("dcmqi/segmentations/liver.dcm");
     let seg_uid = top_level(&liver, "0008,0018");
     let seg_series = top_level(&liver, "0020,000e");
     let seg_label = top_level(&liver, "0008,103e");
     let sr_uid = upload_report()?;
+
+    // 0. Local files: the CT with the liver SEG, parsed after the CT is shown and drawn at once.
+    fresh_page(client).await?;
+    let mut files = ct.clone();
+    files.push(liver.clone());
+    open_files(client, &files).await?;
+    ready_on_frame(client, 1).await?;
+    wait_for(
+        client,
+        "the local SEG shown on the CT",
+        r#"(() => { const e = document.querySelector('[data-testid="series-list"] [data-testid="derived-item"][data-derived-kind="seg"]');
+                   return e && (e.dataset.state === 'shown' || e.dataset.state === 'failed') ? e.dataset.state + ':' + e.title : false; })()"#,
+    )
+    .await?;
+    let local_rows = client
+        .execute("return document.querySelectorAll('[data-testid=\"series-list\"] .series-item').length;", vec![])
+        .await?;
+    if local_rows != json!(1) {
+        return Err(format!("local files: only the CT is an image series, the panel lists {local_rows}").into());
+    }
+    let pixels = wait_for(client, "the local SEG layer drawn", &layer_pixels_expression()).await?;
+    println!("local CT + SEG: data-layer-pixels = {pixels}");
+    screenshot(client, "local-desktop").await?;
 
     // 1. The study by deep link: SEGs and SR on the CT, the CT the only image series.
     fresh_page_with(client, &format!("?datasource=orthanc&StudyInstanceUIDs={study}")).await?;
@@ -198,8 +230,8 @@ async fn run(client: &Client) -> Result {
     )
     .await?;
     println!("SEG alone: {needs}");
-    if !needs.as_str().is_some_and(|t| t.contains(&ct_description) || t.contains(&ct_series)) {
-        return Err(format!("the SEG should name the CT series ({ct_description}), says {needs}").into());
+    if !needs.as_str().is_some_and(|t| ct_names.iter().all(|name| t.contains(name.as_str()))) {
+        return Err(format!("the SEG should name the CT series ({ct_names:?}), says {needs}").into());
     }
     let ct_reads = requests_with(client, &format!("/series/{ct_series}/")).await?;
     if !ct_reads.is_empty() {
@@ -210,6 +242,8 @@ async fn run(client: &Client) -> Result {
     click(client, r#"[data-testid="toggle-series-panel"]"#).await?;
     wait_for(client, "the series sheet", r#"document.querySelector('[data-testid="derived-fetch"]')"#).await?;
     screenshot(client, "needs-source-phone").await?;
+    click(client, r#"[data-testid="sheet-close"]"#).await?;
+    client.set_window_size(1400, 1000).await?;
     click(client, r#"[data-testid="derived-fetch"]"#).await?;
     ready_on_frame(client, 1).await?;
     let shown_uid = client
@@ -221,9 +255,11 @@ async fn run(client: &Client) -> Result {
     }
     let pixels = wait_for(client, "the SEG layer over the fetched CT", &layer_pixels_expression()).await?;
     println!("after Fetch: CT shown, data-layer-pixels = {pixels}");
+    screenshot(client, "fetched-desktop").await?;
+    client.set_window_size(390, 844).await?;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     screenshot(client, "fetched-phone").await?;
     client.set_window_size(1400, 1000).await?;
-    screenshot(client, "fetched-desktop").await?;
     Ok(())
 }
 

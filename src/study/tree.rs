@@ -91,7 +91,7 @@ struct Placement {
     unresolved: HashMap<String, Vec<DerivedNode>>,
 }
 
-fn place_derived<'a>(instances: &[&'a InstanceMeta]) -> Placement {
+fn place_derived(instances: &[&InstanceMeta]) -> Placement {
     let index = ImageIndex::new(instances.iter().copied());
     let mut placement = Placement::default();
     let mut derived: Vec<&InstanceMeta> = instances.iter().copied().filter(|m| m.derived.kind.is_some()).collect();

@@ -12,7 +12,7 @@ use wasm_bindgen::{Clamped, JsCast};
 use web_sys::{HtmlCanvasElement, ImageData};
 
 use super::context::{use_app, AppContext};
-use super::derived::load::activate;
+use super::derived::load::{activate, kind_badge};
 use super::derived::{fetch_needed, is_remote, series_name, LoadState};
 use crate::api::RenderOptions;
 use crate::derived::DerivedKind;
@@ -96,16 +96,6 @@ fn kind_name(kind: DerivedKind) -> &'static str {
         DerivedKind::StructuredReport => tr("panels.derived.kind.sr"),
         DerivedKind::KeyObjectSelection => tr("panels.derived.kind.kos"),
         DerivedKind::PresentationState => tr("panels.derived.kind.gsps"),
-    }
-}
-
-fn kind_badge(kind: DerivedKind) -> &'static str {
-    match kind {
-        DerivedKind::Segmentation => tr("derived.badge.seg"),
-        DerivedKind::RtStructureSet => tr("derived.badge.rtstruct"),
-        DerivedKind::StructuredReport => tr("derived.badge.sr"),
-        DerivedKind::KeyObjectSelection => tr("derived.badge.kos"),
-        DerivedKind::PresentationState => tr("derived.badge.gsps"),
     }
 }
 

@@ -25,6 +25,17 @@ pub fn tab_of(kind: DerivedKind) -> SidePanelTab {
     }
 }
 
+/// The short badge naming a kind (its modality code: SEG, RT, SR, KO, PR).
+pub fn kind_badge(kind: DerivedKind) -> &'static str {
+    match kind {
+        DerivedKind::Segmentation => crate::web::i18n::tr("derived.badge.seg"),
+        DerivedKind::RtStructureSet => crate::web::i18n::tr("derived.badge.rtstruct"),
+        DerivedKind::StructuredReport => crate::web::i18n::tr("derived.badge.sr"),
+        DerivedKind::KeyObjectSelection => crate::web::i18n::tr("derived.badge.kos"),
+        DerivedKind::PresentationState => crate::web::i18n::tr("derived.badge.gsps"),
+    }
+}
+
 /// Loads derived object `source` unless it is loaded or loading (a failed one is tried again).
 pub async fn load(session: &Rc<Session>, source: u32) {
     let Some(entry) = session.derived.entry(source) else { return };

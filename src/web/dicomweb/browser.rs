@@ -339,7 +339,16 @@ fn SeriesList(study: String, source: String, expanded: RwSignal<Option<(String, 
                         let thumbnail_row = row.clone();
                         view! {
                             <li data-testid="series-row" data-series-uid=row.series_uid.clone()>
-                                <SeriesThumbnail source=source.clone() row=thumbnail_row />
+                                // A derived series (SEG, SR, ...) has no picture of its own: its kind,
+                                // and nothing fetched for it (crate::dicomweb::derived).
+                                {match crate::dicomweb::derived::series_kind(&row) {
+                                    Some(kind) => view! {
+                                        <span class="thumb derived-thumb" data-derived-kind=kind.name() aria-hidden="true">
+                                            {crate::web::derived::load::kind_badge(kind)}
+                                        </span>
+                                    }.into_any(),
+                                    None => view! { <SeriesThumbnail source=source.clone() row=thumbnail_row /> }.into_any(),
+                                }}
                                 <span class="modality">{row.modality.clone()}</span>
                                 <span class="series-number">{row.series_number.map(|n| format!("#{n}")).unwrap_or_default()}</span>
                                 <span class="description">{row.description.clone()}</span>
