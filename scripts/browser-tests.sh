@@ -6,6 +6,7 @@
 #   tests/e2e_dicomweb.rs            the page against Orthanc behind nginx (CORS, apikey, faults)
 #   tests/e2e_first_use.rs           keyboard, angle tool, presets, tag browser, phone layout
 #   tests/e2e_overlays.rs            overlay planes in both renderers, label layout, PNG export
+#   tests/e2e_seg.rs                 a SEG over its CT in both renderers, segment toggles, jump
 #   tests/e2e_loading.rs             loading order, opening slice, set window, load messages, bulk data
 #   tests/e2e_start.rs               start page: above the fold, thumbnails, theme, phone layout
 #   tests/e2e_shell.rs               top bar, menus, measurement list, panels, phone bottom bar and sheets
@@ -107,6 +108,7 @@ run e2e_dicomweb cargo test --test e2e_dicomweb -- --nocapture
 run e2e_archives cargo test --test e2e_archives -- --nocapture
 run e2e_first_use cargo test --test e2e_first_use -- --nocapture
 run e2e_overlays cargo test --test e2e_overlays -- --nocapture
+run e2e_seg cargo test --test e2e_seg -- --nocapture
 run e2e_loading cargo test --test e2e_loading -- --nocapture
 run e2e_start cargo test --test e2e_start -- --nocapture
 run e2e_shell cargo test --test e2e_shell -- --nocapture
