@@ -14,6 +14,7 @@
 pub mod cielab;
 pub mod gsps;
 pub mod kos;
+pub mod matching;
 pub mod rtstruct;
 pub mod seg;
 pub mod sr;
@@ -190,7 +191,7 @@ pub enum Derived {
     RtStructureSet(rtstruct::StructureSet),
     StructuredReport(sr::Document),
     KeyObjectSelection(kos::KeyObjects),
-    PresentationState(gsps::PresentationState),
+    PresentationState(Box<gsps::PresentationState>),
 }
 
 impl Derived {
@@ -201,7 +202,9 @@ impl Derived {
             DerivedKind::RtStructureSet => Derived::RtStructureSet(rtstruct::StructureSet::parse(dataset)?),
             DerivedKind::StructuredReport => Derived::StructuredReport(sr::Document::parse(dataset)?),
             DerivedKind::KeyObjectSelection => Derived::KeyObjectSelection(kos::KeyObjects::parse(dataset)?),
-            DerivedKind::PresentationState => Derived::PresentationState(gsps::PresentationState::parse(dataset)?),
+            DerivedKind::PresentationState => {
+                Derived::PresentationState(Box::new(gsps::PresentationState::parse(dataset)?))
+            }
         })
     }
 

@@ -99,14 +99,15 @@ pub fn plan(image: &DicomImage, frame_index: u32, frame: &Frame, options: &Rende
         },
         (photometric, _) if !photometric.is_monochrome() => GpuDisplay::Rgb { max_value: rgb_max(frame) },
         _ => {
-            let modality = match image.info.modality_lut(frame_index) {
+            let chain = image.grey_chain(frame_index, frame, options);
+            let modality = match chain.modality {
                 ModalityLut::Identity => GpuModality::Rescale { slope: 1.0, intercept: 0.0 },
                 ModalityLut::Rescale(rescale) => {
                     GpuModality::Rescale { slope: rescale.slope as f32, intercept: rescale.intercept as f32 }
                 }
                 ModalityLut::Table(table) => GpuModality::Table(luts.add(&table)),
             };
-            let voi = match image.voi(frame_index, frame, options) {
+            let voi = match chain.voi {
                 Voi::Window(window) => GpuVoi::Window {
                     center: window.center as f32,
                     width: window.width as f32,
@@ -114,7 +115,7 @@ pub fn plan(image: &DicomImage, frame_index: u32, frame: &Frame, options: &Rende
                 },
                 Voi::Table(table) => GpuVoi::Table(luts.add(&table)),
             };
-            let presentation = if options.invert { image.info.presentation.toggled() } else { image.info.presentation };
+            let presentation = chain.presentation;
             GpuDisplay::Grey { modality, voi, invert: presentation == PresentationShape::Inverse }
         }
     };

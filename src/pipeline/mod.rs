@@ -9,7 +9,9 @@ mod modality_lut;
 mod palette;
 mod photometric;
 mod presentation;
+pub mod real_world;
 mod render;
+mod softcopy;
 mod stored;
 mod voi_lut;
 
@@ -21,5 +23,6 @@ pub use palette::{expand_segmented, PaletteColorLut};
 pub use photometric::Photometric;
 pub use presentation::PresentationShape;
 pub use render::{render_rgba, Display};
+pub use softcopy::{compose, modality_output_range, PresentationLut, SoftcopyTransforms, MAX_COMPOSED_ENTRIES};
 pub use stored::{from_float_bytes, PixelValues, StoredLayout};
 pub use voi_lut::{Voi, VoiLutFunction, WindowLevel};

@@ -132,25 +132,25 @@ pub fn cases() -> Vec<Case> {
     sequence(&mut object, 0x3000, lut_item(0, 16, lut));
     window(&mut object, "30000", "40000", None);
     u16_pixels(&mut object, |p| (p * 17) % 4096);
-    case("modality-lut-sequence", object, vec![(0, default), (0, explicit(8000.0, 9000.0))]);
+    case("modality-lut-sequence", object, vec![(0, default.clone()), (0, explicit(8000.0, 9000.0))]);
 
     let mut object = base("MONOCHROME2", 1, 16, 12, false);
     let voi: Vec<u16> = (0..2048u32).map(|i| (255 - (i * 255 / 2047)) as u16).collect();
     sequence(&mut object, 0x3010, lut_item(1000, 8, voi));
     u16_pixels(&mut object, |p| (p * 17) % 4096);
-    case("voi-lut-sequence", object, vec![(0, default), (0, inverted), (0, explicit(2000.0, 1000.0))]);
+    case("voi-lut-sequence", object, vec![(0, default.clone()), (0, inverted.clone()), (0, explicit(2000.0, 1000.0))]);
 
     let mut object = base("MONOCHROME2", 1, 16, 12, true);
     put(&mut object, 0x0028, 0x1052, VR::DS, "-100".into());
     put(&mut object, 0x0028, 0x1053, VR::DS, "2.5".into());
     window(&mut object, "0", "6000", Some("SIGMOID"));
     u16_pixels(&mut object, |p| ((p * 23) % 4096) | 0xA000);
-    case("sigmoid-signed12-rescale", object, vec![(0, default), (0, explicit(-2000.0, 700.0))]);
+    case("sigmoid-signed12-rescale", object, vec![(0, default.clone()), (0, explicit(-2000.0, 700.0))]);
 
     let mut object = base("MONOCHROME2", 1, 16, 16, false);
     window(&mut object, "2000", "3000", Some("LINEAR_EXACT"));
     u16_pixels(&mut object, |p| p * 53);
-    case("linear-exact", object, vec![(0, default), (0, explicit(2500.5, 1.0))]);
+    case("linear-exact", object, vec![(0, default.clone()), (0, explicit(2500.5, 1.0))]);
 
     for (name, count, first, bits, index_bits) in
         [("palette16", 256, 0, 16, 8), ("palette8", 256, 0, 8, 8), ("palette16-first-100", 4096, 100, 16, 16)]
@@ -162,7 +162,7 @@ pub fn cases() -> Vec<Case> {
         } else {
             u16_pixels(&mut object, |p| p * 17);
         }
-        case(name, object, vec![(0, default)]);
+        case(name, object, vec![(0, default.clone())]);
     }
 
     for (name, photometric, shape) in
@@ -174,7 +174,7 @@ pub fn cases() -> Vec<Case> {
             put(&mut object, 0x2050, 0x0020, VR::CS, shape.into());
         }
         u16_pixels(&mut object, |p| (p * 17) % 4096);
-        case(name, object, vec![(0, default), (0, inverted), (0, explicit(1000.0, 500.0))]);
+        case(name, object, vec![(0, default.clone()), (0, inverted.clone()), (0, explicit(1000.0, 500.0))]);
     }
 
     for (name, double) in [("float32", false), ("float64", true)] {
@@ -187,20 +187,20 @@ pub fn cases() -> Vec<Case> {
             let values: Vec<f32> = (0..area()).map(|i| value(i) as f32).collect();
             put(&mut object, 0x7FE0, 0x0008, VR::OF, PrimitiveValue::F32(values.into()));
         }
-        case(name, object, vec![(0, default), (0, explicit(-10.0, 40.0))]);
+        case(name, object, vec![(0, default.clone()), (0, explicit(-10.0, 40.0))]);
     }
 
     let mut object = base("MONOCHROME2", 1, 32, 32, true);
     put(&mut object, 0x0028, 0x1053, VR::DS, "0.001".into());
     let wide: Vec<i32> = (0..area()).map(|i| (pattern(i) as i32 - 150) * 100_000).collect();
     put(&mut object, 0x7FE0, 0x0010, VR::OL, PrimitiveValue::I32(wide.into()));
-    case("signed32-rescale", object, vec![(0, default), (0, explicit(0.0, 10000.0))]);
+    case("signed32-rescale", object, vec![(0, default.clone()), (0, explicit(0.0, 10000.0))]);
 
     let mut object = base("RGB", 3, 16, 12, false);
     let colour: Vec<u16> =
         (0..area() * 3).map(|i| ((pattern(i / 3) * (i % 3 + 1) as i64 * 13) % 4096) as u16).collect();
     put(&mut object, 0x7FE0, 0x0010, VR::OW, PrimitiveValue::U16(colour.into()));
-    case("rgb12", object, vec![(0, default)]);
+    case("rgb12", object, vec![(0, default.clone())]);
 
     let mut object = base("MONOCHROME2", 1, 8, 8, false);
     put(&mut object, 0x0028, 0x0008, VR::IS, "2".into());
@@ -208,7 +208,7 @@ pub fn cases() -> Vec<Case> {
     put(&mut object, 0x0028, 0x1051, VR::DS, PrimitiveValue::Strs(["256".to_string(), "80".to_string()].into()));
     u8_pixels(&mut object, 2);
     let second = RenderOptions { voi_index: Some(1), ..Default::default() };
-    case("multiframe-second-window", object, vec![(1, second), (0, default)]);
+    case("multiframe-second-window", object, vec![(1, second), (0, default.clone())]);
     cases
 }
 

@@ -161,7 +161,7 @@ impl Renderer {
                 ImageData::new_with_u8_clamped_array_and_sh(Clamped(&rendered.rgba), rendered.columns, rendered.rows)
                     .map_err(|e| js_text(&e))?;
             context.put_image_data(&data, 0.0, 0.0).map_err(|e| js_text(&e))?;
-            self.rendered = Some((key, *options, with_overlay, layer_revision, source));
+            self.rendered = Some((key, options.clone(), with_overlay, layer_revision, source));
         }
         let Some((_, _, _, _, source)) = &self.rendered else { return Ok(()) };
         let context = context_2d(canvas)?;

@@ -189,6 +189,7 @@ pub fn ViewportPane(index: usize) -> impl IntoView {
             voi_index: Some(pane.voi_index.get_untracked()),
             invert: pane.invert.get_untracked(),
             default_range,
+            softcopy: super::derived::gsps::softcopy_for(&session, key),
         };
         // The overlay planes of this frame, worked out once per frame (window drags redraw often).
         let mask = overlay_cache.with_value(|cached| match cached {
