@@ -6,8 +6,8 @@
 
 mod derived;
 mod fusion;
-mod kos;
 mod gsps;
+mod kos;
 mod measurements;
 mod rtstruct;
 mod seg;
