@@ -68,12 +68,7 @@ pub fn KosSection(entry: Rc<DerivedEntry>) -> impl IntoView {
     let Derived::KeyObjectSelection(document) = object.as_ref() else { return ().into_any() };
     let document = StoredValue::new_local(document.clone());
     let (title, description, count, other) = document.with_value(|d| {
-        (
-            d.title.as_ref().map(|t| t.meaning.clone()).filter(|m| !m.is_empty()),
-            d.description.clone(),
-            d.images.len(),
-            d.other_objects,
-        )
+        (d.title.as_ref().map(|t| t.meaning.clone()).filter(|m| !m.is_empty()), d.description.clone(), d.images.len(), d.other_objects)
     });
     let listed = Memo::new(move |_| document.with_value(|d| rows(app, d)));
     let selected = RwSignal::new(None::<usize>);
@@ -86,10 +81,7 @@ pub fn KosSection(entry: Rc<DerivedEntry>) -> impl IntoView {
         let mut series: Vec<String> = Vec::new();
         for row in &absent {
             let uid = document.with_value(|d| {
-                d.images
-                    .iter()
-                    .find(|i| i.sop_instance_uid == row.sop_instance_uid)
-                    .and_then(|i| i.series_instance_uid.clone())
+                d.images.iter().find(|i| i.sop_instance_uid == row.sop_instance_uid).and_then(|i| i.series_instance_uid.clone())
             });
             if let Some(uid) = uid {
                 if !series.contains(&uid) {
@@ -97,7 +89,10 @@ pub fn KosSection(entry: Rc<DerivedEntry>) -> impl IntoView {
                 }
             }
         }
-        Some(trf("rtkos.kos.needs_source", &[("n", &integer(absent.len() as i64)), ("series", &series.join(", "))]))
+        Some(trf(
+            "rtkos.kos.needs_source",
+            &[("n", &integer(absent.len() as i64)), ("series", &series.join(", "))],
+        ))
     };
     view! {
         <div class="kos-section" data-testid="kos-section">

@@ -6,8 +6,8 @@
 
 mod derived;
 mod fusion;
-mod gsps;
 mod kos;
+mod gsps;
 mod measurements;
 mod rtstruct;
 mod seg;
