@@ -120,14 +120,11 @@ pub fn value_text(lang: Lang, value: &Value) -> String {
 }
 
 /// Where a referenced image is on show: the display set's key and the index of its frame
-/// (Referenced Frame Number counts from 1; none listed = the first frame). None when the
-/// instance is not open.
+/// (Referenced Frame Number counts from 1; none listed = the first frame), through
+/// [`crate::derived::kos::locate_image`]. None when the instance is not open.
 pub fn locate(library: &StudyLibrary, reference: &SopReference) -> Option<(String, u32)> {
-    let meta = library.instances().iter().find(|m| m.sop_instance_uid == reference.sop_instance_uid)?;
-    let set = library.display_set_of(meta.source)?;
-    let frame = reference.frames.first().map_or(0, |n| n.saturating_sub(1));
-    let index = set.frames.iter().position(|f| f.source == meta.source && f.frame == frame)?;
-    Some((set.key, u32::try_from(index).ok()?))
+    crate::derived::kos::locate_image(library, &reference.sop_instance_uid, reference.frames.first().copied())
+        .map(|location| (location.display_set, location.index))
 }
 
 #[cfg(test)]

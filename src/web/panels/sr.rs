@@ -20,6 +20,7 @@ use crate::derived::Derived;
 use crate::i18n::Lang;
 use crate::viewer::layers::LayerStyle;
 use crate::web::context::{use_app, AppContext};
+use crate::web::derived::navigate::show_instance;
 use crate::web::derived::DerivedEntry;
 use crate::web::i18n::{lang, tr, trf};
 
@@ -29,24 +30,10 @@ enum SrView {
     Tree,
 }
 
-/// Shows `reference` in a viewport: a pane already showing its display set, else the active
-/// one. False when the image is not open.
+/// Shows `reference` (its first listed frame, else frame 1) in the active viewport
+/// (src/web/derived/navigate.rs). False when the image is not open.
 fn show_reference(app: AppContext, reference: &SopReference) -> bool {
-    let session = app.session();
-    let located = locate(&session.library.borrow(), reference);
-    let Some((key, index)) = located else { return false };
-    let panes = app.layout.get_untracked().panes().min(app.panes.len());
-    let showing = |i: usize| app.panes[i].display_set.get_untracked().as_deref() == Some(key.as_str());
-    let pane_index = (0..panes).find(|i| showing(*i)).unwrap_or(app.active.get_untracked().min(3));
-    app.active.set(pane_index);
-    let pane = app.panes[pane_index];
-    if showing(pane_index) {
-        pane.cine.set(false);
-        pane.frame.set(index);
-    } else {
-        pane.show(key, index);
-    }
-    true
+    show_instance(app, &reference.sop_instance_uid, reference.frames.first().copied().unwrap_or(1))
 }
 
 fn relationship_text(relationship: &Relationship) -> String {
