@@ -7,6 +7,7 @@
 #   tests/e2e_derived_dicomweb.rs    SEG and SR offered on their CT over DICOMweb, loaded on demand, Fetch
 #   tests/e2e_first_use.rs           keyboard, angle tool, presets, tag browser, phone layout
 #   tests/e2e_overlays.rs            overlay planes in both renderers, label layout, PNG export
+#   tests/e2e_seg.rs                 a SEG over its CT in both renderers, segment toggles, jump
 #   tests/e2e_fusion.rs              parametric map and SUV probe, PET fused over CT, colour bar
 #   tests/e2e_loading.rs             loading order, opening slice, set window, load messages, bulk data
 #   tests/e2e_start.rs               start page: above the fold, thumbnails, theme, phone layout
@@ -112,6 +113,7 @@ run e2e_derived_dicomweb cargo test --test e2e_derived_dicomweb -- --nocapture
 run e2e_archives cargo test --test e2e_archives -- --nocapture
 run e2e_first_use cargo test --test e2e_first_use -- --nocapture
 run e2e_overlays cargo test --test e2e_overlays -- --nocapture
+run e2e_seg cargo test --test e2e_seg -- --nocapture
 run e2e_fusion cargo test --test e2e_fusion -- --nocapture
 run e2e_gsps cargo test --test e2e_gsps -- --nocapture
 run e2e_loading cargo test --test e2e_loading -- --nocapture

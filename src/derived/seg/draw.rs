@@ -112,9 +112,10 @@ impl Segmentation {
             // names frames that disagree with its own positions).
             let instance_named = self.referenced_instances.is_empty()
                 || self.referenced_instances.iter().any(|(uid, _)| *uid == frame.sop_instance_uid);
-            let tile = frame.frame_number.checked_sub(1)?;
-            let at = ((tile % across) * self.columns + 1, (tile / across) * self.rows + 1);
-            return (instance_named && at == (column, row)).then_some(None);
+            let tile = u64::from(frame.frame_number.checked_sub(1)?);
+            let across = u64::from(across.max(1));
+            let at = ((tile % across) * u64::from(self.columns) + 1, (tile / across) * u64::from(self.rows) + 1);
+            return (instance_named && at == (u64::from(column), u64::from(row))).then_some(None);
         }
         if !stored.sources.is_empty() {
             let named = stored

@@ -27,6 +27,8 @@ pub use pixels::FramePixels;
 pub const MAX_FRAMES: u32 = 1 << 20;
 /// Most bytes of stored segmentation values held (bit-packed or one byte per voxel).
 pub const MAX_STORED_BYTES: u64 = 1 << 30;
+/// Most voxels (all frames): voxel indices stay below 2^31 on 32-bit wasm.
+pub const MAX_VOXELS: u64 = 1 << 31;
 
 /// Colours used for segments without a Recommended Display CIELab Value, in segment order
 /// (3D Slicer's first generic anatomy colours, as OHIF also uses).
@@ -300,7 +302,14 @@ impl Segmentation {
                 limit: crate::viewer::layers::MAX_LAYER_PIXELS,
             });
         }
-        let stored_bytes = (pixels_per_frame * u64::from(frame_count) * u64::from(bits_allocated)).div_ceil(8);
+        let voxels = pixels_per_frame * u64::from(frame_count);
+        if voxels > MAX_VOXELS {
+            return Err(DerivedError::TooLarge {
+                what: format!("A segmentation of {voxels} voxels"),
+                limit: MAX_VOXELS,
+            });
+        }
+        let stored_bytes = (voxels * u64::from(bits_allocated)).div_ceil(8);
         if stored_bytes > MAX_STORED_BYTES {
             return Err(DerivedError::TooLarge {
                 what: format!("A segmentation of {stored_bytes} bytes"),
@@ -651,7 +660,10 @@ fn tiled_full_frames(
                 sources: shared.sources.clone(),
                 position_mm: None,
                 orientation: shared.orientation,
-                tile_position: Some((tile_column as u32 * columns + 1, tile_row as u32 * rows + 1)),
+                tile_position: Some((
+                    u32::try_from(tile_column * u64::from(columns) + 1).unwrap_or(u32::MAX),
+                    u32::try_from(tile_row * u64::from(rows) + 1).unwrap_or(u32::MAX),
+                )),
                 tile_index: Some(within as u32),
             }
         })
