@@ -4,13 +4,16 @@
 #   tests/browser_digests_native.rs  native digests equal tests/fixtures/digests.json
 #   tests/e2e_viewer.rs              the page in Chromium: canvas == wasmBindings.render_frame
 #   tests/e2e_dicomweb.rs            the page against Orthanc behind nginx (CORS, apikey, faults)
+#   tests/e2e_derived_dicomweb.rs    SEG and SR offered on their CT over DICOMweb, loaded on demand, Fetch
 #   tests/e2e_first_use.rs           keyboard, angle tool, presets, tag browser, phone layout
 #   tests/e2e_overlays.rs            overlay planes in both renderers, label layout, PNG export
+#   tests/e2e_fusion.rs              parametric map and SUV probe, PET fused over CT, colour bar
 #   tests/e2e_loading.rs             loading order, opening slice, set window, load messages, bulk data
 #   tests/e2e_start.rs               start page: above the fold, thumbnails, theme, phone layout
 #   tests/e2e_shell.rs               top bar, menus, measurement list, panels, phone bottom bar and sheets
 #   tests/e2e_offline.rs             service worker from a sub-path: offline reload, installability
 #   tests/e2e_embed.rs               ?embed=1 in another origin's iframe, driven by postMessage
+#   tests/e2e_sr.rs                 a TID 1500 report generated over MR slices: table, graphics, tree
 #   tests/e2e_a11y.rs                axe-core (WCAG 2.1 A/AA), Tab order, dialogs, touch gestures, phone boxes
 #   tests/browser_decode.rs          wasm-bindgen-test in headless Chromium: same digests
 # Stops exactly the processes it started; exits non-zero if anything failed.
@@ -104,9 +107,11 @@ export CHROMEDRIVER WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-600}
 run browser_digests_native cargo test --test browser_digests_native
 run e2e_viewer cargo test --test e2e_viewer
 run e2e_dicomweb cargo test --test e2e_dicomweb -- --nocapture
+run e2e_derived_dicomweb cargo test --test e2e_derived_dicomweb -- --nocapture
 run e2e_archives cargo test --test e2e_archives -- --nocapture
 run e2e_first_use cargo test --test e2e_first_use -- --nocapture
 run e2e_overlays cargo test --test e2e_overlays -- --nocapture
+run e2e_fusion cargo test --test e2e_fusion -- --nocapture
 run e2e_gsps cargo test --test e2e_gsps -- --nocapture
 run e2e_loading cargo test --test e2e_loading -- --nocapture
 run e2e_start cargo test --test e2e_start -- --nocapture
@@ -115,6 +120,7 @@ run e2e_offline cargo test --test e2e_offline -- --nocapture
 run e2e_embed cargo test --test e2e_embed -- --nocapture
 run e2e_a11y cargo test --test e2e_a11y -- --nocapture
 run e2e_i18n cargo test --test e2e_i18n -- --nocapture
+run e2e_sr cargo test --test e2e_sr -- --nocapture
 run browser_decode cargo test --target wasm32-unknown-unknown --test browser_decode
 run browser_gpu cargo test --target wasm32-unknown-unknown --test browser_gpu
 

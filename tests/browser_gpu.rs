@@ -117,3 +117,43 @@ fn a_plan_for_another_frame_layout_is_refused() {
     other.columns += 1;
     assert!(renderer.set_plan_uniforms(&other).is_err());
 }
+
+/// A derived-object layer (src/viewer/layers.rs) blended by the shader equals the CPU
+/// renderer's `composite_layer` within ±1: opaque, half and faint alpha in several colours over
+/// a real CT, and removing the layer gives the bare image back.
+#[wasm_bindgen_test]
+async fn a_derived_layer_on_the_gpu_matches_the_cpu_composite() {
+    use dicom_viewer::viewer::layers::{composite_layer, RgbaLayer};
+    let bytes = fetch("wg04/REF/CT1_UNC").await;
+    let (image, frame) = api::decode_frame(&bytes, 0).unwrap_or_else(|e| panic!("CT1: {e}"));
+    let options = RenderOptions::default();
+    let mut layer = RgbaLayer::transparent(frame.columns, frame.rows).expect("a layer");
+    let colours = [([255, 0, 0], 1.0), ([0, 200, 80], 0.5), ([30, 60, 255], 0.2), ([255, 255, 0], 0.75)];
+    for row in 0..frame.rows {
+        for column in 0..frame.columns {
+            // Bands of each colour and opacity, with transparent gaps between them.
+            let band = (column / 32) as usize;
+            if band % 2 == 0 {
+                let (rgb, opacity) = colours[(band / 2 + row as usize / 64) % colours.len()];
+                layer.blend(column, row, rgb, opacity);
+            }
+        }
+    }
+    let canvas = canvas(frame.columns, frame.rows);
+    let mut renderer = GpuRenderer::new(&canvas).unwrap_or_else(|e| panic!("{e}"));
+    renderer.upload(&frame, &plan(&image, 0, &frame, &options)).unwrap_or_else(|e| panic!("{e}"));
+    renderer.set_layer(Some(&layer)).unwrap_or_else(|e| panic!("{e}"));
+    renderer.draw(FILL_VIEW).unwrap_or_else(|e| panic!("{e}"));
+    let drawn = renderer.read_pixels().unwrap_or_else(|e| panic!("{e}"));
+    let bare = image.render(0, &frame, &options).rgba;
+    let mut expected = bare.clone();
+    composite_layer(&mut expected, &layer);
+    assert_ne!(expected, bare, "the layer changes the image");
+    assert!(max_difference(&drawn, &expected) <= 1, "GPU layer blend differs from composite_layer by > 1");
+    renderer.set_layer(None).unwrap_or_else(|e| panic!("{e}"));
+    renderer.draw(FILL_VIEW).unwrap_or_else(|e| panic!("{e}"));
+    let drawn = renderer.read_pixels().unwrap_or_else(|e| panic!("{e}"));
+    assert!(max_difference(&drawn, &bare) <= 1, "without the layer the bare image is drawn");
+    let wrong = RgbaLayer::transparent(frame.columns + 1, frame.rows).expect("a layer");
+    assert!(renderer.set_layer(Some(&wrong)).is_err(), "a layer of another size is refused");
+}

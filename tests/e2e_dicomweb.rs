@@ -266,13 +266,14 @@ async fn deep_links(client: &Client, stored: &HashMap<String, Stored>, link: &st
             "the linked series or a message",
             &format!(
                 "(() => {{ const c = document.querySelector({}); if (c && c.dataset.ready === 'true') return 'ready'; \
+                  if (document.querySelector('[data-testid=\"derived-item\"][data-state=\"needs-source\"]')) return 'derived'; \
                   const e = document.querySelector('[data-testid=\"error\"]'); return e ? 'error:' + e.textContent : false; }})()",
                 json!(VIEWPORT)
             ),
         )
         .await?;
         if state.as_str() != Some("ready") {
-            continue; // e.g. a SEG or SR without pixels of its own shown alone
+            continue; // e.g. a SEG or SR: offered on the series it needs (tests/e2e_derived_dicomweb.rs)
         }
         let uid = viewport_attribute(client, "data-sop-instance-uid").await?;
         let shown = stored.get(&uid).map(|s| s.series.as_str()).unwrap_or_default();

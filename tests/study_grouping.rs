@@ -158,13 +158,11 @@ fn segmentations_group_by_patient_study_and_series() {
     let ct = &study.series[1].display_sets[0];
     assert_eq!(ct.frames.iter().map(|f| name_of(f.source)).collect::<Vec<_>>(), vec!["03.dcm", "02.dcm", "01.dcm"]);
     assert!(ct.slice_spacing.is_some_and(|s| (s - 1.0).abs() < 1e-9), "{:?}", ct.slice_spacing);
-    // liver.dcm: 3 frames at z = −128.69, −127.69, −126.69, already ascending.
-    let liver = &study.series[0].display_sets[0];
-    assert!(liver.is_multi_frame && liver.frames.iter().map(|f| f.frame).eq(0..3));
-    // partial_overlaps.dcm: 7 frames repeating 3 positions (several segments): frame order.
-    let overlaps = &study.series[2].display_sets[0];
-    assert!(overlaps.frames.iter().map(|f| f.frame).eq(0..7));
-    assert_eq!(overlaps.slice_spacing, None);
+    // liver.dcm and partial_overlaps.dcm are SEGs: no display sets of their own, both listed
+    // on the CT they reference (tests/derived_matching.rs checks the matching itself).
+    assert!(study.series[0].display_sets.is_empty() && study.series[2].display_sets.is_empty());
+    let on_ct: Vec<String> = study.series[1].derived.iter().map(|d| name_of(d.source)).collect();
+    assert_eq!(on_ct, vec!["liver.dcm", "partial_overlaps.dcm"]);
     // 23x38x3/multiframe/mf.dcm: enhanced CT, per-frame z = −177.75, −175.25, −172.75.
     let other = patients.iter().find(|p| p.id == "123456").unwrap();
     let enhanced = other
@@ -182,7 +180,7 @@ fn segmentations_group_by_patient_study_and_series() {
 }
 
 #[test]
-fn structured_report_is_listed_without_frames() {
+fn structured_report_is_not_a_display_set() {
     let paths = dicom_files(&corpus().join("dcmqi/sr-example"));
     let metas = load(&paths);
     let (library, _) = library_of(&metas);
@@ -197,6 +195,5 @@ fn structured_report_is_listed_without_frames() {
         .find(|s| s.modality == "SR")
         .unwrap()
         .display_sets;
-    assert_eq!(set.len(), 1);
-    assert!(set[0].frames.is_empty() && !set[0].has_pixel_data);
+    assert!(set.is_empty(), "an SR is offered on the series it describes, not as a \"0 img\" entry");
 }

@@ -14,6 +14,7 @@
 pub mod cielab;
 pub mod gsps;
 pub mod kos;
+pub mod matching;
 pub mod rtstruct;
 pub mod seg;
 pub mod sr;
@@ -115,9 +116,16 @@ impl From<DecodeError> for DerivedError {
 }
 
 /// The whole data set of a derived object's file, pixel data included (a PS3.10 file or a bare
-/// data set, as `crate::dicom` reads them).
+/// data set, as `crate::dicom` reads them). The file's Transfer Syntax UID is kept in the data
+/// set as (0002,0010), so encapsulated pixel data (a compressed SEG) can be decoded later.
 pub fn read_dataset(bytes: &[u8]) -> Result<InMemDicomObject, DerivedError> {
-    Ok(crate::dicom::read_dataset(bytes)?.0)
+    let (mut dataset, transfer_syntax_uid) = crate::dicom::read_dataset(bytes)?;
+    dataset.put(dicom_core::DataElement::new(
+        dicom_dictionary_std::tags::TRANSFER_SYNTAX_UID,
+        dicom_core::VR::UI,
+        dicom_core::PrimitiveValue::from(transfer_syntax_uid),
+    ));
+    Ok(dataset)
 }
 
 /// One frame of a source image, as derived objects need to find what lies on it: identity

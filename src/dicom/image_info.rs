@@ -90,6 +90,8 @@ pub struct ImageInfo {
     pub shared: FrameTransforms,
     /// Per-frame functional groups, index = frame (empty for classic images).
     pub per_frame: Vec<FrameTransforms>,
+    /// Real World Value Mapping (C.7.6.16.2.11): stored values → values with a unit.
+    pub real_world: crate::pipeline::real_world::RealWorldMappings,
 }
 
 fn required(attrs: Attributes, tag: Tag, keyword: &'static str) -> Result<i64, DecodeError> {
@@ -195,6 +197,7 @@ impl ImageInfo {
             modality: attrs.string(tag::MODALITY),
             shared,
             per_frame,
+            real_world: crate::pipeline::real_world::RealWorldMappings::read(attrs.0),
         })
     }
 

@@ -6,6 +6,7 @@
 pub mod bulk_data;
 pub mod config;
 pub mod deep_link;
+pub mod derived;
 pub mod failure;
 pub mod frame_file;
 pub mod json;

@@ -9,6 +9,11 @@ pub(super) const EN: &[&str] = &[
     include_str!("../../locales/en/dicomweb.txt"),
     include_str!("../../locales/en/archives.txt"),
     include_str!("../../locales/en/embed.txt"),
+    include_str!("../../locales/en/sr.txt"),
+    include_str!("../../locales/en/fusion.txt"),
+    include_str!("../../locales/en/seg.txt"),
+    include_str!("../../locales/en/rtkos.txt"),
+    include_str!("../../locales/en/derived.txt"),
     include_str!("../../locales/en/gsps.txt"),
 ];
 
@@ -21,6 +26,11 @@ pub(super) const DE: &[&str] = &[
     include_str!("../../locales/de/dicomweb.txt"),
     include_str!("../../locales/de/archives.txt"),
     include_str!("../../locales/de/embed.txt"),
+    include_str!("../../locales/de/sr.txt"),
+    include_str!("../../locales/de/fusion.txt"),
+    include_str!("../../locales/de/seg.txt"),
+    include_str!("../../locales/de/rtkos.txt"),
+    include_str!("../../locales/de/derived.txt"),
     include_str!("../../locales/de/gsps.txt"),
 ];
 
@@ -33,6 +43,11 @@ pub(super) const ES: &[&str] = &[
     include_str!("../../locales/es/dicomweb.txt"),
     include_str!("../../locales/es/archives.txt"),
     include_str!("../../locales/es/embed.txt"),
+    include_str!("../../locales/es/sr.txt"),
+    include_str!("../../locales/es/fusion.txt"),
+    include_str!("../../locales/es/seg.txt"),
+    include_str!("../../locales/es/rtkos.txt"),
+    include_str!("../../locales/es/derived.txt"),
     include_str!("../../locales/es/gsps.txt"),
 ];
 
@@ -45,5 +60,10 @@ pub(super) const ZH: &[&str] = &[
     include_str!("../../locales/zh/dicomweb.txt"),
     include_str!("../../locales/zh/archives.txt"),
     include_str!("../../locales/zh/embed.txt"),
+    include_str!("../../locales/zh/sr.txt"),
+    include_str!("../../locales/zh/fusion.txt"),
+    include_str!("../../locales/zh/seg.txt"),
+    include_str!("../../locales/zh/rtkos.txt"),
+    include_str!("../../locales/zh/derived.txt"),
     include_str!("../../locales/zh/gsps.txt"),
 ];

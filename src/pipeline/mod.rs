@@ -9,6 +9,7 @@ mod modality_lut;
 mod palette;
 mod photometric;
 mod presentation;
+pub mod real_world;
 mod render;
 mod softcopy;
 mod stored;

@@ -1,7 +1,7 @@
 //! Display sets: what one viewport shows of a series. Single-frame images of a series are
 //! stacked when they share Rows/Columns and orientation (PS3.3 C.7.6.2) and sorted along the
 //! slice normal; each multi-frame instance is its own frame stack; objects without pixel data
-//! are listed with no frames.
+//! are listed with no frames; derived objects (SEG, SR, ...) are not display sets.
 
 use std::cmp::Ordering;
 
@@ -140,6 +140,9 @@ pub fn series_display_sets(instances: &[&InstanceMeta]) -> Vec<DisplaySet> {
     let mut stacks: Vec<(u32, u32, Option<Orientation>, Vec<&InstanceMeta>)> = Vec::new();
     let mut canonical: Vec<&InstanceMeta> = instances.to_vec();
     canonical.sort_by(|a, b| by_instance_number(a, b));
+    // Derived objects (SEG, RTSTRUCT, SR, KOS, GSPS) are offered on the series they reference
+    // (`crate::derived::matching`), never as display sets of their own.
+    canonical.retain(|meta| meta.derived.kind.is_none());
     for meta in canonical {
         if !meta.has_pixel_data {
             sets.push((meta.instance_number, new_set(meta.sop_instance_uid.clone(), meta, Vec::new(), None)));

@@ -8,6 +8,7 @@ use dicom_object::InMemDicomObject;
 use super::functional_groups::{
     fixed, FunctionalGeometry, IMAGE_ORIENTATION, IMAGE_POSITION, PIXEL_SPACING, SLICE_THICKNESS,
 };
+use crate::derived::matching::DerivedInfo;
 use crate::dicom::{header, Attributes};
 use crate::error::DecodeError;
 
@@ -97,6 +98,9 @@ pub struct InstanceMeta {
     pub frame_positions: Vec<Option<[f64; 3]>>,
     pub frame_orientations: Vec<Option<[f64; 6]>>,
     pub frame_pixel_spacings: Vec<Option<[f64; 2]>>,
+    /// For derived objects (SEG, RTSTRUCT, SR, KOS, GSPS): kind, label and what they reference
+    /// (`crate::derived::matching`); `kind` None for everything else.
+    pub derived: DerivedInfo,
 }
 
 impl InstanceMeta {
@@ -135,7 +139,7 @@ impl InstanceMeta {
             let number = series_number.map(|n| n.to_string()).unwrap_or_default();
             format!("x-series:{study_instance_uid}:{modality}:{number}")
         });
-        InstanceMeta {
+        let mut meta = InstanceMeta {
             source,
             patient_name: text(tag::PATIENT_NAME),
             patient_birth_date: text(tag::PATIENT_BIRTH_DATE),
@@ -174,7 +178,10 @@ impl InstanceMeta {
             series_number,
             study_date,
             modality,
-        }
+            derived: DerivedInfo::default(),
+        };
+        meta.derived = DerivedInfo::read(dataset, &meta);
+        meta
     }
 
     /// The key grouping instances into patients: Patient ID, else Patient's Name.

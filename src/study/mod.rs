@@ -15,4 +15,4 @@ mod tests;
 pub use display_set::{DisplaySet, FrameRef};
 pub use library::{AddOutcome, StudyLibrary};
 pub use meta::InstanceMeta;
-pub use tree::{PatientNode, SeriesNode, StudyNode};
+pub use tree::{DerivedNode, PatientNode, SeriesNode, StudyNode};

@@ -45,6 +45,7 @@ fn image(source: u32, z: Option<f64>, instance_number: Option<i64>) -> InstanceM
         frame_positions: Vec::new(),
         frame_orientations: Vec::new(),
         frame_pixel_spacings: Vec::new(),
+        derived: Default::default(),
     }
 }
 

@@ -2,8 +2,11 @@
 //! unit and stored value (greyscale) or its R G B samples (colour).
 
 use super::format::format_value_in;
+use super::fusion::format_quantity;
 use super::measure::format_with_unit;
+use super::suv::{SuvBw, SuvError};
 use crate::i18n::{textf, Lang};
+use crate::pipeline::real_world::RealWorldMappings;
 
 /// What the image holds at one pixel.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -69,9 +72,157 @@ pub fn probe_text(lang: Lang, column: u32, row: u32, sample: &ProbeSample, unit:
     }
 }
 
+/// A physical quantity shown beside the modality value: a Real World Value (PS3.3
+/// C.7.6.16.2.11, e.g. ADC in µm²/s) or SUVbw (C.8.9.1).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Quantity {
+    /// Short name ("ADC", "SUVbw").
+    pub name: Option<String>,
+    pub value: f64,
+    pub unit: Option<String>,
+}
+
+impl Quantity {
+    /// "ADC 1234 µm²/s", "SUVbw 2,315 g/ml".
+    pub fn text(&self, lang: Lang) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        parts.extend(self.name.clone());
+        parts.push(format_quantity(lang, self.value));
+        parts.extend(self.unit.clone());
+        parts.join(" ")
+    }
+}
+
+/// What the probe adds to the modality value of a grey pixel.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ProbeExtra {
+    Quantity(Quantity),
+    /// SUVbw cannot be computed for this PET image: why (the attribute at fault).
+    NoSuv(SuvError),
+}
+
+impl ProbeExtra {
+    pub fn text(&self, lang: Lang) -> String {
+        match self {
+            ProbeExtra::Quantity(quantity) => quantity.text(lang),
+            ProbeExtra::NoSuv(error @ SuvError::Missing { .. }) => {
+                textf(lang, "fusion.suv.missing", &[("keyword", error.keyword())])
+            }
+            ProbeExtra::NoSuv(error) => textf(lang, "fusion.suv.invalid", &[("keyword", error.keyword())]),
+        }
+    }
+}
+
+/// The quantities of a grey pixel of frame `frame` (from 0): its Real World Value when a
+/// mapping covers the stored value, and SUVbw for PET in BQML (or why it is missing).
+pub fn quantities(
+    real_world: &RealWorldMappings,
+    frame: u32,
+    sample: &ProbeSample,
+    suv: Option<&Result<SuvBw, SuvError>>,
+) -> Vec<ProbeExtra> {
+    let ProbeSample::Grey { stored, modality } = *sample else { return Vec::new() };
+    let mut out = Vec::new();
+    if let Some(mapping) = real_world.for_value(frame, stored) {
+        if let Some(value) = mapping.apply(stored) {
+            out.push(ProbeExtra::Quantity(Quantity { name: mapping.name(), value, unit: mapping.unit_text() }));
+        }
+    }
+    match suv {
+        Some(Ok(suv)) => out.push(ProbeExtra::Quantity(Quantity {
+            name: Some("SUVbw".to_string()),
+            value: suv.apply(modality),
+            unit: Some("g/ml".to_string()),
+        })),
+        Some(Err(SuvError::NotBqml { .. })) | None => {}
+        Some(Err(error)) => out.push(ProbeExtra::NoSuv(error.clone())),
+    }
+    out
+}
+
+/// [`probe_text`] with the pixel's quantities first: "(120, 45) ADC 1234 µm²/s · 308.5 (stored
+/// 308.5)", "(3, 4) SUVbw 2.315 g/ml · 10000 Bq/ml (stored 4000)".
+pub fn probe_text_with(
+    lang: Lang,
+    column: u32,
+    row: u32,
+    sample: &ProbeSample,
+    unit: Option<&str>,
+    extras: &[ProbeExtra],
+) -> String {
+    let ProbeSample::Grey { stored, modality } = *sample else {
+        return probe_text(lang, column, row, sample, unit);
+    };
+    if extras.is_empty() {
+        return probe_text(lang, column, row, sample, unit);
+    }
+    let quantities: Vec<String> = extras.iter().map(|extra| extra.text(lang)).collect();
+    textf(
+        lang,
+        "fusion.probe.grey",
+        &[
+            ("position", &format_coordinates(column, row)),
+            ("quantities", &quantities.join(" · ")),
+            ("value", &format_with_unit(lang, modality, unit)),
+            ("stored", &format_value_in(lang, stored)),
+        ],
+    )
+}
+
+/// The unit PET Units (0054,1001, PS3.3 C.8.9.1.1.3) name, as people write it.
+pub fn pet_unit(units: &str) -> Option<String> {
+    let text = match units.trim() {
+        "BQML" => "Bq/ml",
+        "CNTS" => "counts",
+        "CPS" => "counts/s",
+        "PCNT" => "%",
+        "GML" => "g/ml",
+        "MLG" => "ml/g",
+        "MLML" => "ml/ml",
+        "UMOLML" => "µmol/ml",
+        "MGMINML" => "mg/min/ml",
+        "UMOLMINML" => "µmol/min/ml",
+        "MLMING" => "ml/min/g",
+        "MLMINML" => "ml/min/ml",
+        "1CM" => "1/cm",
+        "CM2" => "cm²",
+        "CM2ML" => "cm²/ml",
+        _ => return None,
+    };
+    Some(text.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn suv_and_real_world_values_in_the_probe() {
+        let suv = SuvBw {
+            factor_g_per_bq: 80_000.0 / 350_000_000.0,
+            weight_kg: 80.0,
+            injected_dose_bq: 350_000_000.0,
+            decayed_dose_bq: 350_000_000.0,
+            half_life_s: 6586.2,
+            elapsed_s: 0.0,
+            decay_correction: crate::viewer::suv::DecayCorrection::Admin,
+        };
+        let grey = ProbeSample::Grey { stored: 4000.0, modality: 10_000.0 };
+        let extras = quantities(&RealWorldMappings::default(), 0, &grey, Some(&Ok(suv)));
+        assert_eq!(
+            probe_text_with(Lang::En, 3, 4, &grey, pet_unit("BQML").as_deref(), &extras),
+            "(3, 4) SUVbw 2.286 g/ml · 10000 Bq/ml (stored 4000)"
+        );
+        let missing = Err(SuvError::Missing { keyword: "PatientWeight" });
+        let extras = quantities(&RealWorldMappings::default(), 0, &grey, Some(&missing));
+        assert_eq!(
+            probe_text_with(Lang::En, 3, 4, &grey, Some("Bq/ml"), &extras),
+            "(3, 4) no SUV: PatientWeight missing · 10000 Bq/ml (stored 4000)"
+        );
+        let counts = Err(SuvError::NotBqml { units: "CNTS".into() });
+        assert!(quantities(&RealWorldMappings::default(), 0, &grey, Some(&counts)).is_empty());
+        assert_eq!(probe_text_with(Lang::En, 3, 4, &grey, None, &[]), "(3, 4) 10000 (stored 4000)");
+    }
 
     #[test]
     fn unit_from_rescale_type_or_modality() {

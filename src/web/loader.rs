@@ -221,7 +221,7 @@ pub async fn open_into(session: Rc<Session>, sources: Vec<Source>, pane: Option<
         match open_one(&session, &source).await {
             Ok(Opened::Added(added)) => {
                 opened += 1;
-                if first_image.is_none() && session.image(added).is_some() {
+                if first_image.is_none() && session.image(added).is_some() && session.derived.entry(added).is_none() {
                     first_image = Some(added);
                 }
                 if let Some(target) = pane {
@@ -243,6 +243,7 @@ pub async fn open_into(session: Rc<Session>, sources: Vec<Source>, pane: Option<
     }
     session.signals.progress.set(None);
     session.signals.library_revision.update(|r| *r += 1);
+    super::derived::load::load_local_later(session.clone());
     if let Some(message) = nothing_opened_message(lang(), skipped, failed, opened) {
         if session.instances.borrow().is_empty() {
             session.report(message);
@@ -334,14 +335,9 @@ async fn open_one(session: &Session, source: &Source) -> Result<Opened, String> 
     let image = DicomImage::parse_header(&bytes).map_err(|e| e.to_string());
     let name = source.path.rsplit('/').next().unwrap_or(&source.path).to_string();
     Ok(match session.add(name, Content::File(source.blob.clone()), dataset, image) {
-        Some(added) => {
-            // A local derived object (SEG, RTSTRUCT, SR, KOS, GSPS) is parsed at once: it is on
-            // this machine, and what it draws is why it was opened.
-            if let Some(entry) = session.derived.entry(added) {
-                session.derived.load_blob(&entry, &source.blob).await;
-            }
-            Opened::Added(added)
-        }
+        // A local derived object (SEG, RTSTRUCT, SR, KOS, GSPS) is parsed after this load's
+        // images are listed and shown (`open_into` ends with derived::load::load_local_later).
+        Some(added) => Opened::Added(added),
         None => Opened::Copy,
     })
 }

@@ -1,17 +1,23 @@
 //! The series panel (data-testid="series-list"): patients → studies → display sets, each with
 //! a thumbnail (its middle slice), modality, description and image count. Clicking one loads it
-//! into the active viewport.
+//! into the active viewport. Derived objects (SEG, RTSTRUCT, SR, KOS, GSPS) are rows under the
+//! series they lie on (`derived-item`, crate::derived::matching); clicking one loads and shows
+//! it. Those whose images are not loaded say which series they need, with Fetch for objects
+//! from a DICOMweb server.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use leptos::prelude::*;
 use wasm_bindgen::{Clamped, JsCast};
 use web_sys::{HtmlCanvasElement, ImageData};
 
 use super::context::{use_app, AppContext};
+use super::derived::load::activate;
+use super::derived::{fetch_needed, is_remote, series_name, LoadState};
 use crate::api::RenderOptions;
+use crate::derived::DerivedKind;
 use crate::dicom::{DicomImage, Frame};
-use crate::study::{DisplaySet, FrameRef};
+use crate::study::{DerivedNode, DisplaySet, FrameRef, SeriesNode};
 use crate::viewer::opening_slice::opening_frame;
 use crate::viewer::overlay::{format_date_in, format_person_name};
 use crate::web::i18n::{integer, lang, tr, trf};
@@ -80,6 +86,127 @@ fn study_label(date: &str, description: &str) -> String {
         (false, true) => date,
         (true, false) => description.to_string(),
         (true, true) => tr("common.series.study").to_string(),
+    }
+}
+
+fn kind_name(kind: DerivedKind) -> &'static str {
+    match kind {
+        DerivedKind::Segmentation => tr("panels.derived.kind.seg"),
+        DerivedKind::RtStructureSet => tr("panels.derived.kind.rtstruct"),
+        DerivedKind::StructuredReport => tr("panels.derived.kind.sr"),
+        DerivedKind::KeyObjectSelection => tr("panels.derived.kind.kos"),
+        DerivedKind::PresentationState => tr("panels.derived.kind.gsps"),
+    }
+}
+
+fn kind_badge(kind: DerivedKind) -> &'static str {
+    match kind {
+        DerivedKind::Segmentation => tr("derived.badge.seg"),
+        DerivedKind::RtStructureSet => tr("derived.badge.rtstruct"),
+        DerivedKind::StructuredReport => tr("derived.badge.sr"),
+        DerivedKind::KeyObjectSelection => tr("derived.badge.kos"),
+        DerivedKind::PresentationState => tr("derived.badge.gsps"),
+    }
+}
+
+/// The object's label, else its kind.
+fn derived_label(node: &DerivedNode) -> String {
+    if node.label.is_empty() {
+        kind_name(node.kind).to_string()
+    } else {
+        node.label.clone()
+    }
+}
+
+/// `data-state` of a matched object: loading, failed, shown (loaded and drawn) or available.
+fn matched_state(app: AppContext, source: u32) -> &'static str {
+    let Some(entry) = app.session().derived.entry(source) else { return "available" };
+    match entry.state.get() {
+        LoadState::Loading => "loading",
+        LoadState::Failed(_) => "failed",
+        LoadState::Loaded if entry.shown.get() => "shown",
+        _ => "available",
+    }
+}
+
+fn state_text(state: &str) -> &'static str {
+    match state {
+        "loading" => tr("derived.state.loading"),
+        "failed" => tr("derived.state.failed"),
+        "shown" => tr("derived.state.shown"),
+        _ => tr("derived.state.available"),
+    }
+}
+
+/// One derived object on the series it lies on; `on` = (display set key, frames) it is shown on.
+fn derived_row(app: AppContext, node: DerivedNode, on: Option<(String, usize)>) -> impl IntoView {
+    let source = node.source;
+    let label = derived_label(&node);
+    let kind = node.kind;
+    let state = move || {
+        app.session().derived.revision.track();
+        matched_state(app, source)
+    };
+    let failure = move || match app.session().derived.entry(source).map(|e| e.state.get()) {
+        Some(LoadState::Failed(message)) => message,
+        _ => String::new(),
+    };
+    let aria = trf("derived.show", &[("label", &label), ("kind", kind_name(kind))]);
+    view! {
+        <li class="derived-row">
+            <button type="button" class="derived-item" data-testid="derived-item" data-derived-kind=kind.name()
+                data-source=source.to_string() data-state=state aria-label=aria title=failure
+                on:click=move |_| activate(app, source, on.clone())>
+                <span class="derived-badge" aria-hidden="true">{kind_badge(kind)}</span>
+                <span class="derived-text">
+                    <span class="derived-label">{label}</span>
+                    <span class="derived-state">{move || state_text(state())}</span>
+                </span>
+            </button>
+        </li>
+    }
+}
+
+/// A derived object none of whose images is loaded: which series it needs, and Fetch for
+/// objects from a DICOMweb server.
+fn unresolved_row(app: AppContext, node: DerivedNode, fetching: RwSignal<BTreeSet<u32>>) -> impl IntoView {
+    let source = node.source;
+    let label = derived_label(&node);
+    let kind = node.kind;
+    let series_text = node
+        .needs_series
+        .iter()
+        .map(|uid| series_name(app, uid).unwrap_or_else(|| uid.clone()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let need = if node.needs_series.is_empty() {
+        trf("derived.needs_images", &[("count", &integer(node.needs_instances as i64))])
+    } else {
+        trf("derived.needs_series", &[("series", &series_text)])
+    };
+    let remote = is_remote(app, source) && !node.needs_series.is_empty();
+    let state = move || if fetching.with(|f| f.contains(&source)) { "loading" } else { "needs-source" };
+    let fetch_label = trf("derived.fetch_label", &[("series", &series_text), ("label", &label)]);
+    let needs = node.needs_series.clone();
+    view! {
+        <li class="derived-row">
+            <div class="derived-item unresolved" data-testid="derived-item" data-derived-kind=kind.name()
+                data-source=source.to_string() data-state=state title=tr("derived.unresolved")>
+                <span class="derived-badge" aria-hidden="true">{kind_badge(kind)}</span>
+                <span class="derived-text">
+                    <span class="derived-label">{label}</span>
+                    <span class="derived-state" data-testid="derived-needs">{need}</span>
+                    {(!remote).then(|| view! { <span class="derived-hint">{tr("derived.needs_open")}</span> })}
+                </span>
+                {remote.then(|| view! {
+                    <button type="button" class="derived-fetch" data-testid="derived-fetch" aria-label=fetch_label
+                        disabled=move || fetching.with(|f| f.contains(&source))
+                        on:click=move |_| fetch_needed(app, source, needs.clone(), fetching)>
+                        {tr("derived.fetch")}
+                    </button>
+                })}
+            </div>
+        </li>
     }
 }
 
@@ -168,6 +295,17 @@ pub fn SeriesPanel() -> impl IntoView {
         }
     };
 
+    let fetching = RwSignal::new(BTreeSet::<u32>::new());
+    // A series: its image display sets, then the derived objects lying on it.
+    let series_view = move |series: SeriesNode| {
+        let on = series.display_sets.first().map(|set| (set.key.clone(), set.frames.len()));
+        let derived = series.derived;
+        view! {
+            {series.display_sets.into_iter().map(item).collect_view()}
+            {derived.into_iter().map(|node| derived_row(app, node, on.clone())).collect_view()}
+        }
+    };
+
     view! {
         <nav class="series-panel" data-testid="series-list" aria-label=move || tr("common.series.label")>
             {move || tree().into_iter().map(|patient| view! {
@@ -177,7 +315,8 @@ pub fn SeriesPanel() -> impl IntoView {
                         <section class="study">
                             <h3>{study_label(&study.date, &study.description)}</h3>
                             <ul>
-                                {study.series.into_iter().flat_map(|s| s.display_sets).map(item).collect_view()}
+                                {study.series.into_iter().map(series_view).collect_view()}
+                                {study.unresolved.into_iter().map(|node| unresolved_row(app, node, fetching)).collect_view()}
                             </ul>
                         </section>
                     }).collect_view()}

@@ -2,11 +2,19 @@
 //! crate::derived): the session's store of them (`store`), and what the viewport draws over a
 //! frame from the shown ones (`frame_overlays`).
 
+pub mod fusion;
+mod dicomweb;
+pub mod load;
+pub mod navigate;
 pub mod gsps;
 pub mod store;
 
+pub use dicomweb::{fetch_needed, is_remote, series_name};
+
 #[allow(unused_imports)] // used by the panels of each kind
 pub use store::{DerivedEntry, DerivedStore, LoadState};
+
+use std::rc::Rc;
 
 use leptos::prelude::*;
 
@@ -16,8 +24,10 @@ use crate::viewer::layers::FrameOverlays;
 use super::session::{FrameKey, Session};
 
 /// Everything the shown derived objects draw on frame `key` (instance source, frame index).
-pub fn frame_overlays(session: &Session, key: FrameKey) -> FrameOverlays {
+pub fn frame_overlays(session: &Rc<Session>, key: FrameKey) -> FrameOverlays {
     let mut out = FrameOverlays::default();
+    // The fused image display set first, under segmentations and the rest.
+    out.layers.extend(fusion::layer_for(session, key));
     let frame = {
         let library = session.library.borrow();
         match library.instance(key.0) {

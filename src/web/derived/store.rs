@@ -59,11 +59,17 @@ pub struct DerivedStore {
     entries: RefCell<Vec<Rc<DerivedEntry>>>,
     /// Bumped when an entry is added or finishes loading.
     pub revision: RwSignal<u64>,
+    /// The image display set fused over the others (super::fusion).
+    pub fusion: super::fusion::FusionState,
 }
 
 impl DerivedStore {
     pub fn new() -> DerivedStore {
-        DerivedStore { entries: RefCell::new(Vec::new()), revision: RwSignal::new(0) }
+        DerivedStore {
+            entries: RefCell::new(Vec::new()),
+            revision: RwSignal::new(0),
+            fusion: super::fusion::FusionState::new(),
+        }
     }
 
     pub fn entries(&self) -> Vec<Rc<DerivedEntry>> {
@@ -121,6 +127,7 @@ impl DerivedStore {
     /// Tracks everything that changes what the shown objects draw (for the viewport's redraw).
     pub fn track_drawing(&self) {
         self.revision.track();
+        self.fusion.track();
         for entry in self.entries.borrow().iter() {
             entry.shown.track();
             entry.style.track();

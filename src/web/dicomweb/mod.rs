@@ -21,7 +21,8 @@ use web_sys::AbortController;
 
 pub use browser::{KeyField, StudyBrowser};
 pub use client::{DicomWebClient, RequestError, PARALLEL_REQUESTS};
-pub use frames::{fetch_frame, Fetched, RemoteInstance};
+pub use frames::{fetch_frame, fetch_instance, Fetched, RemoteInstance};
+pub use open::{add_series, display_set_of_series};
 pub use sources::SourceRegistry;
 
 use super::context::AppContext;
@@ -33,11 +34,18 @@ pub struct DicomWeb {
     pub sources: Rc<SourceRegistry>,
     /// The study being opened; a new one cancels the previous one's requests.
     opening: RefCell<Option<AbortController>>,
+    /// Names of the series of opened studies from their series lists (Series Instance UID →
+    /// "CT 2: Liver CT"), for derived objects that name a series not loaded.
+    pub series_names: RefCell<std::collections::HashMap<String, String>>,
 }
 
 impl DicomWeb {
     pub fn new() -> Rc<DicomWeb> {
-        Rc::new(DicomWeb { sources: SourceRegistry::new(), opening: RefCell::new(None) })
+        Rc::new(DicomWeb {
+            sources: SourceRegistry::new(),
+            opening: RefCell::new(None),
+            series_names: RefCell::default(),
+        })
     }
 
     fn begin_opening(&self) -> Option<web_sys::AbortSignal> {
@@ -111,12 +119,21 @@ pub fn open_study_with(app: AppContext, client: Rc<DicomWebClient>, study: Strin
         if all.is_empty() && series_first.is_empty() {
             session.report(absent());
         }
-        let rest: Vec<_> = all.into_iter().filter(|r| !series_first.contains(&r.series_uid)).collect();
+        dicomweb.series_names.borrow_mut().extend(
+            all.iter().filter_map(|row| Some((row.series_uid.clone(), crate::dicomweb::derived::series_name(row)?))),
+        );
+        // A link to derived series only (a SEG, an SR) reads just those: each says which series
+        // it needs and offers to fetch them (crate::dicomweb::derived::series_to_open).
+        let rest: Vec<String> = crate::dicomweb::derived::series_to_open(&all, &series_first)
+            .into_iter()
+            .filter(|uid| !series_first.contains(uid))
+            .collect();
+        session.signals.library_revision.update(|r| *r += 1);
         let total = rest.len() as u32;
-        for (done, row) in rest.into_iter().enumerate() {
+        for (done, uid) in rest.into_iter().enumerate() {
             session.signals.progress.set(Some((tr("dicomweb.reading_study").to_string(), done as u32, total)));
-            match open::add_series(&session, &client, &study, &row.series_uid, signal).await {
-                Ok(_) => show(&row.series_uid),
+            match open::add_series(&session, &client, &study, &uid, signal).await {
+                Ok(_) => show(&uid),
                 Err(e) if e.aborted() => break,
                 Err(e) => report(e),
             }

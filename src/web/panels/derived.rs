@@ -84,16 +84,16 @@ fn entry_body(entry: Rc<DerivedEntry>) -> AnyView {
     let _ = &entry;
     match entry.kind {
         // SEG: src/web/panels/seg.rs
-        DerivedKind::Segmentation => ().into_any(),
+        DerivedKind::Segmentation => view! { <super::seg::SegSection entry=entry.clone() /> }.into_any(),
 
         // RTSTRUCT: src/web/panels/rtstruct.rs
-        DerivedKind::RtStructureSet => ().into_any(),
+        DerivedKind::RtStructureSet => view! { <super::rtstruct::RtStructSection entry=entry.clone() /> }.into_any(),
 
         // SR: src/web/panels/sr.rs
-        DerivedKind::StructuredReport => ().into_any(),
+        DerivedKind::StructuredReport => view! { <super::sr::SrSection entry=entry.clone() /> }.into_any(),
 
         // KOS: src/web/panels/kos.rs
-        DerivedKind::KeyObjectSelection => ().into_any(),
+        DerivedKind::KeyObjectSelection => view! { <super::kos::KosSection entry=entry.clone() /> }.into_any(),
 
         // GSPS: src/web/panels/gsps.rs
         DerivedKind::PresentationState => view! { <super::gsps::GspsSection entry=entry /> }.into_any(),
@@ -150,7 +150,7 @@ pub fn DerivedTab(tab: SidePanelTab) -> impl IntoView {
                 }
                 list.into_iter().map(|entry| entry_view(app, entry)).collect_view().into_any()
             }}
-            // Fusion: src/web/panels/fusion.rs
+            {(tab == SidePanelTab::Fusion).then(|| view! { <super::fusion::FusionSection /> })}
         </div>
     }
 }

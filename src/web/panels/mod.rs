@@ -5,9 +5,14 @@
 //! sheets.rs.
 
 mod derived;
+mod fusion;
+mod kos;
 mod gsps;
 mod measurements;
+mod rtstruct;
+mod seg;
 pub mod sheets;
+mod sr;
 mod tags;
 
 use leptos::prelude::*;

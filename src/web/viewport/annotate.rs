@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use super::super::context::use_app;
+use super::super::derived::fusion::suv_of;
 use super::super::i18n::{lang, tr};
 use super::super::pane::{Annotation, Pane, Tool};
 use super::super::session::{FrameKey, Session};
@@ -16,6 +17,7 @@ use crate::viewer::measure::{self, format_angle, format_length};
 use crate::viewer::probe::{self, ProbeSample};
 use crate::viewer::roi::{format_roi, Roi, RoiShape};
 use crate::viewer::spacing::Spacing;
+use crate::viewer::suv::format_roi_suv;
 
 fn pair(values: Option<[f64; 2]>) -> Option<(f64, f64)> {
     values.map(|[a, b]| (a, b))
@@ -31,7 +33,8 @@ fn spacing_and_unit(session: &Session, source: u32) -> (Spacing, Option<String>)
                 &meta.modality,
                 Some(meta.rescale_type.as_str()).filter(|t| !t.is_empty()),
                 Some(meta.dose_units.as_str()).filter(|t| !t.is_empty()),
-            ),
+            )
+            .or_else(|| probe::pet_unit(&meta.units)),
         ),
         None => (Spacing::choose(None, None), None),
     }
@@ -66,7 +69,12 @@ fn measure_on(session: &Session, key: FrameKey, tool: Tool, points: &[(f64, f64)
                     frame.pixels.get_f64(index).map(|stored| lut.apply(stored))
                 })
             });
-            vec![format_roi(lang, statistics.as_ref(), unit.as_deref(), &area)]
+            let mut lines = vec![format_roi(lang, statistics.as_ref(), unit.as_deref(), &area)];
+            // PET in BQML: the statistics as SUVbw too (PS3.3 C.8.9.1).
+            if let (Some(statistics), Some(Ok(suv))) = (statistics.as_ref(), suv_of(session, key.0)) {
+                lines.push(format_roi_suv(lang, statistics, &suv));
+            }
+            lines
         }
         _ => Vec::new(),
     };
@@ -93,7 +101,10 @@ pub fn probe_text(session: &Session, shown: &Shown, point: (f64, f64)) -> Option
         ProbeSample::Grey { stored, modality: image.info.modality_lut(shown.key.1).apply(stored) }
     };
     let (_, unit) = spacing_and_unit(session, shown.key.0);
-    Some(probe::probe_text(lang(), column, row, &sample, unit.as_deref()))
+    // Real-world values (parametric maps) and SUVbw (PET), or why SUV is missing.
+    let suv = suv_of(session, shown.key.0);
+    let extras = probe::quantities(&image.info.real_world, shown.key.1, &sample, suv.as_ref());
+    Some(probe::probe_text_with(lang(), column, row, &sample, unit.as_deref(), &extras))
 }
 
 /// An annotation's points in CSS pixels.
