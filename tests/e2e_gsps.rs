@@ -261,6 +261,12 @@ async fn run(client: &Client) -> Result {
     client.set_window_rect(0, 0, 390, 844).await?;
     tokio::time::sleep(std::time::Duration::from_millis(800)).await;
     screenshot(client, "applied-phone").await?;
+    // The side panel as a phone sheet, on the Presentation tab.
+    client.execute(r#"document.querySelector('[data-testid="toggle-side-panel"]')?.click();"#, vec![]).await?;
+    wait_for(client, "the Presentation tab on the phone", r#"document.querySelector('[data-testid="gsps-item"]')"#)
+        .await?;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    screenshot(client, "panel-phone").await?;
     Ok(())
 }
 
