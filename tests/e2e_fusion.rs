@@ -1,10 +1,13 @@
 //! End to end (fantoccini + ChromeDriver): parametric maps, PET SUV and fusion.
 //! - a parametric map written by highdicom at test time (tests/fusion_support/make_fusion_data.py,
 //!   float pixel data, Real World Value Mapping slope 4, intercept 0.5, UCUM um2/s): the probe over
-//!   its brightest pixel shows "ADC <value> µm²/s" with value = the file's pixel (decoded here) × 4
-//!   + 0.5;
+//!   its brightest pixel shows "ADC <value> µm²/s" with value = 4 × the file's pixel (decoded
+//!   here) plus 0.5; fused over its 20-slice ADC source (Fusion tab), a source pixel half-way up the
+//!   default range shows the hand-computed hot colour of its real-world value blended at 50 %,
+//!   and the colour bar names µm²/s;
 //! - fo-dicom's GH184 PET slice: the probe shows SUVbw = (stored × Rescale Slope + Intercept) ×
-//!   weight / decayed dose, computed here from the values dcmdump reads;
+//!   weight / decayed dose, computed here from the values dcmdump reads; a rectangle ROI's
+//!   statistics get a SUVbw line whose mean is the Bq/ml mean × that factor;
 //! - a synthetic PET series fused over a CT of the same Frame of Reference (Fusion tab: layer,
 //!   range typed in): the canvas colour at a CT pixel inside the PET hot square equals the CT grey
 //!   blended with the hot colour map's colour of the SUV worked out by hand, in WebGL2 and
@@ -146,7 +149,7 @@ async fn parametric_map_probe(client: &Client, pmap: &Path) -> Result {
 async fn suv_probe(client: &Client) -> Result {
     let path = corpus().join("derived/pet/fo-dicom/GH184.dcm");
     fresh_page(client).await?;
-    open_files(client, &[path.clone()]).await?;
+    open_files(client, std::slice::from_ref(&path)).await?;
     ready_on_frame(client, 0).await?;
     let (column, row, stored) = brightest(&path, 0);
     let activity = stored * number(&path, "RescaleSlope") + number(&path, "RescaleIntercept");
@@ -157,7 +160,36 @@ async fn suv_probe(client: &Client) -> Result {
     if !text.contains(&expected) || !text.contains("Bq/ml") {
         return Err(format!("the probe should show {expected:?} and the activity in Bq/ml: {text:?}").into());
     }
-    screenshot(client, "suv-probe").await
+    screenshot(client, "suv-probe").await?;
+    // A rectangle ROI: its statistics in Bq/ml and, on a second line, in SUVbw = Bq/ml × factor.
+    press(client, "b").await?;
+    let from = offset_of_image_point(client, (30.0, 30.0)).await?;
+    let to = offset_of_image_point(client, (90.0, 90.0)).await?;
+    drag(client, from, to).await?;
+    let lines = wait_for(
+        client,
+        "the ROI's SUV line",
+        // The measurement list shows each result line on its own (the label plate joins them).
+        r#"(() => { const t = document.body.innerText.split('\n');
+              return t.some(l => l.startsWith('SUVbw mean')) && t.filter(l => l.startsWith('Mean ') || l.startsWith('SUVbw mean')); })()"#,
+    )
+    .await?;
+    let lines: Vec<String> =
+        lines.as_array().unwrap().iter().map(|l| l.as_str().unwrap_or_default().to_string()).collect();
+    let number_after = |line: &str, word: &str| -> Option<f64> {
+        let rest = &line[line.find(word)? + word.len()..];
+        // English groups thousands with commas ("7,685.2").
+        rest.split_whitespace().next()?.replace(',', "").parse().ok()
+    };
+    let mean = lines.iter().find_map(|l| number_after(l, "Mean")).ok_or("the ROI's mean")?;
+    let suv_mean = lines.iter().find_map(|l| number_after(l, "SUVbw mean")).ok_or("the ROI's SUV mean")?;
+    let by_hand = mean * hand_suv_factor(&path);
+    println!("GH184 ROI: {lines:?}; mean {mean} Bq/ml × factor = {by_hand}");
+    // The Bq/ml mean is printed with one decimal, the SUV with four significant digits.
+    if (suv_mean - by_hand).abs() > 1e-3 * by_hand.abs() + 1e-3 {
+        return Err(format!("the ROI's SUVbw mean {suv_mean} should be {by_hand}: {lines:?}").into());
+    }
+    Ok(())
 }
 
 /// The canvas colour under image pixel (column, row) of viewport 0.
@@ -200,22 +232,7 @@ async fn pet_over_ct(client: &Client, dir: &Path, query: &str, renderer: &str, p
     .await?;
     let ct_name = attribute(client, "data-file-name").await?;
     // The Fusion tab: choose the PET series, type the range.
-    let side_open = client
-        .execute("return !!document.querySelector('[data-testid=\"tab-fusion\"]') && document.querySelector('[data-testid=\"tab-fusion\"]').offsetParent !== null;", vec![])
-        .await?;
-    if side_open != json!(true) {
-        click(client, r#"[data-testid="toggle-side-panel"]"#).await?;
-    }
-    click(client, r#"[data-testid="tab-fusion"]"#).await?;
-    wait_for(client, "the PET option", r#"[...document.querySelectorAll('[data-testid="fusion-layer"] option')].some(o => o.textContent.includes('Fusion PT'))"#).await?;
-    client
-        .execute(
-            r#"const select = document.querySelector('[data-testid="fusion-layer"]');
-               select.value = [...select.options].find(o => o.textContent.includes('Fusion PT')).value;
-               select.dispatchEvent(new Event('change', { bubbles: true }));"#,
-            vec![],
-        )
-        .await?;
+    choose_layer(client, "Fusion PT").await?;
     wait_for(client, "the colour bar", r#"document.querySelector('[data-testid="colour-bar"]')"#).await?;
     // The hot square's SUV by hand: stored 4000 × slope 2.5 = 10 000 Bq/ml; 80 kg; 350 MBq injected
     // 09:30, series 11:00 (5400 s, half-life 6586.2 s).
@@ -284,12 +301,126 @@ async fn pet_over_ct(client: &Client, dir: &Path, query: &str, renderer: &str, p
     screenshot(client, &format!("petct-{renderer}{}", if phone { "-phone" } else { "" })).await
 }
 
+/// Chooses the layer series whose option text contains `label` in the Fusion tab.
+async fn choose_layer(client: &Client, label: &str) -> Result {
+    let side_open = client
+        .execute(
+            "const t = document.querySelector('[data-testid=\"tab-fusion\"]'); return !!t && t.offsetParent !== null;",
+            vec![],
+        )
+        .await?;
+    if side_open != json!(true) {
+        click(client, r#"[data-testid="toggle-side-panel"]"#).await?;
+    }
+    click(client, r#"[data-testid="tab-fusion"]"#).await?;
+    wait_for(
+        client,
+        "the layer option",
+        &format!(
+            r#"[...document.querySelectorAll('[data-testid="fusion-layer"] option')].some(o => o.textContent.includes({}))"#,
+            json!(label)
+        ),
+    )
+    .await?;
+    client
+        .execute(
+            r#"const select = document.querySelector('[data-testid="fusion-layer"]');
+               select.value = [...select.options].find(o => o.textContent.includes(arguments[0])).value;
+               select.dispatchEvent(new Event('change', { bubbles: true }));"#,
+            vec![json!(label)],
+        )
+        .await?;
+    Ok(())
+}
+
+/// The hot colour map by hand: red rises over the first third, green the second, blue the last.
+fn hot(t: f64) -> [f64; 3] {
+    let byte = |v: f64| (v.clamp(0.0, 1.0) * 255.0).round();
+    [byte(3.0 * t), byte(3.0 * t - 1.0), byte(3.0 * t - 2.0)]
+}
+
+/// The parametric map over its ADC source: the shown source slice's pixel with a value half-way
+/// up the default range has the hot colour of its real-world value (source + 0.5) blended at 50 %.
+async fn parametric_map_over_source(client: &Client, pmap: &Path) -> Result {
+    let source_dir = corpus().join("dcmqi/paramaps/701-ADCb500");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&source_dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "dcm"))
+        .collect();
+    files.sort();
+    files.push(pmap.to_path_buf());
+    fresh_page_with(client, "?renderer=canvas2d").await?;
+    open_files(client, &files).await?;
+    let source = r#"[...document.querySelectorAll('.series-item')].find(b => !b.textContent.includes('9701'))"#;
+    wait_for(client, "both series", &format!("{source} && document.querySelectorAll('.series-item').length === 2"))
+        .await?;
+    client.execute(&format!("{source}.click();"), vec![]).await?;
+    wait_for(
+        client,
+        "the ADC source shown",
+        &format!("(() => {{ const c = document.querySelector('{VIEWPORT}'); return c && c.dataset.ready === 'true' && /^0000/.test(c.dataset.fileName || ''); }})()"),
+    )
+    .await?;
+    let name = attribute(client, "data-file-name").await?;
+    choose_layer(client, "9701").await?;
+    wait_for(
+        client,
+        "the fused parametric map",
+        &format!(
+            r#"(() => {{ const c = document.querySelector('{VIEWPORT}'); const bar = document.querySelector('[data-testid="colour-bar"]');
+                  return bar && Number(c.dataset.layerPixels) > 0 && c.dataset.ready === 'true'; }})()"#
+        ),
+    )
+    .await?;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let bar = client
+        .execute(
+            r#"const bar = document.querySelector('[data-testid="colour-bar"]');
+               return [Number(bar.dataset.low), Number(bar.dataset.high), bar.innerText];"#,
+            vec![],
+        )
+        .await?;
+    let (low, high) = (bar[0].as_f64().unwrap_or(0.0), bar[1].as_f64().unwrap_or(0.0));
+    if !bar[2].as_str().unwrap_or_default().contains("µm²/s") {
+        return Err(format!("the colour bar should name µm²/s: {bar}").into());
+    }
+    let source_bytes = std::fs::read(source_dir.join(&name))?;
+    let (_, decoded) = decode_frame(&source_bytes, 0)?;
+    let middle = (low + high) / 2.0;
+    let (mut best, mut best_distance) = ((0, 0, 0.0), f64::MAX);
+    for row in 8..decoded.rows - 8 {
+        for column in 8..decoded.columns - 8 {
+            let value = decoded.pixels.get_f64((row * decoded.columns + column) as usize).unwrap_or(0.0) + 0.5;
+            if (value - middle).abs() < best_distance {
+                best_distance = (value - middle).abs();
+                best = (column, row, value);
+            }
+        }
+    }
+    let (column, row, value) = best;
+    let colour = hot((value - low) / (high - low));
+    let grey = render_frame(&source_bytes, 0, &RenderOptions::default())?;
+    let index = (row * grey.columns + column) as usize * 4;
+    let alpha = (0.5_f64 * 255.0).round() / 255.0;
+    let expected: Vec<f64> =
+        (0..3).map(|i| (f64::from(grey.rgba[index + i]) * (1.0 - alpha) + colour[i] * alpha).round()).collect();
+    let shown = canvas_colour(client, column, row).await?;
+    println!(
+        "pmap over {name}: range {low}…{high}, ({column}, {row}) ADC {value} → shown {shown:?}, expected {expected:?}"
+    );
+    if (0..3).any(|i| (f64::from(shown[i]) - expected[i]).abs() > 2.0) {
+        return Err(format!("pmap over its source: colour {shown:?} should be {expected:?}").into());
+    }
+    screenshot(client, "pmap-over-source").await
+}
+
 async fn run(client: &Client) -> Result {
     let dir = generate();
     parametric_map_probe(client, &dir.join("pmap/pmap.dcm")).await?;
     suv_probe(client).await?;
     client.goto(&env("APP_URL")).await?;
     client.execute("localStorage.setItem('dicomViewer.sidePanel', 'open');", vec![]).await?;
+    parametric_map_over_source(client, &dir.join("pmap/pmap.dcm")).await?;
     for (query, renderer) in [("?renderer=webgl2", "webgl2"), ("?renderer=canvas2d", "canvas2d")] {
         pet_over_ct(client, &dir, query, renderer, false).await?;
     }

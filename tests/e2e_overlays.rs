@@ -10,6 +10,12 @@
 //! - the exported PNG (the download intercepted in the page, decoded by the browser) holds the
 //!   measurement lines, the label plates and the corner text, which the bare canvas does not.
 //!
+//! - derived objects follow the view, in both renderers: a SEG's fill (dcmqi liver.dcm over its
+//!   3-slice CT) covers the same image pixels before and after a window preset, a rotation and a
+//!   zoom (the canvas pixels that change when the SEG is switched off, mapped back to image
+//!   pixels), and the exported PNG holds its colours; an RTSTRUCT contour (rt-utils) stays on the
+//!   same image point through a rotation and is in the exported PNG, not in the canvas.
+//!
 //! Screenshots (desktop 1400×1000 and phone 390×844) go to $TMPDIR/e2e-overlays-*.png.
 //!
 //! Needs APP_URL, WEBDRIVER_URL and CORPUS_URL (scripts/browser-tests.sh sets them up).
@@ -399,6 +405,256 @@ async fn labels_and_export(client: &Client, bright: &Path, phone: bool) -> Resul
     Ok(())
 }
 
+/// Saves the viewport's pixels and transform as `window.__snaps[name]`.
+async fn snapshot(client: &Client, name: &str) -> Result {
+    client
+        .execute(
+            r#"const [selector, name] = arguments;
+               const canvas = document.querySelector(selector);
+               const copy = document.createElement('canvas');
+               copy.width = canvas.width; copy.height = canvas.height;
+               const context = copy.getContext('2d');
+               context.drawImage(canvas, 0, 0);
+               window.__snaps = window.__snaps || {};
+               window.__snaps[name] = { pixels: context.getImageData(0, 0, copy.width, copy.height).data,
+                   width: copy.width, height: copy.height,
+                   transform: canvas.dataset.imageToCanvas.split(',').map(Number) };"#,
+            vec![json!(VIEWPORT), json!(name)],
+        )
+        .await?;
+    Ok(())
+}
+
+/// The image pixels under the canvas pixels that differ (any channel by more than 2) between
+/// snapshots `on` and `off` (same transform), kept as `window.__sets[name]`; returns its size.
+async fn changed_image_pixels(client: &Client, on: &str, off: &str, name: &str) -> Result<u64> {
+    let value = client
+        .execute(
+            r#"const [on, off, name] = arguments;
+               const a = window.__snaps[on], b = window.__snaps[off];
+               const [ta, tb, tc, td, te, tf] = a.transform;
+               const det = ta * td - tb * tc;
+               const set = new Set();
+               for (let y = 0; y < a.height; y++) for (let x = 0; x < a.width; x++) {
+                   const i = (y * a.width + x) * 4;
+                   if (Math.max(Math.abs(a.pixels[i] - b.pixels[i]), Math.abs(a.pixels[i + 1] - b.pixels[i + 1]),
+                                Math.abs(a.pixels[i + 2] - b.pixels[i + 2])) <= 2) continue;
+                   const [px, py] = [x + 0.5 - te, y + 0.5 - tf];
+                   const u = Math.floor((td * px - tc * py) / det), v = Math.floor((-tb * px + ta * py) / det);
+                   set.add(u + ',' + v);
+               }
+               window.__sets = window.__sets || {};
+               window.__sets[name] = set;
+               return set.size;"#,
+            vec![json!(on), json!(off), json!(name)],
+        )
+        .await?;
+    Ok(value.as_u64().unwrap_or(0))
+}
+
+async fn set_derived_shown(client: &Client, kind: &str, shown: bool) -> Result {
+    let selector =
+        format!(r#"[data-testid="derived-entry"][data-derived-kind="{kind}"] [data-testid="derived-shown"]"#);
+    wait_for(client, "the derived object's switch", &format!("document.querySelector({})", json!(selector))).await?;
+    client
+        .execute(
+            "const box = document.querySelector(arguments[0]); if (box.checked !== arguments[1]) box.click();",
+            vec![json!(selector), json!(shown)],
+        )
+        .await?;
+    let test = if shown { "> 0" } else { "=== 0" };
+    wait_for(
+        client,
+        &format!("{kind} shown: {shown}"),
+        &format!(
+            "(() => {{ const c = document.querySelector('{VIEWPORT}'); return c.dataset.ready === 'true' && Number(c.dataset.layerPixels) {test}; }})()"
+        ),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Colourful pixels (channels apart by more than 30) of the exported PNG and of the canvas.
+async fn exported_colour(client: &Client) -> Result<Value> {
+    client.execute("window.__exported = null;", vec![]).await?;
+    let counts = exported_counts(client).await?;
+    let _ = counts;
+    Ok(client
+        .execute(
+            r#"const canvas = document.querySelector(arguments[0]);
+               return (async () => {
+                   const picture = new Image();
+                   picture.src = window.__exported.href;
+                   await picture.decode();
+                   const count = (source, width, height) => {
+                       const c = document.createElement('canvas');
+                       c.width = width; c.height = height;
+                       const x = c.getContext('2d');
+                       x.drawImage(source, 0, 0);
+                       const data = x.getImageData(0, 0, width, height).data;
+                       let colourful = 0;
+                       for (let i = 0; i < data.length; i += 4) {
+                           const [r, g, b] = [data[i], data[i + 1], data[i + 2]];
+                           if (Math.max(r, g, b) - Math.min(r, g, b) > 30) colourful++;
+                       }
+                       return colourful;
+                   };
+                   return { exported: count(picture, picture.naturalWidth, picture.naturalHeight),
+                            canvas: count(canvas, canvas.width, canvas.height) };
+               })();"#,
+            vec![json!(VIEWPORT)],
+        )
+        .await?)
+}
+
+/// A SEG's fill stays on the same image pixels through window, rotation and zoom, and exports.
+async fn seg_follows_the_view(client: &Client, query: &str, renderer: &str) -> Result {
+    fresh_page_with(client, query).await?;
+    let folder = corpus().join("dcmqi/segmentations");
+    let files: Vec<PathBuf> = ["ct-3slice/01.dcm", "ct-3slice/02.dcm", "ct-3slice/03.dcm", "liver.dcm"]
+        .iter()
+        .map(|name| folder.join(name))
+        .collect();
+    open_files(client, &files).await?;
+    wait_for(
+        client,
+        "the SEG drawn over the CT",
+        &format!(
+            "(() => {{ const c = document.querySelector('{VIEWPORT}'); return c && c.dataset.ready === 'true' && Number(c.dataset.layerPixels) > 0; }})()"
+        ),
+    )
+    .await?;
+    if attribute(client, "data-renderer").await? != renderer {
+        return Err(format!("expected the {renderer} renderer").into());
+    }
+    // The side panel's state is remembered: open it only when it is closed.
+    client
+        .execute(
+            r#"if (!document.querySelector('[data-testid="side-panel"]'))
+                   document.querySelector('[data-testid="toggle-side-panel"]').click();"#,
+            vec![],
+        )
+        .await?;
+    click(client, r#"[data-testid="tab-segments"]"#).await?;
+    snapshot(client, "on1").await?;
+    set_derived_shown(client, "seg", false).await?;
+    snapshot(client, "off1").await?;
+    let before = changed_image_pixels(client, "on1", "off1", "before").await?;
+    set_derived_shown(client, "seg", true).await?;
+    let layer_pixels: u64 = attribute(client, "data-layer-pixels").await?.parse().unwrap_or(0);
+    let window_before = attribute(client, "data-window-center").await?;
+    press(client, "2").await?;
+    press(client, "r").await?;
+    press(client, "+").await?;
+    wait_for(
+        client,
+        "the new window, rotation and zoom drawn",
+        &format!(
+            "(() => {{ const c = document.querySelector('{VIEWPORT}'); return c.dataset.ready === 'true' && c.dataset.windowCenter !== {} && c.dataset.imageToCanvas !== window.__snaps.on1.transform.join(','); }})()",
+            json!(window_before)
+        ),
+    )
+    .await?;
+    screenshot(client, &format!("seg-{renderer}-rotated")).await?;
+    snapshot(client, "on2").await?;
+    let colour = exported_colour(client).await?;
+    set_derived_shown(client, "seg", false).await?;
+    snapshot(client, "off2").await?;
+    let after = changed_image_pixels(client, "on2", "off2", "after").await?;
+    let common = client
+        .execute(
+            "let n = 0; for (const p of window.__sets.before) if (window.__sets.after.has(p)) n++; return n;",
+            vec![],
+        )
+        .await?
+        .as_u64()
+        .unwrap_or(0);
+    let overlap = common as f64 / before.max(after).max(1) as f64;
+    println!(
+        "SEG {renderer}: layer {layer_pixels} image px; changed image px before {before}, after window+rotate+zoom {after}, common {common} ({overlap:.3}); export colourful {colour}"
+    );
+    if before < layer_pixels / 2 || overlap < 0.9 {
+        return Err(format!(
+            "{renderer}: the SEG fill should cover the same image pixels after window, rotation and zoom: before {before}, after {after}, common {common} of layer {layer_pixels}"
+        )
+        .into());
+    }
+    let (exported, canvas) = (colour["exported"].as_u64().unwrap_or(0), colour["canvas"].as_u64().unwrap_or(0));
+    if canvas < 500 || exported * 10 < canvas * 9 {
+        return Err(format!("{renderer}: the exported PNG should hold the SEG colours of the canvas: {colour}").into());
+    }
+    Ok(())
+}
+
+/// An RTSTRUCT contour stays on its image point through a rotation and is exported.
+async fn contour_follows_the_view(client: &Client) -> Result {
+    fresh_page_with(client, "?renderer=canvas2d").await?;
+    let folder = corpus().join("derived/rtstruct/rt-utils");
+    let files: Vec<PathBuf> = ["ct_1.dcm", "ct_2.dcm", "rt.dcm"].iter().map(|name| folder.join(name)).collect();
+    open_files(client, &files).await?;
+    let first_point = r#"(() => {
+        const canvas = document.querySelector('[data-testid="viewport"][data-pane="0"]');
+        if (!canvas) return null;
+        const line = canvas.parentElement.querySelector('svg.derived-graphics g[data-derived-kind="rtstruct"] polyline');
+        if (!line || canvas.dataset.ready !== 'true') return null;
+        const [x, y] = line.getAttribute('points').split(' ')[0].split(',').map(Number);
+        return { x, y, scale: canvas.width / canvas.clientWidth, transform: canvas.dataset.imageToCanvas.split(',').map(Number) };
+    })()"#;
+    // rt.dcm's contours all lie on ct_1 (z = 60), the first slice; the viewer opens on the middle.
+    ready_on_frame(client, 1).await?;
+    client
+        .execute(
+            r#"const slider = document.querySelector('.slice-slider');
+               slider.value = '0';
+               slider.dispatchEvent(new Event('input', { bubbles: true }));"#,
+            vec![],
+        )
+        .await?;
+    ready_on_frame(client, 0).await?;
+    let before = wait_for(client, "the RTSTRUCT contour", first_point).await?;
+    let number = |v: &Value| v.as_f64().unwrap_or(f64::NAN);
+    let t: Vec<f64> = before["transform"].as_array().map(|a| a.iter().map(number).collect()).unwrap_or_default();
+    let (x, y, scale) = (
+        number(&before["x"]) * number(&before["scale"]),
+        number(&before["y"]) * number(&before["scale"]),
+        number(&before["scale"]),
+    );
+    let det = t[0] * t[3] - t[1] * t[2];
+    let (px, py) = (x - t[4], y - t[5]);
+    let image_point = ((t[3] * px - t[2] * py) / det, (-t[1] * px + t[0] * py) / det);
+    press(client, "r").await?;
+    let rotated = wait_for(
+        client,
+        "the contour after a rotation",
+        &format!(
+            "(() => {{ const p = {first_point}; return p && p.transform.join(',') !== {} ? p : null; }})()",
+            json!(before["transform"]
+                .as_array()
+                .map(|a| a.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(","))
+                .unwrap_or_default())
+        ),
+    )
+    .await?;
+    let t2: Vec<f64> = rotated["transform"].as_array().map(|a| a.iter().map(number).collect()).unwrap_or_default();
+    let expected = (
+        (t2[0] * image_point.0 + t2[2] * image_point.1 + t2[4]) / scale,
+        (t2[1] * image_point.0 + t2[3] * image_point.1 + t2[5]) / scale,
+    );
+    let (got_x, got_y) = (number(&rotated["x"]), number(&rotated["y"]));
+    println!("contour point: image {image_point:?}, after rotation drawn at ({got_x}, {got_y}), expected {expected:?}");
+    if (got_x - expected.0).abs() > 1.0 || (got_y - expected.1).abs() > 1.0 {
+        return Err(format!("the contour should stay on image point {image_point:?} after a rotation: drawn at ({got_x}, {got_y}), expected {expected:?}").into());
+    }
+    let colour = exported_colour(client).await?;
+    println!("RTSTRUCT export colourful pixels: {colour}");
+    let (exported, canvas) = (colour["exported"].as_u64().unwrap_or(0), colour["canvas"].as_u64().unwrap_or(0));
+    if canvas != 0 || exported < 50 {
+        return Err(format!("the exported PNG should hold the contour (the canvas has none): {colour}").into());
+    }
+    screenshot(client, "rtstruct-rotated").await?;
+    Ok(())
+}
+
 async fn run(client: &Client) -> Result {
     // The pixel comparisons want the image at least 1:1 on the canvas, as before the side panel
     // existed: it starts collapsed (remembered in localStorage).
@@ -414,6 +670,10 @@ async fn run(client: &Client) -> Result {
         overlay_toggle(client, query, &separate, &separate_url, renderer).await?;
         overlay_toggle(client, query, &embedded, &embedded_url, renderer).await?;
     }
+    for (query, renderer) in [("?renderer=webgl2", "webgl2"), ("?renderer=canvas2d", "canvas2d")] {
+        seg_follows_the_view(client, query, renderer).await?;
+    }
+    contour_follows_the_view(client).await?;
     let bright = bright_file(&dir)?;
     labels_and_export(client, &bright, false).await?;
     client.set_window_size(390, 844).await?;

@@ -115,7 +115,11 @@ pub struct ImageLocation {
 
 /// The display set and frame index showing `sop_instance_uid` (frame `frame_number`, from 1;
 /// None = its first frame), None when that image is not loaded.
-pub fn locate_image(library: &StudyLibrary, sop_instance_uid: &str, frame_number: Option<u32>) -> Option<ImageLocation> {
+pub fn locate_image(
+    library: &StudyLibrary,
+    sop_instance_uid: &str,
+    frame_number: Option<u32>,
+) -> Option<ImageLocation> {
     let meta = library.instances().iter().find(|m| m.sop_instance_uid == sop_instance_uid)?;
     let set = library.display_set_of(meta.source)?;
     let frame = frame_number.unwrap_or(1).checked_sub(1)?;

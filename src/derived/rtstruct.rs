@@ -16,8 +16,8 @@ use dicom_core::Tag;
 use dicom_dictionary_std::tags;
 use dicom_object::InMemDicomObject;
 
-use super::{DerivedError, References, SourceFrame};
 use super::kos::ImageLocation;
+use super::{DerivedError, References, SourceFrame};
 use crate::dicom::Attributes;
 use crate::study::StudyLibrary;
 use crate::viewer::layers::{FrameOverlays, Graphic, LayerStyle, Shape};
@@ -417,7 +417,9 @@ impl StructureSet {
     /// plane): false means the source series is not open.
     pub fn has_source_in(&self, library: &StudyLibrary) -> bool {
         image_stacks(library).iter().any(|(_, frames)| {
-            frames.iter().any(|frame| ImagePlane::of(frame).is_some_and(|plane| !self.contours_on(frame, &plane).is_empty()))
+            frames
+                .iter()
+                .any(|frame| ImagePlane::of(frame).is_some_and(|plane| !self.contours_on(frame, &plane).is_empty()))
         })
     }
 

@@ -2,11 +2,11 @@
 //! crate::derived): the session's store of them (`store`), and what the viewport draws over a
 //! frame from the shown ones (`frame_overlays`).
 
-pub mod fusion;
 mod dicomweb;
+pub mod fusion;
+pub mod gsps;
 pub mod load;
 pub mod navigate;
-pub mod gsps;
 pub mod store;
 
 pub use dicomweb::{fetch_needed, is_remote, series_name};

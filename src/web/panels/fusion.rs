@@ -71,6 +71,11 @@ pub fn FusionSection() -> impl IntoView {
         session.signals.library_revision.track();
         Some(layer_name_and_unit(&session, &key))
     };
+    // "From (g/ml)": the range is typed in the layer's unit.
+    let with_unit = move |word: &str| match name_and_unit().and_then(|(_, unit)| unit) {
+        Some(unit) => format!("{word} ({unit})"),
+        None => word.to_string(),
+    };
     let bar = move || {
         let (low, high) = range.get()?;
         let (name, unit) = name_and_unit()?;
@@ -138,13 +143,13 @@ pub fn FusionSection() -> impl IntoView {
                 </label>
                 <div class="fusion-range">
                     <label class="fusion-field">
-                        <span>{move || tr("fusion.panel.low")}</span>
+                        <span>{move || with_unit(tr("fusion.panel.low"))}</span>
                         <input type="number" step="any" data-testid="fusion-low"
                             prop:value=move || range.get().map(|(l, _)| format_quantity(crate::i18n::Lang::En, l)).unwrap_or_default()
                             on:change=move |ev| set_bound(true, event_target_value(&ev)) />
                     </label>
                     <label class="fusion-field">
-                        <span>{move || tr("fusion.panel.high")}</span>
+                        <span>{move || with_unit(tr("fusion.panel.high"))}</span>
                         <input type="number" step="any" data-testid="fusion-high"
                             prop:value=move || range.get().map(|(_, h)| format_quantity(crate::i18n::Lang::En, h)).unwrap_or_default()
                             on:change=move |ev| set_bound(false, event_target_value(&ev)) />

@@ -68,31 +68,65 @@ pub fn KosSection(entry: Rc<DerivedEntry>) -> impl IntoView {
     let Derived::KeyObjectSelection(document) = object.as_ref() else { return ().into_any() };
     let document = StoredValue::new_local(document.clone());
     let (title, description, count, other) = document.with_value(|d| {
-        (d.title.as_ref().map(|t| t.meaning.clone()).filter(|m| !m.is_empty()), d.description.clone(), d.images.len(), d.other_objects)
+        (
+            d.title.as_ref().map(|t| t.meaning.clone()).filter(|m| !m.is_empty()),
+            d.description.clone(),
+            d.images.len(),
+            d.other_objects,
+        )
     });
     let listed = Memo::new(move |_| document.with_value(|d| rows(app, d)));
     let selected = RwSignal::new(None::<usize>);
+    // Key images not open, said once: those of a series that is open (files of it missing) and
+    // those of series that are not open, each naming the series.
     let missing = move || {
         let list = listed.get();
         let absent: Vec<&Row> = list.iter().filter(|r| r.location.is_none()).collect();
         if absent.is_empty() {
-            return None;
+            return Vec::new();
         }
-        let mut series: Vec<String> = Vec::new();
+        let session = app.session.get_value();
+        let library = session.library.borrow();
+        let (mut in_open, mut in_closed) = ((0usize, Vec::<String>::new()), (0usize, Vec::<String>::new()));
         for row in &absent {
-            let uid = document.with_value(|d| {
-                d.images.iter().find(|i| i.sop_instance_uid == row.sop_instance_uid).and_then(|i| i.series_instance_uid.clone())
+            let series = document.with_value(|d| {
+                d.images
+                    .iter()
+                    .find(|i| i.sop_instance_uid == row.sop_instance_uid)
+                    .and_then(|i| i.series_instance_uid.clone())
             });
-            if let Some(uid) = uid {
-                if !series.contains(&uid) {
-                    series.push(uid);
+            let open = series
+                .as_ref()
+                .and_then(|uid| library.instances().iter().find(|m| m.series_instance_uid == *uid))
+                .map(|m| {
+                    if m.series_description.is_empty() {
+                        m.series_instance_uid.clone()
+                    } else {
+                        m.series_description.clone()
+                    }
+                });
+            let (count, names) = if open.is_some() { &mut in_open } else { &mut in_closed };
+            *count += 1;
+            if let Some(name) = open.or(series) {
+                if !names.contains(&name) {
+                    names.push(name);
                 }
             }
         }
-        Some(trf(
-            "rtkos.kos.needs_source",
-            &[("n", &integer(absent.len() as i64)), ("series", &series.join(", "))],
-        ))
+        let mut notes = Vec::new();
+        if in_open.0 > 0 {
+            notes.push(trf(
+                "rtkos.kos.missing_from_open_series",
+                &[("n", &integer(in_open.0 as i64)), ("series", &in_open.1.join(", "))],
+            ));
+        }
+        if in_closed.0 > 0 {
+            notes.push(trf(
+                "rtkos.kos.needs_source",
+                &[("n", &integer(in_closed.0 as i64)), ("series", &in_closed.1.join(", "))],
+            ));
+        }
+        notes
     };
     view! {
         <div class="kos-section" data-testid="kos-section">
@@ -104,7 +138,9 @@ pub fn KosSection(entry: Rc<DerivedEntry>) -> impl IntoView {
                 1 => tr("rtkos.kos.count_one").to_string(),
                 n => trf("rtkos.kos.count", &[("n", &integer(n as i64))]),
             }}</p>
-            {move || missing().map(|text| view! { <p class="derived-note" role="status" data-testid="kos-needs-source">{text}</p> })}
+            {move || missing().into_iter().map(|text| view! {
+                <p class="derived-note" role="status" data-testid="kos-needs-source">{text}</p>
+            }).collect_view()}
             {(count == 0).then(|| view! { <p class="muted">{move || tr("rtkos.kos.empty")}</p> })}
             {(other > 0).then(|| view! {
                 <p class="muted">{move || trf("rtkos.kos.other", &[("n", &integer(other as i64))])}</p>

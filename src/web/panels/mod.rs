@@ -6,8 +6,8 @@
 
 mod derived;
 mod fusion;
-mod kos;
 mod gsps;
+mod kos;
 mod measurements;
 mod rtstruct;
 mod seg;
@@ -169,11 +169,15 @@ pub fn SidePanel() -> impl IntoView {
                     }
                 }>
                 <div class="panel-head">
-                    <div class="tabs" role="tablist" aria-label=move || tr("panels.side.label")>
+                    // With more than two tabs only the chosen one shows its name (the others keep
+                    // it as their accessible name and tooltip), so the row fits the panel.
+                    <div class="tabs" role="tablist" aria-label=move || tr("panels.side.label")
+                        class:compact=move || tabs.with(|t| t.len() > 2)>
                         {move || tabs.get().into_iter().map(|tab| {
                             let selected = move || view_of.get() == Some(tab);
                             view! {
                                 <button type="button" role="tab" class="tab" data-testid=tab_testid(tab)
+                                    title=move || tab_label(tab)
                                     id=format!("tab-{}", tab.name()) aria-controls=format!("tabpanel-{}", tab.name())
                                     aria-selected=move || selected().to_string() class:on=selected
                                     tabindex=move || if selected() { "0" } else { "-1" }
@@ -193,7 +197,7 @@ pub fn SidePanel() -> impl IntoView {
                                         }
                                     }>
                                     <Icon name=tab_icon(tab) />
-                                    <span>{move || tab_label(tab)}</span>
+                                    <span class="tab-label">{move || tab_label(tab)}</span>
                                 </button>
                             }
                         }).collect_view()}

@@ -53,7 +53,9 @@ pub fn RtStructSection(entry: Rc<DerivedEntry>) -> impl IntoView {
         let library = session.library.borrow();
         stored.with_value(|object| {
             let Derived::RtStructureSet(set) = object.as_ref() else { return (false, 0) };
-            let loaded = |uid: &str| library.instances().iter().any(|m| m.sop_instance_uid == uid);
+            let open: std::collections::HashSet<&str> =
+                library.instances().iter().map(|m| m.sop_instance_uid.as_str()).collect();
+            let loaded = |uid: &str| open.contains(uid);
             let missing: usize = set.contours_on_missing_images(loaded).iter().map(|m| m.contours).sum();
             (set.has_source_in(&library), missing)
         })
