@@ -171,7 +171,8 @@ async fn drawn_state(client: &Client, what: &str, condition: &str) -> Result<ser
         "(() => {{ const c = document.querySelector('{VIEWPORT}'); if (!c || c.dataset.ready !== 'true') return false; \
          const d = c.dataset; const m = (d.imageToCanvas || '').split(',').map(Number); \
          const s = {{ center: d.windowCenter, width: d.windowWidth, layer: Number(d.layerPixels), graphics: Number(d.graphics), \
-         svg: document.querySelectorAll('[data-derived-kind=\"gsps\"]').length, a: m[0], b: m[1] }}; \
+         svg: document.querySelectorAll('[data-testid=\"derived-graphics\"] [data-derived-kind=\"gsps\"]').length, \
+         ovl: Number(d.overlaysShown), a: m[0], b: m[1] }}; \
          return ({condition}) ? s : false; }})()"
     );
     wait_for(client, what, &expression).await
@@ -206,7 +207,7 @@ async fn run(client: &Client) -> Result {
     let applied = drawn_state(
         client,
         "the state's window, shutter, marks and quarter turn",
-        &format!("s.center === '1000' && s.width === '800' && s.layer === {shutter_pixels} && s.graphics === 2 && s.svg >= 2 && Math.abs(s.a) < 1e-9 && Math.abs(s.b) > 0"),
+        &format!("s.center === '1000' && s.width === '800' && s.layer === {shutter_pixels} && s.graphics === 2 && s.svg === 2 && s.ovl === 0 && Math.abs(s.a) < 1e-9 && Math.abs(s.b) > 0"),
     )
     .await?;
     println!("applied WINDOW_TEST: {applied}");
@@ -221,7 +222,7 @@ async fn run(client: &Client) -> Result {
     assert!(said.as_str().unwrap_or("").contains("WINDOW_TEST"), "announced: {said}");
     let colours = client
         .execute(
-            r#"return [...document.querySelectorAll('[data-derived-kind="gsps"]')].map(e => e.getAttribute('stroke') || getComputedStyle(e).stroke || e.getAttribute('fill') || getComputedStyle(e).color);"#,
+            r#"return [...document.querySelectorAll('[data-testid="derived-graphics"] [data-derived-kind="gsps"]')].map(e => e.getAttribute('stroke') || getComputedStyle(e).stroke || e.getAttribute('fill') || getComputedStyle(e).color);"#,
             vec![],
         )
         .await?;
@@ -232,7 +233,7 @@ async fn run(client: &Client) -> Result {
     let restored = drawn_state(
         client,
         "the image's own display again",
-        &format!("s.center === {} && s.width === {} && s.layer === 0 && s.graphics === 0 && s.svg === 0 && Math.abs(s.b) < 1e-9", json!(before["center"]), json!(before["width"])),
+        &format!("s.center === {} && s.width === {} && s.layer === 0 && s.graphics === 0 && s.svg === 0 && s.ovl > 0 && Math.abs(s.b) < 1e-9", json!(before["center"]), json!(before["width"])),
     )
     .await?;
     println!("none: {restored}");
@@ -243,7 +244,7 @@ async fn run(client: &Client) -> Result {
     let overlays = drawn_state(
         client,
         "prOverlay's layers and the 12-bit range",
-        &format!("s.center === '2048' && s.width === '4096' && s.layer === {overlay_pixels} && s.graphics === 0"),
+        &format!("s.center === '2048' && s.width === '4096' && s.layer === {overlay_pixels} && s.graphics === 0 && s.ovl > 0"),
     )
     .await?;
     println!("applied OVLY_P01: {overlays}");
@@ -260,6 +261,12 @@ async fn run(client: &Client) -> Result {
     client.set_window_rect(0, 0, 390, 844).await?;
     tokio::time::sleep(std::time::Duration::from_millis(800)).await;
     screenshot(client, "applied-phone").await?;
+    // The side panel as a phone sheet, on the Presentation tab.
+    client.execute(r#"document.querySelector('[data-testid="toggle-side-panel"]')?.click();"#, vec![]).await?;
+    wait_for(client, "the Presentation tab on the phone", r#"document.querySelector('[data-testid="gsps-item"]')"#)
+        .await?;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    screenshot(client, "panel-phone").await?;
     Ok(())
 }
 

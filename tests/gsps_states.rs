@@ -82,8 +82,7 @@ fn ours_through(image_path: &Path, ps: &PresentationState) -> Vec<u8> {
     let options = RenderOptions { softcopy: Some(Arc::new(ps.softcopy_for(&uid, 1))), ..RenderOptions::default() };
     let mut rendered = image.render(0, &frame, &options);
     let (planes, _) = image.overlays();
-    let activated: Vec<_> =
-        planes.into_iter().filter(|p| ps.activated_image_overlays.iter().any(|(g, _)| *g == p.group)).collect();
+    let activated: Vec<_> = planes.into_iter().filter(|p| ps.shows_image_overlay(p.group)).collect();
     if let Some(mask) =
         dicom_viewer::dicom::overlay::overlay_mask(&activated, &frame.embedded_overlays, 0, frame.columns, frame.rows)
     {
@@ -150,6 +149,7 @@ fn overlay_state_draws_its_layers_as_dcmp2pgm_does() {
     let own: Vec<_> = ps.overlays.iter().map(|o| (o.plane.group, o.layer.clone())).collect();
     assert_eq!(own, [(0x6008, Some("LAYER5".to_string())), (0x600A, Some("LAYER6".to_string()))]);
     assert_eq!(ps.presentation, PresentationLut::Shape(PresentationShape::Identity));
+    assert!(ps.shows_image_overlay(0x6006) && !ps.shows_image_overlay(0x6008), "6008 is the state's own");
     let ours = ours_through(&dir.join("overlay.dcm"), &ps);
     // The state's own planes are drawn: hiding their layers changes the output.
     let image = DicomImage::parse(&std::fs::read(dir.join("overlay.dcm")).expect("image")).expect("parse");

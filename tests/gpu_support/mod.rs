@@ -10,6 +10,9 @@ use dicom_object::meta::FileMetaTableBuilder;
 use dicom_object::InMemDicomObject;
 use dicom_viewer::api::RenderOptions;
 use dicom_viewer::dicom::{DicomImage, Frame};
+use dicom_viewer::pipeline::{
+    LookupTable, ModalityLut, PresentationLut, SoftcopyTransforms, Voi, VoiLutFunction, WindowLevel,
+};
 
 const ROWS: u16 = 24;
 const COLUMNS: u16 = 37;
@@ -139,6 +142,26 @@ pub fn cases() -> Vec<Case> {
     sequence(&mut object, 0x3010, lut_item(1000, 8, voi));
     u16_pixels(&mut object, |p| (p * 17) % 4096);
     case("voi-lut-sequence", object, vec![(0, default.clone()), (0, inverted.clone()), (0, explicit(2000.0, 1000.0))]);
+
+    // A presentation state's chain (PS3.4 N.2): its Modality LUT, its window, a Presentation LUT
+    // table (compiled into the VOI for the shader), also inverted on top.
+    let mut object = base("MONOCHROME2", 1, 16, 12, false);
+    u16_pixels(&mut object, |p| (p * 17) % 4096);
+    let softcopy = SoftcopyTransforms {
+        modality: Some(ModalityLut::Table(LookupTable {
+            first_mapped: 0,
+            bits_per_entry: 12,
+            entries: (0..4096u32).map(|i| ((i * 7) % 4096) as u16).collect(),
+        })),
+        voi: Some(Voi::Window(WindowLevel { center: 2000.0, width: 3000.0, function: VoiLutFunction::Linear })),
+        presentation: PresentationLut::Table(LookupTable {
+            first_mapped: 0,
+            bits_per_entry: 8,
+            entries: (0..256u32).map(|i| (i * i / 255) as u16).collect(),
+        }),
+    };
+    let state = RenderOptions { softcopy: Some(std::sync::Arc::new(softcopy)), ..Default::default() };
+    case("presentation-state-luts", object, vec![(0, state.clone()), (0, RenderOptions { invert: true, ..state })]);
 
     let mut object = base("MONOCHROME2", 1, 16, 12, true);
     put(&mut object, 0x0028, 0x1052, VR::DS, "-100".into());

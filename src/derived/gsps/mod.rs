@@ -514,6 +514,12 @@ impl PresentationState {
         !self.images.is_empty() && applies(&self.images, sop_instance_uid, frame_number)
     }
 
+    /// Whether the image's own overlay plane `group` is shown while this state is applied
+    /// (C.11.7: only the planes the state activates on a layer).
+    pub fn shows_image_overlay(&self, group: u16) -> bool {
+        self.activated_image_overlays.iter().any(|(g, _)| *g == group)
+    }
+
     /// The layer named `name`, and its 1-based position in layer order (the item number the
     /// panel's hidden set uses).
     pub fn layer(&self, name: &str) -> Option<(u32, &GraphicLayer)> {

@@ -48,6 +48,16 @@ pub fn softcopy_for(session: &Session, key: FrameKey) -> Option<Arc<SoftcopyTran
     state.applies_to(&uid, frame_number).then(|| Arc::new(state.softcopy_for(&uid, frame_number)))
 }
 
+/// With a state applied to frame `key`: which of the image's overlay groups it activates (the
+/// others are hidden while it is applied); None without one.
+pub fn activated_image_overlays(session: &Session, key: FrameKey) -> Option<Vec<u16>> {
+    let entry = applied(session)?;
+    let object = entry.object()?;
+    let state = as_state(&object)?;
+    let uid = session.library.borrow().instance(key.0)?.sop_instance_uid.clone();
+    state.applies_to(&uid, key.1 + 1).then(|| state.activated_image_overlays.iter().map(|(g, _)| *g).collect())
+}
+
 /// The SOP Instance UID, frame number (from 1), size and pixel aspect of the active pane's image.
 fn active_image(app: AppContext) -> Option<(String, u32, (u32, u32), f64)> {
     let pane = app.active_pane();

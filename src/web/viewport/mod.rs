@@ -201,6 +201,16 @@ pub fn ViewportPane(index: usize) -> impl IntoView {
             overlay_cache.set_value(Some((key, mask.clone())));
             mask
         });
+        // An applied presentation state shows only the image overlays it activates (PS3.3 C.11.7).
+        let mask = match super::derived::gsps::activated_image_overlays(&session, key) {
+            Some(groups) => {
+                let planes: Vec<_> = image.overlays().0.into_iter().filter(|p| groups.contains(&p.group)).collect();
+                let embedded = &frame.embedded_overlays;
+                crate::dicom::overlay::overlay_mask(&planes, embedded, file_frame, frame.columns, frame.rows)
+                    .map(Rc::new)
+            }
+            None => mask,
+        };
         let shown_mask = mask.as_deref().filter(|_| pane.overlays.get_untracked());
         let revision = derived_revision.get_untracked();
         let cached_layer = derived_cache.with_value(|cached| match cached {
