@@ -63,7 +63,7 @@ async fn wg04_references_on_the_gpu_match_the_cpu_render() {
         let bytes = fetch(&format!("wg04/REF/{id}_UNC")).await;
         let (image, frame) = api::decode_frame(&bytes, 0).unwrap_or_else(|e| panic!("{id}: {e}"));
         let explicit = gpu_support::explicit_window(&image, 0, &frame);
-        let differences = compare(&image, 0, &frame, &[RenderOptions::default(), explicit]);
+        let differences = compare(&image, 0, &frame, &[RenderOptions::default(), explicit.clone()]);
         // The CPU render the GPU is held to is the public one.
         assert_eq!(api::render_frame(&bytes, 0, &explicit).expect("renders"), image.render(0, &frame, &explicit));
         report.push(format!(
