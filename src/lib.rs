@@ -24,6 +24,7 @@ pub mod samples;
 pub mod study;
 pub mod tags;
 pub mod viewer;
+pub mod volume;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

@@ -89,16 +89,32 @@ pub enum LayoutName {
     OneByOne,
     OneByTwo,
     TwoByTwo,
+    /// Axial, sagittal and coronal planes linked by crosshairs.
+    Mpr,
+    /// The MPR planes and a 3-D rendering.
+    Mpr3d,
+    /// The current series beside a prior study.
+    Comparison,
 }
 
 impl LayoutName {
-    pub const ALL: [LayoutName; 3] = [LayoutName::OneByOne, LayoutName::OneByTwo, LayoutName::TwoByTwo];
+    pub const ALL: [LayoutName; 6] = [
+        LayoutName::OneByOne,
+        LayoutName::OneByTwo,
+        LayoutName::TwoByTwo,
+        LayoutName::Mpr,
+        LayoutName::Mpr3d,
+        LayoutName::Comparison,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             LayoutName::OneByOne => "1x1",
             LayoutName::OneByTwo => "1x2",
             LayoutName::TwoByTwo => "2x2",
+            LayoutName::Mpr => "mpr",
+            LayoutName::Mpr3d => "mpr-3d",
+            LayoutName::Comparison => "comparison",
         }
     }
 
@@ -505,7 +521,7 @@ fn parse_command(name: &str, params: &Map<String, Value>) -> Result<Command, Com
             let text = string(params, "layout")?.ok_or(CommandError::Missing { field: "layout" })?;
             let layout = LayoutName::parse(&text).ok_or_else(|| CommandError::Invalid {
                 field: "layout",
-                reason: format!("\"{}\" is not a layout: use 1x1, 1x2 or 2x2", shorten(&text)),
+                reason: format!("\"{}\" is not a layout: use 1x1, 1x2, 2x2, mpr, mpr-3d or comparison", shorten(&text)),
             })?;
             Ok(Command::SetLayout { layout })
         }

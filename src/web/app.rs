@@ -17,7 +17,6 @@ use super::panels::{initial_panels, remember_panels, SeriesDock, SidePanel};
 use super::session::{Session, DEFAULT_BUDGET_BYTES};
 use super::start::StartScreen;
 use super::toolbar::{install_menu_closing, OpenMenu, Toolbar};
-use super::viewport::ViewportPane;
 use crate::viewer::load_report::skipped_summary;
 use crate::viewer::shell::{is_phone, SidePanelTab};
 
@@ -224,6 +223,9 @@ pub fn App() -> impl IntoView {
         side_tab: RwSignal::new(SidePanelTab::Measurements),
         phone: phone.into(),
         viewer_shown: viewer_shown.into(),
+        mpr: RwSignal::new(Default::default()),
+        view3d: RwSignal::new(Default::default()),
+        link: RwSignal::new(Default::default()),
     };
     provide_context(app);
     let open_menu = RwSignal::new(None);
@@ -301,7 +303,7 @@ pub fn App() -> impl IntoView {
                 <Show when=move || app.browse.get().is_none() && app.archive.get().is_none()>
                     <Show when=has_data fallback=|| view! { <StartScreen /> }>
                         <section class=move || app.layout.get().class() aria-label=move || tr("viewer.viewports")>
-                            {move || (0..app.layout.get().panes()).map(|index| view! { <ViewportPane index=index /> }).collect_view()}
+                            {move || (0..app.layout.get().panes()).map(|index| view! { <super::viewport::PaneSwitch index=index /> }).collect_view()}
                         </section>
                     </Show>
                 </Show>

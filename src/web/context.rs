@@ -10,30 +10,76 @@ use super::pane::{Pane, Tool};
 use super::session::Session;
 use crate::viewer::shell::SidePanelTab;
 
-/// Viewport layouts.
+/// Viewport layouts a user can pick (`menu-layout`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Layout {
     One,
     OneByTwo,
     TwoByTwo,
+    /// Axial, sagittal and coronal planes of one volume side by side, linked by crosshairs.
+    Mpr,
+    /// The three MPR planes and a 3-D rendering.
+    Mpr3d,
+    /// The current series beside a prior study of the same patient.
+    Comparison,
 }
 
 impl Layout {
+    pub const ALL: [Layout; 6] =
+        [Layout::One, Layout::OneByTwo, Layout::TwoByTwo, Layout::Mpr, Layout::Mpr3d, Layout::Comparison];
+
     pub fn panes(self) -> usize {
         match self {
             Layout::One => 1,
-            Layout::OneByTwo => 2,
-            Layout::TwoByTwo => 4,
+            Layout::OneByTwo | Layout::Comparison => 2,
+            Layout::Mpr => 3,
+            Layout::TwoByTwo | Layout::Mpr3d => 4,
         }
     }
 
     pub fn class(self) -> &'static str {
         match self {
             Layout::One => "grid grid-1x1",
-            Layout::OneByTwo => "grid grid-1x2",
-            Layout::TwoByTwo => "grid grid-2x2",
+            Layout::OneByTwo | Layout::Comparison => "grid grid-1x2",
+            Layout::Mpr => "grid grid-1x3",
+            Layout::TwoByTwo | Layout::Mpr3d => "grid grid-2x2",
         }
     }
+
+    /// `data-testid` of its menu item.
+    pub fn testid(self) -> &'static str {
+        match self {
+            Layout::One => "layout-1x1",
+            Layout::OneByTwo => "layout-1x2",
+            Layout::TwoByTwo => "layout-2x2",
+            Layout::Mpr => "layout-mpr",
+            Layout::Mpr3d => "layout-mpr-3d",
+            Layout::Comparison => "layout-comparison",
+        }
+    }
+
+    /// What viewport `index` shows in this layout.
+    pub fn view(self, index: usize) -> PaneView {
+        use crate::volume::mpr::MprAxis;
+        match (self, index) {
+            (Layout::Mpr | Layout::Mpr3d, 0) => PaneView::Plane(MprAxis::Axial),
+            (Layout::Mpr | Layout::Mpr3d, 1) => PaneView::Plane(MprAxis::Sagittal),
+            (Layout::Mpr | Layout::Mpr3d, 2) => PaneView::Plane(MprAxis::Coronal),
+            (Layout::Mpr3d, _) => PaneView::Volume3d,
+            _ => PaneView::Stack,
+        }
+    }
+}
+
+/// What a viewport shows of its display set.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PaneView {
+    /// The frames as acquired, one at a time.
+    Stack,
+    /// A reformatted plane of the volume (`app.mpr` holds the crosshair and slab).
+    Plane(crate::volume::mpr::MprAxis),
+    /// A 3-D rendering of the volume (`app.view3d`).
+    Volume3d,
 }
 
 #[derive(Clone, Copy)]
@@ -61,6 +107,12 @@ pub struct AppContext {
     pub phone: Signal<bool>,
     /// Images are on show (not the start page or a browser): the tools appear.
     pub viewer_shown: Signal<bool>,
+    /// The MPR viewports' shared crosshair and slab (`crate::volume::mpr`).
+    pub mpr: RwSignal<crate::volume::mpr::MprState>,
+    /// The 3-D viewport's camera and preset (`crate::volume::render3d`).
+    pub view3d: RwSignal<crate::volume::render3d::View3d>,
+    /// Linked scrolling and comparison (`crate::volume::linking`).
+    pub link: RwSignal<crate::volume::linking::LinkState>,
 }
 
 impl AppContext {

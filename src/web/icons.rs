@@ -27,6 +27,8 @@ pub enum IconName {
     Layout1x1,
     Layout1x2,
     Layout2x2,
+    Layout1x3,
+    Volume3d,
     Tags,
     Export,
     Help,
@@ -84,6 +86,10 @@ impl IconName {
             IconName::Layout1x1 => r#"<rect x="3" y="4" width="18" height="16" rx="2"/>"#,
             IconName::Layout1x2 => r#"<rect x="3" y="4" width="18" height="16" rx="2"/><path d="M12 4v16"/>"#,
             IconName::Layout2x2 => r#"<rect x="3" y="4" width="18" height="16" rx="2"/><path d="M12 4v16M3 12h18"/>"#,
+            IconName::Layout1x3 => r#"<rect x="3" y="4" width="18" height="16" rx="2"/><path d="M9 4v16M15 4v16"/>"#,
+            IconName::Volume3d => {
+                r#"<path d="M12 3l8 4.5v9L12 21l-8-4.5v-9z"/><path d="M12 12l8-4.5M12 12v9M12 12L4 7.5"/>"#
+            }
             IconName::Tags => r#"<path d="M3 12V4h8l10 10-7 7z"/><circle cx="7.5" cy="8.5" r="1.5"/>"#,
             IconName::Export => r#"<path d="M12 3v12M7 10l5 5 5-5"/><path d="M4 17v3h16v-3"/>"#,
             IconName::Help => {

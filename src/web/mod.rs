@@ -30,6 +30,7 @@ mod tasks;
 pub(crate) mod theme;
 mod toolbar;
 mod viewport;
+mod volume;
 pub mod worker;
 
 /// Mounts the page on `<body>`. In a decode worker (the same module, loaded without a

@@ -150,6 +150,8 @@ pub struct Pane {
     /// The display set's default window range when its images store none, fixed at its first
     /// draw (`viewer::set_window`).
     pub set_range: RwSignal<Option<(f64, f64)>>,
+    /// The acquired frames, a reformatted plane or a 3-D rendering (set by the layout).
+    pub view: RwSignal<super::context::PaneView>,
 }
 
 impl Pane {
@@ -170,6 +172,7 @@ impl Pane {
             drawn: RwSignal::new(0),
             chosen_frame: RwSignal::new(None),
             set_range: RwSignal::new(None),
+            view: RwSignal::new(super::context::PaneView::Stack),
         }
     }
 

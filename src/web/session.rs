@@ -120,6 +120,8 @@ pub struct Session {
     pub signals: SessionSignals,
     /// The derived objects (SEG, RTSTRUCT, SR, KOS, GSPS) among the instances.
     pub derived: super::derived::DerivedStore,
+    /// Volumes of reformatted display sets (src/web/volume.rs).
+    pub volumes: super::volume::VolumeStore,
 }
 
 /// Byte counts beyond the address space saturate (the cache then never evicts for size).
@@ -149,6 +151,7 @@ impl Session {
             spares: RefCell::new(HashMap::new()),
             signals,
             derived: super::derived::DerivedStore::new(),
+            volumes: super::volume::VolumeStore::new(),
         })
     }
 
@@ -268,10 +271,19 @@ impl Session {
         self.cache.borrow_mut().get(&key).cloned()
     }
 
+    /// Sets the memory budget of decoded frames and volumes together.
     pub fn set_budget(&self, bytes: u64) {
+        self.signals.memory.set((self.signals.memory.get_untracked().0, bytes));
+        self.fit_cache_to_volumes();
+    }
+
+    /// The frame cache gets the budget the volumes leave.
+    pub(super) fn fit_cache_to_volumes(&self) {
+        let (_, budget) = self.signals.memory.get_untracked();
+        let volumes = self.volumes.byte_len();
         let mut cache = self.cache.borrow_mut();
-        cache.set_budget(to_usize(bytes));
-        self.signals.memory.set((cache.used_bytes() as u64, cache.budget() as u64));
+        cache.set_budget(to_usize(budget.saturating_sub(volumes)));
+        self.signals.memory.set((cache.used_bytes() as u64 + volumes, budget));
     }
 
     /// Keeps the frame viewport `pane` shows from eviction (one pinned frame per viewport).
@@ -286,9 +298,14 @@ impl Session {
 
     fn store(&self, key: FrameKey, frame: Frame) {
         let bytes = frame.pixels.byte_len();
+        if let Some(image) = self.image(key.0) {
+            self.volumes.on_frame(key, &frame, &image.info.modality_lut(key.1));
+        }
+        let volumes = self.volumes.byte_len();
         let mut cache = self.cache.borrow_mut();
         cache.insert(key, Rc::new(frame), to_usize(bytes));
-        self.signals.memory.set((cache.used_bytes() as u64, cache.budget() as u64));
+        let budget = self.signals.memory.get_untracked().1;
+        self.signals.memory.set((cache.used_bytes() as u64 + volumes, budget));
     }
 
     /// The decoded frame, from memory or decoded by a worker (frames of multi-frame files are

@@ -418,20 +418,52 @@ pub fn CineRate() -> impl IntoView {
 pub fn layout_icon(layout: Layout) -> IconName {
     match layout {
         Layout::One => IconName::Layout1x1,
-        Layout::OneByTwo => IconName::Layout1x2,
+        Layout::OneByTwo | Layout::Comparison => IconName::Layout1x2,
         Layout::TwoByTwo => IconName::Layout2x2,
+        Layout::Mpr => IconName::Layout1x3,
+        Layout::Mpr3d => IconName::Volume3d,
     }
 }
 
+/// The layout's name in the menu (tracked: call inside a reactive closure).
 pub fn layout_name(layout: Layout) -> &'static str {
     match layout {
         Layout::One => "1×1",
         Layout::OneByTwo => "1×2",
         Layout::TwoByTwo => "2×2",
+        Layout::Mpr => tr("viewer.layout.mpr"),
+        Layout::Mpr3d => tr("viewer.layout.mpr_3d"),
+        Layout::Comparison => tr("viewer.layout.comparison"),
     }
 }
 
+/// Switches to `layout`. The volume layouts show the active viewport's series in every
+/// viewport (planes, 3-D); leaving them returns each viewport to its acquired frames.
 pub fn set_layout(app: AppContext, layout: Layout) {
+    let active = app.active_pane();
+    let shown = active.display_set.get_untracked();
+    for (index, pane) in app.panes.iter().enumerate() {
+        let view = layout.view(index);
+        let volume_view = view != super::context::PaneView::Stack;
+        if volume_view && index < layout.panes() {
+            if let Some(key) = &shown {
+                if pane.display_set.get_untracked().as_ref() != Some(key) {
+                    pane.display_set.set(Some(key.clone()));
+                }
+            }
+        }
+        if pane.view.get_untracked() != view {
+            pane.view.set(view);
+        }
+    }
+    if matches!(layout, Layout::Mpr | Layout::Mpr3d) {
+        app.mpr.update(|m| {
+            if m.display_set != shown {
+                *m = crate::volume::mpr::MprState { display_set: shown.clone(), ..Default::default() };
+            }
+        });
+        app.view3d.update(|v| v.display_set = shown.clone());
+    }
     app.layout.set(layout);
     if app.active.get_untracked() >= layout.panes() {
         app.active.set(0);
@@ -444,11 +476,10 @@ pub fn LayoutMenu() -> impl IntoView {
     let app = use_app();
     view! {
         <MenuButton name="layout" icon=IconName::Layout2x2 label=label("viewer.menu.layout") chevron=true>
-            {[Layout::One, Layout::OneByTwo, Layout::TwoByTwo].into_iter().map(|layout| {
-                let name = layout_name(layout);
+            {Layout::ALL.into_iter().map(|layout| {
                 view! {
-                    <MenuItem icon=layout_icon(layout) label=Signal::derive(move || name.to_string())
-                        aria_label=Signal::derive(move || trf("viewer.layout.item", &[("layout", name)]))
+                    <MenuItem icon=layout_icon(layout) label=Signal::derive(move || layout_name(layout).to_string()) testid=layout.testid()
+                        aria_label=Signal::derive(move || trf("viewer.layout.item", &[("layout", layout_name(layout))]))
                         checked=Signal::derive(move || app.layout.get() == layout)
                         on_click=move || set_layout(app, layout) />
                 }

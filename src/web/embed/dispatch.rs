@@ -51,15 +51,15 @@ pub fn layout_of(name: LayoutName) -> Layout {
         LayoutName::OneByOne => Layout::One,
         LayoutName::OneByTwo => Layout::OneByTwo,
         LayoutName::TwoByTwo => Layout::TwoByTwo,
+        LayoutName::Mpr => Layout::Mpr,
+        LayoutName::Mpr3d => Layout::Mpr3d,
+        LayoutName::Comparison => Layout::Comparison,
     }
 }
 
 /// Sets the layout, keeping the active viewport inside it.
 pub fn set_layout(app: AppContext, layout: Layout) {
-    app.layout.set(layout);
-    if app.active.get_untracked() >= layout.panes() {
-        app.active.set(0);
-    }
+    super::super::toolbar::set_layout(app, layout);
 }
 
 /// The viewport a command names (made active, as a click would), or the active one; it must be

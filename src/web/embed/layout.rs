@@ -12,7 +12,7 @@ use super::super::context::{use_app, Layout};
 use super::super::i18n::tr;
 use super::super::icons::{Icon, IconName};
 use super::super::pane::Tool;
-use super::super::viewport::ViewportPane;
+use super::super::viewport::PaneSwitch;
 use super::dispatch::{layout_of, set_layout, tool_name};
 use crate::embed::protocol::LayoutName;
 
@@ -24,6 +24,9 @@ fn layout_name(layout: Layout) -> LayoutName {
         Layout::One => LayoutName::OneByOne,
         Layout::OneByTwo => LayoutName::OneByTwo,
         Layout::TwoByTwo => LayoutName::TwoByTwo,
+        Layout::Mpr => LayoutName::Mpr,
+        Layout::Mpr3d => LayoutName::Mpr3d,
+        Layout::Comparison => LayoutName::Comparison,
     }
 }
 
@@ -109,7 +112,7 @@ pub fn EmbedLayout() -> impl IntoView {
             }>
                 <section class=move || format!("embed-viewports {}", app.layout.get().class())
                     aria-label=move || tr("embed.viewports")>
-                    {move || (0..app.layout.get().panes()).map(|index| view! { <ViewportPane index=index /> }).collect_view()}
+                    {move || (0..app.layout.get().panes()).map(|index| view! { <PaneSwitch index=index /> }).collect_view()}
                 </section>
             </Show>
         </main>

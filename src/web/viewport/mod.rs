@@ -14,8 +14,10 @@ mod draw;
 mod graphics;
 mod input;
 mod labels;
+mod mpr;
 mod overlay;
 mod prefetch;
+mod volume3d;
 
 use std::rc::Rc;
 
@@ -55,6 +57,18 @@ fn pixel_aspect(session: &super::session::Session, source: u32) -> f64 {
         .and_then(|meta| meta.pixel_spacing.or(meta.imager_pixel_spacing))
         .map(|[row, column]| if row > 0.0 && column > 0.0 { row / column } else { 1.0 })
         .unwrap_or(1.0)
+}
+
+/// Viewport `index` as its layout wants it: acquired frames, a reformatted plane or 3-D.
+#[component]
+pub fn PaneSwitch(index: usize) -> impl IntoView {
+    let app = use_app();
+    let pane = app.panes[index];
+    move || match pane.view.get() {
+        super::context::PaneView::Stack => view! { <ViewportPane index=index /> }.into_any(),
+        super::context::PaneView::Plane(axis) => view! { <mpr::MprPane index=index axis=axis /> }.into_any(),
+        super::context::PaneView::Volume3d => view! { <volume3d::Volume3dPane index=index /> }.into_any(),
+    }
 }
 
 #[component]

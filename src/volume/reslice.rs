@@ -1,0 +1,214 @@
+//! Reformatted planes and thick slabs: any plane through a volume sampled trilinearly, or a
+//! slab around it reduced by maximum, minimum or mean intensity projection. The result is an
+//! ordinary [`Frame`] of the volume's value type, so both renderers show it through the same
+//! Modality LUT, VOI and presentation chain as an acquired slice.
+
+use super::vec3::{self, Vec3};
+use super::voxels::{Volume, Voxels};
+use crate::dicom::overlay::EmbeddedOverlays;
+use crate::dicom::Frame;
+use crate::pipeline::{ModalityLut, Photometric, PixelValues};
+
+/// Largest reformatted plane side, pixels (a plane is at most 4096² samples).
+pub const MAX_PLANE_SIDE: u32 = 4096;
+
+/// A plane of square pixels in patient space: pixel `(x, y)` has its centre at
+/// `origin_mm + x·spacing·row_direction + y·spacing·column_direction`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Plane {
+    /// Centre of pixel (0, 0), mm.
+    pub origin_mm: Vec3,
+    /// Unit direction of increasing x (to the right on screen).
+    pub row_direction: Vec3,
+    /// Unit direction of increasing y (down on screen), perpendicular to `row_direction`.
+    pub column_direction: Vec3,
+    pub pixel_spacing_mm: f64,
+    pub columns: u32,
+    pub rows: u32,
+}
+
+impl Plane {
+    /// The plane through `centre_mm` spanned by `row_direction` and `column_direction`, sized to
+    /// cover the whole volume as it projects onto it, with `pixel_spacing_mm` pixels.
+    pub fn covering(
+        volume: &Volume,
+        centre_mm: Vec3,
+        row_direction: Vec3,
+        column_direction: Vec3,
+        pixel_spacing_mm: f64,
+    ) -> Plane {
+        let row_direction = vec3::normalize(row_direction);
+        // Make the column direction exactly perpendicular (Gram–Schmidt).
+        let column_direction = vec3::normalize(vec3::sub(
+            column_direction,
+            vec3::scale(row_direction, vec3::dot(column_direction, row_direction)),
+        ));
+        let spacing = if pixel_spacing_mm > 0.0 && pixel_spacing_mm.is_finite() { pixel_spacing_mm } else { 1.0 };
+        let (mut low_x, mut high_x, mut low_y, mut high_y) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
+        for corner in volume.grid.corners_mm() {
+            let d = vec3::sub(corner, centre_mm);
+            let (x, y) = (vec3::dot(d, row_direction), vec3::dot(d, column_direction));
+            low_x = low_x.min(x);
+            high_x = high_x.max(x);
+            low_y = low_y.min(y);
+            high_y = high_y.max(y);
+        }
+        // Symmetric about the centre so the centre stays in the middle of the plane.
+        let half_x = low_x.abs().max(high_x.abs());
+        let half_y = low_y.abs().max(high_y.abs());
+        let columns = ((2.0 * half_x / spacing).round() as u32 + 1).clamp(1, MAX_PLANE_SIDE);
+        let rows = ((2.0 * half_y / spacing).round() as u32 + 1).clamp(1, MAX_PLANE_SIDE);
+        let origin_mm = vec3::sub(
+            vec3::sub(centre_mm, vec3::scale(row_direction, spacing * f64::from(columns - 1) / 2.0)),
+            vec3::scale(column_direction, spacing * f64::from(rows - 1) / 2.0),
+        );
+        Plane { origin_mm, row_direction, column_direction, pixel_spacing_mm: spacing, columns, rows }
+    }
+
+    /// Unit normal (row × column).
+    pub fn normal(&self) -> Vec3 {
+        vec3::normalize(vec3::cross(self.row_direction, self.column_direction))
+    }
+
+    /// Patient position of continuous pixel coordinate `(x, y)`.
+    pub fn pixel_to_patient(&self, x: f64, y: f64) -> Vec3 {
+        vec3::add(
+            vec3::add(self.origin_mm, vec3::scale(self.row_direction, x * self.pixel_spacing_mm)),
+            vec3::scale(self.column_direction, y * self.pixel_spacing_mm),
+        )
+    }
+
+    /// Pixel coordinate `(x, y)` of the projection of `p`, and its signed distance from the
+    /// plane along the normal (mm).
+    pub fn patient_to_pixel(&self, p: Vec3) -> (f64, f64, f64) {
+        let d = vec3::sub(p, self.origin_mm);
+        (
+            vec3::dot(d, self.row_direction) / self.pixel_spacing_mm,
+            vec3::dot(d, self.column_direction) / self.pixel_spacing_mm,
+            vec3::dot(d, self.normal()),
+        )
+    }
+
+    /// Image Orientation (Patient) of the plane (row, then column direction cosines), for
+    /// orientation letters and measurements.
+    pub fn orientation(&self) -> [f64; 6] {
+        let (r, c) = (self.row_direction, self.column_direction);
+        [r[0], r[1], r[2], c[0], c[1], c[2]]
+    }
+}
+
+/// Intensity projection across a thick slab (PS3.3 C.8.23 uses the same names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SlabMode {
+    /// Maximum intensity projection.
+    Maximum,
+    /// Minimum intensity projection.
+    Minimum,
+    /// Average intensity projection.
+    Mean,
+}
+
+/// A slab `thickness_mm` thick centred on the plane.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Slab {
+    pub mode: SlabMode,
+    pub thickness_mm: f64,
+}
+
+impl Slab {
+    /// Offsets along the normal (mm) sampled across the slab: steps of at most `step_mm`,
+    /// symmetric about the plane, one (0) for a slab thinner than a step.
+    pub fn offsets_mm(&self, step_mm: f64) -> Vec<f64> {
+        if !(self.thickness_mm > step_mm && step_mm > 0.0) {
+            return vec![0.0];
+        }
+        let intervals = (self.thickness_mm / step_mm).ceil().min(1024.0) as usize;
+        let step = self.thickness_mm / intervals as f64;
+        (0..=intervals).map(|n| -self.thickness_mm / 2.0 + step * n as f64).collect()
+    }
+}
+
+/// A reformatted plane: pixel values of the volume's type, its Modality LUT, and how many
+/// pixels lie inside the filled part of the volume.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resliced {
+    pub frame: Frame,
+    pub modality: ModalityLut,
+    pub covered_pixels: u64,
+}
+
+/// Samples `plane` through `volume` (trilinear), or reduces the `slab` around it. Pixels
+/// outside the volume or in slices not yet loaded get the volume's padding value.
+pub fn reslice(volume: &Volume, plane: &Plane, slab: Option<Slab>) -> Resliced {
+    let offsets = slab.map_or_else(|| vec![0.0], |s| s.offsets_mm(volume.grid.finest_spacing_mm()));
+    let normal = plane.normal();
+    let mode = slab.map_or(SlabMode::Mean, |s| s.mode);
+    let padding = if volume.padding.is_finite() { volume.padding } else { 0.0 };
+    let count = plane.columns as usize * plane.rows as usize;
+    let mut values = Vec::with_capacity(count);
+    let mut covered = 0u64;
+    let grid = &volume.grid;
+    // Voxel-space steps per pixel and per slab offset (the map patient → voxel is affine).
+    let base = grid.patient_to_voxel(plane.origin_mm);
+    let step_x = vec3::sub(
+        grid.patient_to_voxel(vec3::add(plane.origin_mm, vec3::scale(plane.row_direction, plane.pixel_spacing_mm))),
+        base,
+    );
+    let step_y = vec3::sub(
+        grid.patient_to_voxel(vec3::add(plane.origin_mm, vec3::scale(plane.column_direction, plane.pixel_spacing_mm))),
+        base,
+    );
+    let step_n = vec3::sub(grid.patient_to_voxel(vec3::add(plane.origin_mm, normal)), base);
+    for y in 0..plane.rows {
+        let row = vec3::add(base, vec3::scale(step_y, f64::from(y)));
+        for x in 0..plane.columns {
+            let at = vec3::add(row, vec3::scale(step_x, f64::from(x)));
+            let mut reduced: Option<f64> = None;
+            let mut sum = 0.0;
+            let mut n = 0u32;
+            for offset in &offsets {
+                let Some(v) = volume.sample(vec3::add(at, vec3::scale(step_n, *offset))) else { continue };
+                n += 1;
+                sum += v;
+                reduced = Some(match (mode, reduced) {
+                    (_, None) => v,
+                    (SlabMode::Maximum, Some(r)) => r.max(v),
+                    (SlabMode::Minimum, Some(r)) => r.min(v),
+                    (SlabMode::Mean, Some(r)) => r,
+                });
+            }
+            let value = match (mode, reduced) {
+                (_, None) => padding,
+                (SlabMode::Mean, Some(_)) => sum / f64::from(n),
+                (_, Some(r)) => r,
+            };
+            if reduced.is_some() {
+                covered += 1;
+            }
+            values.push(value);
+        }
+    }
+    let template = volume.template.clone();
+    let pixels = match &volume.voxels {
+        Voxels::U8(_) => PixelValues::U8(values.iter().map(|v| v.round().clamp(0.0, 255.0) as u8).collect()),
+        Voxels::U16(_) => PixelValues::U16(values.iter().map(|v| v.round().clamp(0.0, 65535.0) as u16).collect()),
+        Voxels::I16(_) => PixelValues::I16(values.iter().map(|v| v.round().clamp(-32768.0, 32767.0) as i16).collect()),
+        Voxels::F32(_) => PixelValues::F32(values.iter().map(|v| *v as f32).collect()),
+    };
+    let (bits_allocated, bits_stored, pixel_representation, photometric) = match template {
+        Some(t) => (t.bits_allocated, t.bits_stored, t.pixel_representation, t.photometric),
+        None => (16, 16, 0, Photometric::Monochrome2),
+    };
+    let frame = Frame {
+        rows: plane.rows,
+        columns: plane.columns,
+        samples_per_pixel: 1,
+        bits_allocated: if matches!(pixels, PixelValues::F32(_)) { 32 } else { bits_allocated },
+        bits_stored: if matches!(pixels, PixelValues::F32(_)) { 32 } else { bits_stored },
+        pixel_representation,
+        photometric,
+        pixels,
+        embedded_overlays: EmbeddedOverlays::default(),
+    };
+    Resliced { frame, modality: volume.modality.clone(), covered_pixels: covered }
+}

@@ -1,0 +1,303 @@
+//! The voxel values of a volume, filled slice by slice as frames are decoded. Values stay at
+//! the width the files store them (8/16-bit integers; 32-bit float only for float data or a
+//! series whose slices rescale differently), with one Modality LUT for all (PS3.3 C.11.1).
+
+use super::grid::Grid;
+use super::VolumeError;
+use crate::dicom::Frame;
+use crate::pipeline::{ModalityLut, Photometric, PixelValues};
+
+/// Voxel values, slice after slice, row after row (index `i + columns·(j + rows·k)`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Voxels {
+    U8(Vec<u8>),
+    U16(Vec<u16>),
+    I16(Vec<i16>),
+    /// Modality values of float data, or of slices with differing rescales.
+    F32(Vec<f32>),
+}
+
+/// Which [`Voxels`] variant to allocate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VoxelKind {
+    U8,
+    U16,
+    I16,
+    F32,
+}
+
+impl VoxelKind {
+    /// The narrowest kind holding every slice's values unchanged: the stored width for
+    /// integer data up to 16 bits sharing one Modality LUT, else 32-bit float modality values.
+    pub fn for_slices(bits_allocated: u16, signed: bool, float_data: bool, one_modality_lut: bool) -> VoxelKind {
+        match (float_data, one_modality_lut, bits_allocated, signed) {
+            (false, true, 0..=8, false) => VoxelKind::U8,
+            (false, true, 0..=16, true) => VoxelKind::I16,
+            (false, true, 9..=16, false) => VoxelKind::U16,
+            _ => VoxelKind::F32,
+        }
+    }
+
+    pub fn bytes(self) -> u64 {
+        match self {
+            VoxelKind::U8 => 1,
+            VoxelKind::U16 | VoxelKind::I16 => 2,
+            VoxelKind::F32 => 4,
+        }
+    }
+}
+
+impl Voxels {
+    pub fn kind(&self) -> VoxelKind {
+        match self {
+            Voxels::U8(_) => VoxelKind::U8,
+            Voxels::U16(_) => VoxelKind::U16,
+            Voxels::I16(_) => VoxelKind::I16,
+            Voxels::F32(_) => VoxelKind::F32,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        match self {
+            Voxels::U8(v) => v.len(),
+            Voxels::U16(v) => v.len(),
+            Voxels::I16(v) => v.len(),
+            Voxels::F32(v) => v.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    #[inline]
+    pub fn get(&self, index: usize) -> Option<f64> {
+        match self {
+            Voxels::U8(v) => v.get(index).map(|x| f64::from(*x)),
+            Voxels::U16(v) => v.get(index).map(|x| f64::from(*x)),
+            Voxels::I16(v) => v.get(index).map(|x| f64::from(*x)),
+            Voxels::F32(v) => v.get(index).map(|x| f64::from(*x)),
+        }
+    }
+}
+
+/// How the stored frames looked (copied onto reformatted planes so they render alike).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FrameTemplate {
+    pub bits_allocated: u16,
+    pub bits_stored: u16,
+    pub pixel_representation: u16,
+    pub photometric: Photometric,
+}
+
+/// A volume being filled: its grid, values, the Modality LUT that turns them into modality
+/// values, and which slices have arrived.
+#[derive(Debug, Clone)]
+pub struct Volume {
+    pub grid: Grid,
+    pub voxels: Voxels,
+    /// Applies to every voxel (Identity for F32 volumes built from rescaled slices).
+    pub modality: ModalityLut,
+    /// Slice k has been filled.
+    pub filled: Vec<bool>,
+    /// Written where a plane leaves the volume: the smallest value filled so far (air, for CT).
+    pub padding: f64,
+    pub template: Option<FrameTemplate>,
+    /// Bumped on every change of the values (GPU textures and cached planes compare it).
+    pub revision: u64,
+}
+
+impl Volume {
+    /// An empty volume of `kind` over `grid`, refusing more than `budget_bytes`.
+    pub fn new(grid: Grid, kind: VoxelKind, modality: ModalityLut, budget_bytes: u64) -> Result<Volume, VolumeError> {
+        let count = grid.voxel_count();
+        let needed_bytes = count.saturating_mul(kind.bytes());
+        if needed_bytes > budget_bytes {
+            return Err(VolumeError::TooLarge { needed_bytes, budget_bytes });
+        }
+        let count = usize::try_from(count).map_err(|_| VolumeError::TooLarge { needed_bytes, budget_bytes })?;
+        let voxels = match kind {
+            VoxelKind::U8 => Voxels::U8(vec![0; count]),
+            VoxelKind::U16 => Voxels::U16(vec![0; count]),
+            VoxelKind::I16 => Voxels::I16(vec![0; count]),
+            VoxelKind::F32 => Voxels::F32(vec![0.0; count]),
+        };
+        let slices = grid.slices as usize;
+        Ok(Volume {
+            grid,
+            voxels,
+            modality,
+            filled: vec![false; slices],
+            padding: f64::INFINITY,
+            template: None,
+            revision: 0,
+        })
+    }
+
+    /// Bytes held by the voxel values.
+    pub fn byte_len(&self) -> u64 {
+        self.voxels.len() as u64 * self.voxels.kind().bytes()
+    }
+
+    pub fn filled_count(&self) -> usize {
+        self.filled.iter().filter(|f| **f).count()
+    }
+
+    pub fn is_complete(&self) -> bool {
+        self.filled.iter().all(|f| *f)
+    }
+
+    fn slice_len(&self) -> usize {
+        self.grid.columns as usize * self.grid.rows as usize
+    }
+
+    /// Copies decoded frame `frame` (with its own Modality LUT `modality`) into slice `slice`.
+    pub fn insert_slice(&mut self, slice: u32, frame: &Frame, modality: &ModalityLut) -> Result<(), VolumeError> {
+        let mismatch = |reason: String| VolumeError::SliceMismatch { slice, reason };
+        if slice >= self.grid.slices {
+            return Err(mismatch(format!("the volume has {} slices", self.grid.slices)));
+        }
+        if frame.columns != self.grid.columns || frame.rows != self.grid.rows {
+            return Err(mismatch(format!(
+                "{}×{} pixels, the volume {}×{}",
+                frame.columns, frame.rows, self.grid.columns, self.grid.rows
+            )));
+        }
+        if frame.samples_per_pixel != 1 {
+            return Err(mismatch("colour images are not reformatted".into()));
+        }
+        let len = self.slice_len();
+        if frame.pixels.len() != len {
+            return Err(mismatch(format!("{} values for {len} pixels", frame.pixels.len())));
+        }
+        let start = len * slice as usize;
+        let same_lut = *modality == self.modality;
+        let mut low = f64::INFINITY;
+        match (&mut self.voxels, &frame.pixels) {
+            (Voxels::U8(out), PixelValues::U8(values)) if same_lut => {
+                copy(&mut out[start..start + len], values, &mut low)
+            }
+            (Voxels::U16(out), PixelValues::U16(values)) if same_lut => {
+                copy(&mut out[start..start + len], values, &mut low)
+            }
+            (Voxels::U16(out), PixelValues::U8(values)) if same_lut => {
+                widen(&mut out[start..start + len], values, &mut low)
+            }
+            (Voxels::I16(out), PixelValues::I16(values)) if same_lut => {
+                copy(&mut out[start..start + len], values, &mut low)
+            }
+            (Voxels::I16(out), PixelValues::U8(values)) if same_lut => {
+                widen(&mut out[start..start + len], values, &mut low)
+            }
+            (Voxels::F32(out), values) => {
+                // Modality values: this slice's own LUT, the volume's being Identity.
+                for (index, slot) in out[start..start + len].iter_mut().enumerate() {
+                    let stored = values.get_f64(index).unwrap_or(0.0);
+                    let value = modality.apply(stored) as f32;
+                    low = low.min(f64::from(value));
+                    *slot = value;
+                }
+            }
+            (voxels, values) => {
+                return Err(mismatch(format!(
+                    "{:?} values with {modality:?} into a {:?} volume with {:?}",
+                    sample_name(values),
+                    voxels.kind(),
+                    self.modality
+                )))
+            }
+        }
+        if low < self.padding {
+            self.padding = low;
+        }
+        if self.template.is_none() {
+            self.template = Some(FrameTemplate {
+                bits_allocated: frame.bits_allocated,
+                bits_stored: frame.bits_stored,
+                pixel_representation: frame.pixel_representation,
+                photometric: frame.photometric,
+            });
+        }
+        if let Some(flag) = self.filled.get_mut(slice as usize) {
+            *flag = true;
+        }
+        self.revision += 1;
+        Ok(())
+    }
+
+    /// The value of voxel `(i, j, k)`, None outside or in a slice not yet filled.
+    #[inline]
+    pub fn value(&self, i: u32, j: u32, k: u32) -> Option<f64> {
+        let g = &self.grid;
+        if i >= g.columns || j >= g.rows || k >= g.slices || !self.filled.get(k as usize).copied().unwrap_or(false) {
+            return None;
+        }
+        self.voxels.get(i as usize + g.columns as usize * (j as usize + g.rows as usize * k as usize))
+    }
+
+    /// Trilinear interpolation at continuous voxel coordinate `(i, j, k)`; None outside the
+    /// grid (half a voxel of slack at the faces is clamped) or between unfilled slices.
+    pub fn sample(&self, [i, j, k]: [f64; 3]) -> Option<f64> {
+        let g = &self.grid;
+        let clamp = |x: f64, n: u32| -> Option<f64> {
+            let last = f64::from(n.max(1) - 1);
+            (x.is_finite() && x >= -0.5 && x <= last + 0.5).then(|| x.clamp(0.0, last))
+        };
+        let (x, y, z) = (clamp(i, g.columns)?, clamp(j, g.rows)?, clamp(k, g.slices)?);
+        let (x0, y0, z0) = (x.floor(), y.floor(), z.floor());
+        let (fx, fy, fz) = (x - x0, y - y0, z - z0);
+        let (x0, y0, z0) = (x0 as u32, y0 as u32, z0 as u32);
+        let x1 = (x0 + 1).min(g.columns - 1);
+        let y1 = (y0 + 1).min(g.rows - 1);
+        let z1 = (z0 + 1).min(g.slices - 1);
+        let plane = |z: u32| -> Option<f64> {
+            let a = self.value(x0, y0, z)?;
+            let b = self.value(x1, y0, z)?;
+            let c = self.value(x0, y1, z)?;
+            let d = self.value(x1, y1, z)?;
+            let top = a + (b - a) * fx;
+            let bottom = c + (d - c) * fx;
+            Some(top + (bottom - top) * fy)
+        };
+        let near = plane(z0)?;
+        if fz == 0.0 {
+            return Some(near);
+        }
+        let far = plane(z1)?;
+        Some(near + (far - near) * fz)
+    }
+
+    /// Modality value (PS3.3 C.11.1) of a voxel value.
+    pub fn modality_value(&self, value: f64) -> f64 {
+        self.modality.apply(value)
+    }
+}
+
+fn sample_name(values: &PixelValues) -> &'static str {
+    match values {
+        PixelValues::U8(_) => "8-bit unsigned",
+        PixelValues::U16(_) => "16-bit unsigned",
+        PixelValues::I16(_) => "16-bit signed",
+        PixelValues::U32(_) => "32-bit unsigned",
+        PixelValues::I32(_) => "32-bit signed",
+        PixelValues::F32(_) => "32-bit float",
+        PixelValues::F64(_) => "64-bit float",
+    }
+}
+
+fn copy<T: Copy + Into<f64>>(out: &mut [T], values: &[T], low: &mut f64) {
+    out.copy_from_slice(values);
+    for v in values {
+        let v: f64 = (*v).into();
+        if v < *low {
+            *low = v;
+        }
+    }
+}
+
+fn widen<T: From<u8> + Copy>(out: &mut [T], values: &[u8], low: &mut f64) {
+    for (slot, v) in out.iter_mut().zip(values) {
+        *slot = T::from(*v);
+        *low = low.min(f64::from(*v));
+    }
+}
