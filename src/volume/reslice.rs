@@ -212,3 +212,32 @@ pub fn reslice(volume: &Volume, plane: &Plane, slab: Option<Slab>) -> Resliced {
     };
     Resliced { frame, modality: volume.modality.clone(), covered_pixels: covered }
 }
+
+/// A header to render reformatted planes with: `template`'s (a slice of the volume: its
+/// windows, VOI LUTs, presentation shape) with the plane's size, one frame, and the volume's
+/// Modality LUT (PS3.3 C.11.1), so a plane goes through the same chain as an acquired slice.
+pub fn plane_image(template: &crate::dicom::DicomImage, resliced: &Resliced) -> crate::dicom::DicomImage {
+    let mut info = template.info.clone();
+    info.rows = resliced.frame.rows;
+    info.columns = resliced.frame.columns;
+    info.number_of_frames = 1;
+    // The first frame's windows stand for the volume (enhanced objects may vary them per frame).
+    if let Some(first) = info.per_frame.first() {
+        if !first.windows.is_empty() {
+            info.shared.windows = first.windows.clone();
+        }
+    }
+    info.per_frame.clear();
+    info.shared.modality_lut = Some(resliced.modality.clone());
+    if matches!(resliced.frame.pixels, PixelValues::F32(_)) {
+        info.sample_format = crate::dicom::SampleFormat::Float32;
+        info.layout.bits_allocated = 32;
+        info.layout.bits_stored = 32;
+        info.layout.high_bit = 31;
+    }
+    crate::dicom::DicomImage {
+        dataset: dicom_object::InMemDicomObject::new_empty(),
+        info,
+        transfer_syntax: template.transfer_syntax.clone(),
+    }
+}
