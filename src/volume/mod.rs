@@ -9,6 +9,7 @@
 //! stays 16-bit) with one Modality LUT for the whole volume; a series whose slices rescale
 //! differently is kept as 32-bit float modality values (PET).
 
+pub mod derived_labels;
 pub mod grid;
 pub mod linking;
 pub mod mpr;
