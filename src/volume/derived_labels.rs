@@ -107,7 +107,8 @@ impl ColourVolume {
         if k >= self.slices {
             return;
         }
-        let entry = |rgb: [u8; 3]| PaletteEntry { rgb, opacity: style.opacity, fill: style.fill, outline: style.outline };
+        let entry =
+            |rgb: [u8; 3]| PaletteEntry { rgb, opacity: style.opacity, fill: style.fill, outline: style.outline };
         for layer in &overlays.layers {
             if layer.columns != self.columns || layer.rows != self.rows {
                 continue;
@@ -300,12 +301,16 @@ pub fn project_graphics(graphics: &[Graphic], from: &SlicePlane, plane: &Plane, 
     let mut out = Vec::new();
     for graphic in graphics.iter().filter(|g| g.fill_opacity <= 0.0) {
         let shape = match &graphic.shape {
-            Shape::Polyline { points, closed } => {
-                points.iter().map(|p| map(*p)).collect::<Option<Vec<_>>>().map(|points| Shape::Polyline { points, closed: *closed })
-            }
+            Shape::Polyline { points, closed } => points
+                .iter()
+                .map(|p| map(*p))
+                .collect::<Option<Vec<_>>>()
+                .map(|points| Shape::Polyline { points, closed: *closed }),
             Shape::Point { at } => map(*at).map(|at| Shape::Point { at }),
             Shape::Text { at, text } => map(*at).map(|at| Shape::Text { at, text: text.clone() }),
-            Shape::Circle { center, radius } => map(*center).map(|center| Shape::Circle { center, radius: radius * scale }),
+            Shape::Circle { center, radius } => {
+                map(*center).map(|center| Shape::Circle { center, radius: radius * scale })
+            }
             Shape::Ellipse { major, minor } => match (map(major[0]), map(major[1]), map(minor[0]), map(minor[1])) {
                 (Some(a), Some(b), Some(c), Some(d)) => Some(Shape::Ellipse { major: [a, b], minor: [c, d] }),
                 _ => None,

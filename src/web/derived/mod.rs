@@ -7,6 +7,7 @@ pub mod fusion;
 pub mod gsps;
 pub mod load;
 pub mod navigate;
+pub mod planes;
 pub mod store;
 
 pub use dicomweb::{fetch_needed, is_remote, series_name};
