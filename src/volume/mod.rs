@@ -9,6 +9,7 @@
 //! stays 16-bit) with one Modality LUT for the whole volume; a series whose slices rescale
 //! differently is kept as 32-bit float modality values (PET).
 
+pub mod geometry;
 pub mod grid;
 pub mod linking;
 pub mod mpr;
@@ -16,6 +17,7 @@ pub mod render3d;
 pub mod reslice;
 pub mod voxels;
 
+pub use geometry::{check as check_geometry, GeometryReport, Refusal};
 pub use grid::{Grid, SliceGeometry};
 pub use reslice::{reslice, Plane, Resliced, Slab, SlabMode};
 pub use voxels::{FrameTemplate, Volume, VoxelKind, Voxels};
