@@ -10,6 +10,7 @@
 //! differently is kept as 32-bit float modality values (PET).
 
 pub mod derived_labels;
+pub mod geometry;
 pub mod grid;
 pub mod linking;
 pub mod mpr;
@@ -17,6 +18,7 @@ pub mod render3d;
 pub mod reslice;
 pub mod voxels;
 
+pub use geometry::{check as check_geometry, GeometryReport, Refusal};
 pub use grid::{Grid, SliceGeometry};
 pub use reslice::{reslice, Plane, Resliced, Slab, SlabMode};
 pub use voxels::{FrameTemplate, Volume, VoxelKind, Voxels};

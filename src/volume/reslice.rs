@@ -4,7 +4,7 @@
 //! Modality LUT, VOI and presentation chain as an acquired slice.
 
 use super::vec3::{self, Vec3};
-use super::voxels::{Volume, Voxels};
+use super::voxels::{sample_in, Volume, Voxels};
 use crate::dicom::overlay::EmbeddedOverlays;
 use crate::dicom::Frame;
 use crate::pipeline::{ModalityLut, Photometric, PixelValues};
@@ -141,53 +141,15 @@ pub struct Resliced {
 /// outside the volume or in slices not yet loaded get the volume's padding value.
 pub fn reslice(volume: &Volume, plane: &Plane, slab: Option<Slab>) -> Resliced {
     let offsets = slab.map_or_else(|| vec![0.0], |s| s.offsets_mm(volume.grid.finest_spacing_mm()));
-    let normal = plane.normal();
     let mode = slab.map_or(SlabMode::Mean, |s| s.mode);
     let padding = if volume.padding.is_finite() { volume.padding } else { 0.0 };
-    let count = plane.columns as usize * plane.rows as usize;
-    let mut values = Vec::with_capacity(count);
-    let mut covered = 0u64;
-    let grid = &volume.grid;
-    // Voxel-space steps per pixel and per slab offset (the map patient → voxel is affine).
-    let base = grid.patient_to_voxel(plane.origin_mm);
-    let step_x = vec3::sub(
-        grid.patient_to_voxel(vec3::add(plane.origin_mm, vec3::scale(plane.row_direction, plane.pixel_spacing_mm))),
-        base,
-    );
-    let step_y = vec3::sub(
-        grid.patient_to_voxel(vec3::add(plane.origin_mm, vec3::scale(plane.column_direction, plane.pixel_spacing_mm))),
-        base,
-    );
-    let step_n = vec3::sub(grid.patient_to_voxel(vec3::add(plane.origin_mm, normal)), base);
-    for y in 0..plane.rows {
-        let row = vec3::add(base, vec3::scale(step_y, f64::from(y)));
-        for x in 0..plane.columns {
-            let at = vec3::add(row, vec3::scale(step_x, f64::from(x)));
-            let mut reduced: Option<f64> = None;
-            let mut sum = 0.0;
-            let mut n = 0u32;
-            for offset in &offsets {
-                let Some(v) = volume.sample(vec3::add(at, vec3::scale(step_n, *offset))) else { continue };
-                n += 1;
-                sum += v;
-                reduced = Some(match (mode, reduced) {
-                    (_, None) => v,
-                    (SlabMode::Maximum, Some(r)) => r.max(v),
-                    (SlabMode::Minimum, Some(r)) => r.min(v),
-                    (SlabMode::Mean, Some(r)) => r,
-                });
-            }
-            let value = match (mode, reduced) {
-                (_, None) => padding,
-                (SlabMode::Mean, Some(_)) => sum / f64::from(n),
-                (_, Some(r)) => r,
-            };
-            if reduced.is_some() {
-                covered += 1;
-            }
-            values.push(value);
-        }
-    }
+    let walk = Walk::new(volume, plane, &offsets);
+    let (values, covered) = match &volume.voxels {
+        Voxels::U8(v) => walk.run(v, volume, mode, padding),
+        Voxels::U16(v) => walk.run(v, volume, mode, padding),
+        Voxels::I16(v) => walk.run(v, volume, mode, padding),
+        Voxels::F32(v) => walk.run(v, volume, mode, padding),
+    };
     let template = volume.template.clone();
     let pixels = match &volume.voxels {
         Voxels::U8(_) => PixelValues::U8(values.iter().map(|v| v.round().clamp(0.0, 255.0) as u8).collect()),
@@ -211,6 +173,95 @@ pub fn reslice(volume: &Volume, plane: &Plane, slab: Option<Slab>) -> Resliced {
         embedded_overlays: EmbeddedOverlays::default(),
     };
     Resliced { frame, modality: volume.modality.clone(), covered_pixels: covered }
+}
+
+/// How a plane walks through the volume: the map patient → (i, j, u) is affine, so each pixel
+/// and each slab offset is a fixed step in (i, j, u) space (u → k is piecewise linear for
+/// irregular spacing, the identity otherwise).
+struct Walk {
+    base: Vec3,
+    step_x: Vec3,
+    step_y: Vec3,
+    /// (i, j, u) displacement of each slab offset (hoisted out of the pixel loop).
+    offsets: Vec<Vec3>,
+    thin: bool,
+    columns: u32,
+    rows: u32,
+}
+
+impl Walk {
+    fn new(volume: &Volume, plane: &Plane, offsets_mm: &[f64]) -> Walk {
+        let grid = &volume.grid;
+        let base = grid.patient_to_steps(plane.origin_mm);
+        let along = |direction: Vec3, mm: f64| {
+            vec3::sub(grid.patient_to_steps(vec3::add(plane.origin_mm, vec3::scale(direction, mm))), base)
+        };
+        let step_x = along(plane.row_direction, plane.pixel_spacing_mm);
+        let step_y = along(plane.column_direction, plane.pixel_spacing_mm);
+        let step_n = along(plane.normal(), 1.0);
+        Walk {
+            base,
+            step_x,
+            step_y,
+            offsets: offsets_mm.iter().map(|o| vec3::scale(step_n, *o)).collect(),
+            thin: offsets_mm == [0.0],
+            columns: plane.columns,
+            rows: plane.rows,
+        }
+    }
+
+    /// The reduced value of every pixel, and how many pixels had a sample inside the volume.
+    fn run<T: Copy + Into<f64>>(&self, data: &[T], volume: &Volume, mode: SlabMode, padding: f64) -> (Vec<f64>, u64) {
+        let grid = &volume.grid;
+        let filled = &volume.filled;
+        let irregular = grid.slice_offsets.is_some();
+        let sample = |[i, j, u]: Vec3| {
+            let k = if irregular { grid.slice_of_step(u) } else { u };
+            sample_in(data, grid, filled, [i, j, k])
+        };
+        let mut values = Vec::with_capacity(self.columns as usize * self.rows as usize);
+        let mut covered = 0u64;
+        for y in 0..self.rows {
+            let row = vec3::add(self.base, vec3::scale(self.step_y, f64::from(y)));
+            for x in 0..self.columns {
+                let at = vec3::add(row, vec3::scale(self.step_x, f64::from(x)));
+                if self.thin {
+                    match sample(at) {
+                        Some(v) => {
+                            covered += 1;
+                            values.push(v);
+                        }
+                        None => values.push(padding),
+                    }
+                    continue;
+                }
+                let mut reduced: Option<f64> = None;
+                let mut sum = 0.0;
+                let mut n = 0u32;
+                for offset in &self.offsets {
+                    let Some(v) = sample(vec3::add(at, *offset)) else { continue };
+                    n += 1;
+                    sum += v;
+                    reduced = Some(match (mode, reduced) {
+                        (_, None) => v,
+                        (SlabMode::Maximum, Some(r)) => r.max(v),
+                        (SlabMode::Minimum, Some(r)) => r.min(v),
+                        (SlabMode::Mean, Some(r)) => r,
+                    });
+                }
+                let value = match (mode, reduced) {
+                    (_, None) => padding,
+                    (SlabMode::Mean, Some(_)) => sum / f64::from(n),
+                    (_, Some(r)) => r,
+                };
+                if reduced.is_some() {
+                    covered += 1;
+                }
+                values.push(value);
+            }
+        }
+        (values, covered)
+    }
 }
 
 /// A header to render reformatted planes with: `template`'s (a slice of the volume: its

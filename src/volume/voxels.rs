@@ -236,41 +236,64 @@ impl Volume {
     }
 
     /// Trilinear interpolation at continuous voxel coordinate `(i, j, k)`; None outside the
-    /// grid (half a voxel of slack at the faces is clamped) or between unfilled slices.
-    pub fn sample(&self, [i, j, k]: [f64; 3]) -> Option<f64> {
-        let g = &self.grid;
-        let clamp = |x: f64, n: u32| -> Option<f64> {
-            let last = f64::from(n.max(1) - 1);
-            (x.is_finite() && x >= -0.5 && x <= last + 0.5).then(|| x.clamp(0.0, last))
-        };
-        let (x, y, z) = (clamp(i, g.columns)?, clamp(j, g.rows)?, clamp(k, g.slices)?);
-        let (x0, y0, z0) = (x.floor(), y.floor(), z.floor());
-        let (fx, fy, fz) = (x - x0, y - y0, z - z0);
-        let (x0, y0, z0) = (x0 as u32, y0 as u32, z0 as u32);
-        let x1 = (x0 + 1).min(g.columns - 1);
-        let y1 = (y0 + 1).min(g.rows - 1);
-        let z1 = (z0 + 1).min(g.slices - 1);
-        let plane = |z: u32| -> Option<f64> {
-            let a = self.value(x0, y0, z)?;
-            let b = self.value(x1, y0, z)?;
-            let c = self.value(x0, y1, z)?;
-            let d = self.value(x1, y1, z)?;
-            let top = a + (b - a) * fx;
-            let bottom = c + (d - c) * fx;
-            Some(top + (bottom - top) * fy)
-        };
-        let near = plane(z0)?;
-        if fz == 0.0 {
-            return Some(near);
+    /// grid (half a voxel of slack at the faces is clamped), next to an unfilled slice or
+    /// inside a gap of missing slices (`Grid::is_gap_after`).
+    pub fn sample(&self, at: [f64; 3]) -> Option<f64> {
+        match &self.voxels {
+            Voxels::U8(v) => sample_in(v, &self.grid, &self.filled, at),
+            Voxels::U16(v) => sample_in(v, &self.grid, &self.filled, at),
+            Voxels::I16(v) => sample_in(v, &self.grid, &self.filled, at),
+            Voxels::F32(v) => sample_in(v, &self.grid, &self.filled, at),
         }
-        let far = plane(z1)?;
-        Some(near + (far - near) * fz)
     }
 
     /// Modality value (PS3.3 C.11.1) of a voxel value.
     pub fn modality_value(&self, value: f64) -> f64 {
         self.modality.apply(value)
     }
+}
+
+/// [`Volume::sample`] on the values of one type (the reslice loop calls it directly, having
+/// matched the type once per plane).
+#[inline(always)]
+pub(crate) fn sample_in<T: Copy + Into<f64>>(data: &[T], g: &Grid, filled: &[bool], [i, j, k]: [f64; 3]) -> Option<f64> {
+    let clamp = |x: f64, n: u32| -> Option<f64> {
+        let last = f64::from(n.max(1) - 1);
+        (x >= -0.5 && x <= last + 0.5).then(|| x.clamp(0.0, last))
+    };
+    let (x, y, z) = (clamp(i, g.columns)?, clamp(j, g.rows)?, clamp(k, g.slices)?);
+    let (x0, y0, z0) = (x.floor(), y.floor(), z.floor());
+    let (fx, fy, fz) = (x - x0, y - y0, z - z0);
+    let (x0, y0, z0) = (x0 as usize, y0 as usize, z0 as usize);
+    let (columns, rows, slices) = (g.columns as usize, g.rows as usize, g.slices as usize);
+    let x1 = (x0 + 1).min(columns - 1);
+    let y1 = (y0 + 1).min(rows - 1);
+    let z1 = (z0 + 1).min(slices - 1);
+    let plane = |z: usize| -> Option<f64> {
+        if !filled.get(z).copied().unwrap_or(false) {
+            return None;
+        }
+        let slice = data.get(columns * rows * z..columns * rows * (z + 1))?;
+        let upper = slice.get(columns * y0..columns * (y0 + 1))?;
+        let lower = slice.get(columns * y1..columns * (y1 + 1))?;
+        let a: f64 = (*upper.get(x0)?).into();
+        let b: f64 = (*upper.get(x1)?).into();
+        let c: f64 = (*lower.get(x0)?).into();
+        let d: f64 = (*lower.get(x1)?).into();
+        let top = a + (b - a) * fx;
+        let bottom = c + (d - c) * fx;
+        Some(top + (bottom - top) * fy)
+    };
+    let near = plane(z0)?;
+    if fz == 0.0 {
+        return Some(near);
+    }
+    // Missing slices: nothing to interpolate between (the plane shows padding there).
+    if g.is_gap_after(z0) {
+        return None;
+    }
+    let far = plane(z1)?;
+    Some(near + (far - near) * fz)
 }
 
 fn sample_name(values: &PixelValues) -> &'static str {

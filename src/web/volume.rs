@@ -12,7 +12,8 @@ use leptos::prelude::*;
 use super::session::{FrameKey, Session};
 use crate::dicom::Frame;
 use crate::pipeline::ModalityLut;
-use crate::volume::{Grid, SliceGeometry, Volume, VoxelKind};
+use crate::volume::geometry::{GeometryReport, Refusal};
+use crate::volume::{check_geometry, Grid, SliceGeometry, Volume, VoxelKind};
 
 /// A volume and where its slices come from.
 pub struct VolumeEntry {
@@ -22,6 +23,9 @@ pub struct VolumeEntry {
     pub slices: HashMap<FrameKey, u32>,
     /// The frames of the display set in volume order (what to load).
     pub frames: Vec<FrameKey>,
+    /// What the geometry check found (irregular spacing, gaps, gantry tilt): show
+    /// `report.messages(lang)` beside the planes.
+    pub report: GeometryReport,
 }
 
 #[derive(Default)]
@@ -101,12 +105,22 @@ impl Session {
         let frames: Vec<FrameKey> = set.frames.iter().map(|f| (f.source, f.frame)).collect();
         let geometry: Vec<SliceGeometry> = {
             let library = self.library.borrow();
-            frames
+            let planes: Vec<Option<SliceGeometry>> = frames
                 .iter()
                 .map(|(source, frame)| library.instance(*source).and_then(|meta| SliceGeometry::of(meta, *frame)))
-                .collect::<Option<Vec<_>>>()
-                .ok_or_else(|| "some slices have no position or orientation".to_string())?
+                .collect();
+            if let Some(missing) = planes.iter().position(Option::is_none) {
+                let report = GeometryReport::refused(planes.len(), Refusal::NoPosition { slice: missing + 1 });
+                return Err(report.messages(crate::web::i18n::lang()).join(" "));
+            }
+            planes.into_iter().flatten().collect()
         };
+        // PS3.3 C.7.6.2.1.1: one orientation and size, distinct positions; irregular spacing,
+        // gaps and tilt are findings the grid follows.
+        let report = check_geometry(&geometry);
+        if report.is_refused() {
+            return Err(report.messages(crate::web::i18n::lang()).join(" "));
+        }
         let grid = Grid::from_slices(&geometry).map_err(|e| e.to_string())?;
         let first = frames.first().and_then(|(source, _)| self.image(*source)).ok_or("the first slice has no image")?;
         let luts: Vec<ModalityLut> = frames
@@ -134,6 +148,6 @@ impl Session {
             }
         }
         let slices = frames.iter().enumerate().map(|(index, key)| (*key, index as u32)).collect();
-        Ok(Rc::new(VolumeEntry { display_set: key.to_string(), volume: RefCell::new(volume), slices, frames }))
+        Ok(Rc::new(VolumeEntry { display_set: key.to_string(), volume: RefCell::new(volume), slices, frames, report }))
     }
 }
