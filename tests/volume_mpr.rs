@@ -11,7 +11,7 @@ use dicom_viewer::study::InstanceMeta;
 use dicom_viewer::viewer::orientation::edge_labels;
 use dicom_viewer::viewer::transform::ViewTransform;
 use dicom_viewer::volume::mpr::{MprAxis, MprState};
-use dicom_viewer::volume::{reslice, Grid, SliceGeometry, Slab, SlabMode, Volume, VoxelKind};
+use dicom_viewer::volume::{reslice, Grid, Slab, SlabMode, SliceGeometry, Volume, VoxelKind};
 
 mod common;
 

@@ -127,12 +127,7 @@ pub struct MprState {
 
 impl Default for MprState {
     fn default() -> MprState {
-        MprState {
-            display_set: None,
-            centre_mm: None,
-            slab: None,
-            axes: MprAxis::ALL.map(MprAxis::standard),
-        }
+        MprState { display_set: None, centre_mm: None, slab: None, axes: MprAxis::ALL.map(MprAxis::standard) }
     }
 }
 
@@ -205,12 +200,7 @@ impl MprState {
         let (dx, dy) = (vec3::dot(direction, plane.row_direction), vec3::dot(direction, plane.column_direction));
         // The other plane passes through the centre, which lies on `plane` too.
         let centre = self.centre_in(plane, volume);
-        clip_line(
-            centre,
-            (dx, dy),
-            (-0.5, -0.5),
-            (f64::from(plane.columns) - 0.5, f64::from(plane.rows) - 0.5),
-        )
+        clip_line(centre, (dx, dy), (-0.5, -0.5), (f64::from(plane.columns) - 0.5, f64::from(plane.rows) - 0.5))
     }
 
     /// Moves the centre to pixel `to` of `plane` (the plane `axis` shows): that plane stays, the
@@ -326,11 +316,13 @@ fn grid_axes(grid: &Grid) -> [Vec3; 3] {
 
 /// The grid axis (0 = i, 1 = j, 2 = k) most parallel to `direction`, and |cos| of the angle.
 fn nearest_grid_axis(grid: &Grid, direction: Vec3) -> (usize, f64) {
-    grid_axes(grid)
-        .iter()
-        .map(|axis| vec3::dot(*axis, direction).abs())
-        .enumerate()
-        .fold((2, -1.0), |best, (n, c)| if c > best.1 + 1e-9 { (n, c) } else { best })
+    grid_axes(grid).iter().map(|axis| vec3::dot(*axis, direction).abs()).enumerate().fold((2, -1.0), |best, (n, c)| {
+        if c > best.1 + 1e-9 {
+            (n, c)
+        } else {
+            best
+        }
+    })
 }
 
 /// The part of the line `start + t·direction` inside the rectangle `low`–`high`
