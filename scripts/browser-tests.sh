@@ -108,6 +108,7 @@ export AXE_JS=${AXE_JS:-$ROOT/.tools/node_modules/axe-core/axe.min.js}
 export CHROMEDRIVER WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-600}
 run browser_digests_native cargo test --test browser_digests_native
 run e2e_viewer cargo test --test e2e_viewer
+run e2e_mpr cargo test --test e2e_mpr -- --nocapture
 run e2e_dicomweb cargo test --test e2e_dicomweb -- --nocapture
 run e2e_derived_dicomweb cargo test --test e2e_derived_dicomweb -- --nocapture
 run e2e_archives cargo test --test e2e_archives -- --nocapture

@@ -16,6 +16,7 @@ pub(super) const EN: &[&str] = &[
     include_str!("../../locales/en/derived.txt"),
     include_str!("../../locales/en/gsps.txt"),
     include_str!("../../locales/en/volume.txt"),
+    include_str!("../../locales/en/mpr.txt"),
 ];
 
 pub(super) const DE: &[&str] = &[
@@ -34,6 +35,7 @@ pub(super) const DE: &[&str] = &[
     include_str!("../../locales/de/derived.txt"),
     include_str!("../../locales/de/gsps.txt"),
     include_str!("../../locales/de/volume.txt"),
+    include_str!("../../locales/de/mpr.txt"),
 ];
 
 pub(super) const ES: &[&str] = &[
@@ -52,6 +54,7 @@ pub(super) const ES: &[&str] = &[
     include_str!("../../locales/es/derived.txt"),
     include_str!("../../locales/es/gsps.txt"),
     include_str!("../../locales/es/volume.txt"),
+    include_str!("../../locales/es/mpr.txt"),
 ];
 
 pub(super) const ZH: &[&str] = &[
@@ -70,4 +73,5 @@ pub(super) const ZH: &[&str] = &[
     include_str!("../../locales/zh/derived.txt"),
     include_str!("../../locales/zh/gsps.txt"),
     include_str!("../../locales/zh/volume.txt"),
+    include_str!("../../locales/zh/mpr.txt"),
 ];
