@@ -254,32 +254,36 @@ impl Volume {
 }
 
 /// [`Volume::sample`] on the values of one type (the reslice loop calls it directly, having
-/// matched the type once per plane).
+/// matched the type once per plane). Indices are computed once: the eight neighbours are the
+/// voxel at the floor of `(i, j, k)` plus 0/1 column, 0/1 row (`columns` values on) and 0/1
+/// slice (`columns·rows` values on), each step 0 on the last column/row/slice.
 #[inline(always)]
 pub(crate) fn sample_in<T: Copy + Into<f64>>(data: &[T], g: &Grid, filled: &[bool], [i, j, k]: [f64; 3]) -> Option<f64> {
-    let clamp = |x: f64, n: u32| -> Option<f64> {
-        let last = f64::from(n.max(1) - 1);
-        (x >= -0.5 && x <= last + 0.5).then(|| x.clamp(0.0, last))
-    };
-    let (x, y, z) = (clamp(i, g.columns)?, clamp(j, g.rows)?, clamp(k, g.slices)?);
-    let (x0, y0, z0) = (x.floor(), y.floor(), z.floor());
-    let (fx, fy, fz) = (x - x0, y - y0, z - z0);
-    let (x0, y0, z0) = (x0 as usize, y0 as usize, z0 as usize);
     let (columns, rows, slices) = (g.columns as usize, g.rows as usize, g.slices as usize);
-    let x1 = (x0 + 1).min(columns - 1);
-    let y1 = (y0 + 1).min(rows - 1);
-    let z1 = (z0 + 1).min(slices - 1);
+    let last_i = columns.saturating_sub(1) as f64;
+    let last_j = rows.saturating_sub(1) as f64;
+    let last_k = slices.saturating_sub(1) as f64;
+    // Half a voxel of slack at the faces, clamped onto the outermost voxels (NaN fails here).
+    if !(i >= -0.5 && i <= last_i + 0.5 && j >= -0.5 && j <= last_j + 0.5 && k >= -0.5 && k <= last_k + 0.5) {
+        return None;
+    }
+    let (x, y, z) = (i.clamp(0.0, last_i), j.clamp(0.0, last_j), k.clamp(0.0, last_k));
+    // Non-negative: truncation is the floor.
+    let (x0, y0, z0) = (x as usize, y as usize, z as usize);
+    let (fx, fy, fz) = (x - x0 as f64, y - y0 as f64, z - z0 as f64);
+    let dx = usize::from(x0 + 1 < columns);
+    let dy = if y0 + 1 < rows { columns } else { 0 };
+    let slice_len = columns * rows;
+    let within = x0 + columns * y0;
     let plane = |z: usize| -> Option<f64> {
-        if !filled.get(z).copied().unwrap_or(false) {
+        if !*filled.get(z)? {
             return None;
         }
-        let slice = data.get(columns * rows * z..columns * rows * (z + 1))?;
-        let upper = slice.get(columns * y0..columns * (y0 + 1))?;
-        let lower = slice.get(columns * y1..columns * (y1 + 1))?;
-        let a: f64 = (*upper.get(x0)?).into();
-        let b: f64 = (*upper.get(x1)?).into();
-        let c: f64 = (*lower.get(x0)?).into();
-        let d: f64 = (*lower.get(x1)?).into();
+        let at = slice_len * z + within;
+        let a: f64 = (*data.get(at)?).into();
+        let b: f64 = (*data.get(at + dx)?).into();
+        let c: f64 = (*data.get(at + dy)?).into();
+        let d: f64 = (*data.get(at + dy + dx)?).into();
         let top = a + (b - a) * fx;
         let bottom = c + (d - c) * fx;
         Some(top + (bottom - top) * fy)
@@ -292,7 +296,7 @@ pub(crate) fn sample_in<T: Copy + Into<f64>>(data: &[T], g: &Grid, filled: &[boo
     if g.is_gap_after(z0) {
         return None;
     }
-    let far = plane(z1)?;
+    let far = plane((z0 + 1).min(slices - 1))?;
     Some(near + (far - near) * fz)
 }
 
