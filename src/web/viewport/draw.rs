@@ -8,12 +8,16 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 
 use super::super::gpu::GpuRenderer;
 use super::super::session::FrameKey;
+use super::super::volume::VolumeEntry;
 use crate::api::RenderOptions;
 use crate::dicom::overlay::{composite_overlay, OverlayMask, OVERLAY_RGBA};
 use crate::dicom::{DicomImage, Frame};
 use crate::pipeline::{gpu_plan, Voi};
 use crate::viewer::layers::{composite_layer, RgbaLayer};
 use crate::viewer::viewport::Viewport;
+use crate::volume::reslice::{plane_image, reslice};
+use crate::volume::texture::modality_range;
+use crate::volume::{Plane, Slab};
 
 /// Per-canvas drawing state.
 pub struct Renderer {
@@ -29,6 +33,20 @@ pub struct Renderer {
     /// CPU-rendered frame for the 2-D path, with what it was rendered for (frame, options,
     /// overlays drawn, layer revision).
     rendered: Option<(FrameKey, RenderOptions, bool, Option<u64>, HtmlCanvasElement)>,
+    /// The last plane resliced on the CPU: what it was made from and the frame and header made.
+    plane: Option<(PlaneSource, Frame, DicomImage)>,
+    /// Modality value range of a volume (display set, revision) for planes without a window.
+    volume_range: Option<(String, u64, Option<(f64, f64)>)>,
+}
+
+/// What a resliced plane depends on: a plane drawn again with the same source is not resliced.
+#[derive(Clone, PartialEq)]
+struct PlaneSource {
+    key: FrameKey,
+    display_set: String,
+    volume_revision: u64,
+    plane: Plane,
+    slab: Option<Slab>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -68,7 +86,68 @@ impl Renderer {
             overlay_uploaded: None,
             layer_uploaded: None,
             rendered: None,
+            plane: None,
+            volume_range: None,
         }
+    }
+
+    /// Draws `plane` (a slab around it when `slab` is given) through the volume of `entry`,
+    /// rendered through the display chain of `image` (a slice of the volume: `plane_image`
+    /// gives the plane its header) with `layer` blended over it. `key` names the plane: use a
+    /// new key per new plane (e.g. `(u32::MAX - pane, serial)`); the plane is also resliced
+    /// again when the volume gains slices (`Volume::revision`).
+    #[allow(clippy::too_many_arguments)]
+    pub fn draw_plane(
+        &mut self,
+        canvas: &HtmlCanvasElement,
+        key: FrameKey,
+        entry: &VolumeEntry,
+        plane: &Plane,
+        slab: Option<Slab>,
+        image: &DicomImage,
+        options: &RenderOptions,
+        viewport: &Viewport,
+        layer: Option<(&RgbaLayer, u64)>,
+    ) -> Result<Drawn, String> {
+        let volume = entry.volume.try_borrow().map_err(|_| "the volume is being filled; try again".to_string())?;
+        let source = PlaneSource {
+            key,
+            display_set: entry.display_set.clone(),
+            volume_revision: volume.revision,
+            plane: *plane,
+            slab,
+        };
+        // Frame keys of planes are fresh per plane content: a re-resliced plane must re-upload.
+        let (frame, plane_header, key) = match self.plane.take() {
+            Some((cached, frame, header)) if cached == source => (frame, header, key),
+            _ => {
+                let resliced = reslice(&volume, plane, slab);
+                let header = plane_image(image, &resliced);
+                // Same key, new content (the volume filled further): forget what was uploaded.
+                if self.uploaded == Some(key) {
+                    self.uploaded = None;
+                }
+                if matches!(&self.rendered, Some((k, ..)) if *k == key) {
+                    self.rendered = None;
+                }
+                (resliced.frame, header, key)
+            }
+        };
+        // Without a window in the files or from the user, the window spans the volume's values
+        // (not each plane's), so it stays put while planes move and both renderers agree.
+        let mut options = options.clone();
+        if options.window.is_none() && options.default_range.is_none() && plane_header.info.windows(0).is_empty() {
+            let cached = matches!(&self.volume_range, Some((set, revision, _))
+                if *set == entry.display_set && *revision == volume.revision);
+            if !cached {
+                self.volume_range = Some((entry.display_set.clone(), volume.revision, modality_range(&volume)));
+            }
+            options.default_range = self.volume_range.as_ref().and_then(|(_, _, range)| *range);
+        }
+        drop(volume);
+        let drawn = self.draw_frame(canvas, key, 0, &plane_header, &frame, &options, viewport, None, layer);
+        self.plane = Some((source, frame, plane_header));
+        drawn
     }
 
     /// Draws `frame` with `layer` (derived objects' pixels, with a revision that changes when
@@ -86,7 +165,24 @@ impl Renderer {
         overlay: Option<&OverlayMask>,
         layer: Option<(&RgbaLayer, u64)>,
     ) -> Result<Drawn, String> {
-        let window = match image.voi(key.1, frame, options) {
+        self.draw_frame(canvas, key, key.1, image, frame, options, viewport, overlay, layer)
+    }
+
+    /// `draw` of frame `frame_index` of `image`, under cache key `key`.
+    #[allow(clippy::too_many_arguments)]
+    fn draw_frame(
+        &mut self,
+        canvas: &HtmlCanvasElement,
+        key: FrameKey,
+        frame_index: u32,
+        image: &DicomImage,
+        frame: &Frame,
+        options: &RenderOptions,
+        viewport: &Viewport,
+        overlay: Option<&OverlayMask>,
+        layer: Option<(&RgbaLayer, u64)>,
+    ) -> Result<Drawn, String> {
+        let window = match image.voi(frame_index, frame, options) {
             Voi::Window(w) if frame.photometric.is_monochrome() => Some((w.center, w.width)),
             _ => None,
         };
@@ -102,7 +198,7 @@ impl Renderer {
             }
         }
         if let Some(gpu) = self.gpu.as_mut() {
-            let plan = gpu_plan::plan(image, key.1, frame, options);
+            let plan = gpu_plan::plan(image, frame_index, frame, options);
             if self.uploaded != Some(key) {
                 gpu.upload(frame, &plan).map_err(|e| format!("the image could not be sent to the GPU: {e}"))?;
                 self.uploaded = Some(key);
@@ -123,7 +219,7 @@ impl Renderer {
             gpu.draw(viewport.matrix_for_gl()).map_err(|e| format!("GPU: {e}"))?;
             return Ok(Drawn { window, renderer: "webgl2" });
         }
-        self.draw_2d(canvas, key, image, frame, options, viewport, overlay, layer)?;
+        self.draw_2d(canvas, key, frame_index, image, frame, options, viewport, overlay, layer)?;
         Ok(Drawn { window, renderer: "canvas2d" })
     }
 
@@ -132,6 +228,7 @@ impl Renderer {
         &mut self,
         canvas: &HtmlCanvasElement,
         key: FrameKey,
+        frame_index: u32,
         image: &DicomImage,
         frame: &Frame,
         options: &RenderOptions,
@@ -144,7 +241,7 @@ impl Renderer {
         let fresh = matches!(&self.rendered, Some((k, o, v, r, _))
             if *k == key && o == options && *v == with_overlay && *r == layer_revision);
         if !fresh {
-            let mut rendered = image.render(key.1, frame, options);
+            let mut rendered = image.render(frame_index, frame, options);
             if let Some((layer, _)) = layer.filter(|(l, _)| (l.columns, l.rows) == (rendered.columns, rendered.rows)) {
                 composite_layer(&mut rendered.rgba, layer);
             }
