@@ -9,7 +9,10 @@ use super::grid::Grid;
 use super::reslice::{Plane, Slab, SlabMode};
 use super::vec3::{self, Vec3};
 use super::voxels::{Volume, VoxelKind, Voxels};
+use crate::dicom::overlay::EmbeddedOverlays;
+use crate::dicom::Frame;
 use crate::pipeline::gpu_plan::SampleType;
+use crate::pipeline::{Photometric, PixelValues};
 
 /// Largest box (voxels per axis) averaged into one texel before the GPU refuses the volume and
 /// planes are resliced on the CPU instead (coarser than this would hide anatomy).
@@ -307,6 +310,34 @@ pub fn reference_pixel(texture: &Volume, sampling: &PlaneSampling, x: u32, y: u3
     round_to(value, sampling.rounding)
 }
 
+/// The header of the frame `reslice` makes for a `columns × rows` plane of `volume`, without
+/// pixel values (no values: the GPU computes them): what `gpu_plan::plan` and `DicomImage::voi`
+/// read from a frame besides its values.
+pub fn plane_frame_header(volume: &Volume, columns: u32, rows: u32) -> Frame {
+    let pixels = match volume.voxels.kind() {
+        VoxelKind::U8 => PixelValues::U8(Vec::new()),
+        VoxelKind::U16 => PixelValues::U16(Vec::new()),
+        VoxelKind::I16 => PixelValues::I16(Vec::new()),
+        VoxelKind::F32 => PixelValues::F32(Vec::new()),
+    };
+    let float = matches!(pixels, PixelValues::F32(_));
+    let (bits_allocated, bits_stored, pixel_representation, photometric) = match &volume.template {
+        Some(t) => (t.bits_allocated, t.bits_stored, t.pixel_representation, t.photometric),
+        None => (16, 16, 0, Photometric::Monochrome2),
+    };
+    Frame {
+        rows,
+        columns,
+        samples_per_pixel: 1,
+        bits_allocated: if float { 32 } else { bits_allocated },
+        bits_stored: if float { 32 } else { bits_stored },
+        pixel_representation,
+        photometric,
+        pixels,
+        embedded_overlays: EmbeddedOverlays::default(),
+    }
+}
+
 /// Smallest and largest modality value of the filled voxels (PS3.3 C.11.1), for a window that
 /// stays put while planes move when the files name none. None before any slice arrives.
 pub fn modality_range(volume: &Volume) -> Option<(f64, f64)> {
@@ -333,9 +364,7 @@ pub fn modality_range(volume: &Volume) -> Option<(f64, f64)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dicom::overlay::EmbeddedOverlays;
-    use crate::dicom::Frame;
-    use crate::pipeline::{ModalityLut, Photometric, PixelValues, Rescale};
+    use crate::pipeline::{ModalityLut, Rescale};
     use crate::volume::reslice::reslice;
     use crate::volume::SliceGeometry;
 
@@ -420,6 +449,15 @@ mod tests {
             let expected = values(&reslice(&volume, &plane, slab).frame);
             assert_eq!(reference_plane(&volume, &sampling), expected, "{name}");
         }
+    }
+
+    #[test]
+    fn the_plane_header_is_that_of_reslice_without_values() {
+        let volume = ct_volume(6, 5, 4, |_| true);
+        let plane = Plane::covering(&volume, volume.grid.centre_mm(), [1.0, 0.0, 0.0], [0.0, 0.0, -1.0], 1.0);
+        let mut resliced = reslice(&volume, &plane, None).frame;
+        resliced.pixels = PixelValues::I16(Vec::new());
+        assert_eq!(plane_frame_header(&volume, plane.columns, plane.rows), resliced);
     }
 
     #[test]

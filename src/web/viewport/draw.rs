@@ -6,7 +6,7 @@
 use wasm_bindgen::{Clamped, JsCast, JsValue};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 
-use super::super::gpu::GpuRenderer;
+use super::super::gpu::{GpuError, GpuRenderer};
 use super::super::session::FrameKey;
 use super::super::volume::VolumeEntry;
 use crate::api::RenderOptions;
@@ -15,8 +15,8 @@ use crate::dicom::{DicomImage, Frame};
 use crate::pipeline::{gpu_plan, Voi};
 use crate::viewer::layers::{composite_layer, RgbaLayer};
 use crate::viewer::viewport::Viewport;
-use crate::volume::reslice::{plane_image, reslice};
-use crate::volume::texture::modality_range;
+use crate::volume::reslice::{plane_image, reslice, Resliced};
+use crate::volume::texture::{modality_range, plane_frame_header, PlaneSampling};
 use crate::volume::{Plane, Slab};
 
 /// Per-canvas drawing state.
@@ -37,6 +37,8 @@ pub struct Renderer {
     plane: Option<(PlaneSource, Frame, DicomImage)>,
     /// Modality value range of a volume (display set, revision) for planes without a window.
     volume_range: Option<(String, u64, Option<(f64, f64)>)>,
+    /// `volume_note`.
+    volume_note: Option<String>,
 }
 
 /// What a resliced plane depends on: a plane drawn again with the same source is not resliced.
@@ -88,6 +90,7 @@ impl Renderer {
             rendered: None,
             plane: None,
             volume_range: None,
+            volume_note: None,
         }
     }
 
@@ -110,6 +113,46 @@ impl Renderer {
         layer: Option<(&RgbaLayer, u64)>,
     ) -> Result<Drawn, String> {
         let volume = entry.volume.try_borrow().map_err(|_| "the volume is being filled; try again".to_string())?;
+        // Without a window in the files or from the user, the window spans the volume's values
+        // (not each plane's), so it stays put while planes move and both renderers agree.
+        let mut options = options.clone();
+        if options.window.is_none() && options.default_range.is_none() && image.info.windows(0).is_empty() {
+            let cached = matches!(&self.volume_range, Some((set, revision, _))
+                if *set == entry.display_set && *revision == volume.revision);
+            if !cached {
+                self.volume_range = Some((entry.display_set.clone(), volume.revision, modality_range(&volume)));
+            }
+            options.default_range = self.volume_range.as_ref().and_then(|(_, _, range)| *range);
+        }
+        // WebGL2: the shader samples the volume texture (no layer support there yet: planes with
+        // a derived-object layer are resliced on the CPU and drawn as frames).
+        self.ensure_gpu(canvas);
+        if let (Some(gpu), None) = (self.gpu.as_mut(), layer) {
+            match gpu.upload_volume(&entry.display_set, &volume) {
+                Ok(note) => {
+                    self.volume_note = note;
+                    let grid = gpu.volume_grid().cloned().unwrap_or_else(|| volume.grid.clone());
+                    let sampling = PlaneSampling::of(&volume, &grid, plane, slab);
+                    let header_frame = plane_frame_header(&volume, plane.columns, plane.rows);
+                    let header = plane_image(
+                        image,
+                        &Resliced { frame: header_frame.clone(), modality: volume.modality.clone(), covered_pixels: 0 },
+                    );
+                    let plan = gpu_plan::plan(&header, 0, &header_frame, &options);
+                    gpu.draw_volume_plane(viewport.matrix_for_gl(), &sampling, &plan)
+                        .map_err(|e| format!("GPU: {e}"))?;
+                    // The frame texture no longer shows on the canvas' program state.
+                    self.uploaded = None;
+                    let window = match header.voi(0, &header_frame, &options) {
+                        Voi::Window(w) if header_frame.photometric.is_monochrome() => Some((w.center, w.width)),
+                        _ => None,
+                    };
+                    return Ok(Drawn { window, renderer: "webgl2" });
+                }
+                Err(GpuError::VolumeTooLarge(reason)) => self.volume_note = Some(reason),
+                Err(e) => return Err(format!("the volume could not be sent to the GPU: {e}")),
+            }
+        }
         let source = PlaneSource {
             key,
             display_set: entry.display_set.clone(),
@@ -117,9 +160,8 @@ impl Renderer {
             plane: *plane,
             slab,
         };
-        // Frame keys of planes are fresh per plane content: a re-resliced plane must re-upload.
-        let (frame, plane_header, key) = match self.plane.take() {
-            Some((cached, frame, header)) if cached == source => (frame, header, key),
+        let (frame, plane_header) = match self.plane.take() {
+            Some((cached, frame, header)) if cached == source => (frame, header),
             _ => {
                 let resliced = reslice(&volume, plane, slab);
                 let header = plane_image(image, &resliced);
@@ -130,24 +172,34 @@ impl Renderer {
                 if matches!(&self.rendered, Some((k, ..)) if *k == key) {
                     self.rendered = None;
                 }
-                (resliced.frame, header, key)
+                (resliced.frame, header)
             }
         };
-        // Without a window in the files or from the user, the window spans the volume's values
-        // (not each plane's), so it stays put while planes move and both renderers agree.
-        let mut options = options.clone();
-        if options.window.is_none() && options.default_range.is_none() && plane_header.info.windows(0).is_empty() {
-            let cached = matches!(&self.volume_range, Some((set, revision, _))
-                if *set == entry.display_set && *revision == volume.revision);
-            if !cached {
-                self.volume_range = Some((entry.display_set.clone(), volume.revision, modality_range(&volume)));
-            }
-            options.default_range = self.volume_range.as_ref().and_then(|(_, _, range)| *range);
-        }
         drop(volume);
         let drawn = self.draw_frame(canvas, key, 0, &plane_header, &frame, &options, viewport, None, layer);
         self.plane = Some((source, frame, plane_header));
         drawn
+    }
+
+    /// Why the GPU shows reformatted planes from a coarser copy of the volume, or computes them
+    /// on the CPU (the volume exceeds its 3-D texture limit); None when it shows them exactly.
+    pub fn volume_note(&self) -> Option<&str> {
+        self.volume_note.as_deref()
+    }
+
+    /// Creates the WebGL2 renderer on first use (unless WebGL2 was ruled out).
+    fn ensure_gpu(&mut self, canvas: &HtmlCanvasElement) {
+        if self.gpu.is_none() && !self.gpu_failed {
+            let created =
+                if self.choice == Choice::AnyWebGl2 { GpuRenderer::new(canvas) } else { GpuRenderer::hardware(canvas) };
+            match created {
+                Ok(gpu) => self.gpu = Some(gpu),
+                Err(e) => {
+                    web_sys::console::warn_1(&format!("WebGL2 unavailable, drawing with Canvas2D: {e}").into());
+                    self.gpu_failed = true;
+                }
+            }
+        }
     }
 
     /// Draws `frame` with `layer` (derived objects' pixels, with a revision that changes when
@@ -186,17 +238,7 @@ impl Renderer {
             Voi::Window(w) if frame.photometric.is_monochrome() => Some((w.center, w.width)),
             _ => None,
         };
-        if self.gpu.is_none() && !self.gpu_failed {
-            let created =
-                if self.choice == Choice::AnyWebGl2 { GpuRenderer::new(canvas) } else { GpuRenderer::hardware(canvas) };
-            match created {
-                Ok(gpu) => self.gpu = Some(gpu),
-                Err(e) => {
-                    web_sys::console::warn_1(&format!("WebGL2 unavailable, drawing with Canvas2D: {e}").into());
-                    self.gpu_failed = true;
-                }
-            }
-        }
+        self.ensure_gpu(canvas);
         if let Some(gpu) = self.gpu.as_mut() {
             let plan = gpu_plan::plan(image, frame_index, frame, options);
             if self.uploaded != Some(key) {
