@@ -169,8 +169,20 @@ impl GpuRenderer {
     /// the note to show when the GPU holds a downsampled copy; Err(TooLarge…) when the volume
     /// cannot fit (the caller reslices on the CPU).
     pub fn upload_volume(&mut self, id: &str, volume: &Volume) -> Result<Option<String>, GpuError> {
+        let limit = self.max_3d_texture_size();
+        self.upload_volume_within(id, volume, limit)
+    }
+
+    /// `upload_volume` as if MAX_3D_TEXTURE_SIZE were `max_size` (at most the real one): tests
+    /// exercise downsampling with it.
+    pub fn upload_volume_within(
+        &mut self,
+        id: &str,
+        volume: &Volume,
+        max_size: u32,
+    ) -> Result<Option<String>, GpuError> {
         self.alive()?;
-        let fit = TextureFit::of(&volume.grid, self.max_3d_texture_size())
+        let fit = TextureFit::of(&volume.grid, max_size.min(self.max_3d_texture_size()))
             .map_err(|e| GpuError::VolumeTooLarge(e.to_string()))?;
         let format = TextureFormat { sample: sample_type(volume.voxels.kind()), channels: 1 };
         let same = matches!(&self.volume, Some(v) if v.id == id && v.fit == fit && v.format == format);
