@@ -111,6 +111,16 @@ pub fn downsampled_grid(grid: &Grid, fit: &TextureFit) -> Grid {
         column_spacing_mm: grid.column_spacing_mm * fi,
         row_spacing_mm: grid.row_spacing_mm * fj,
         slice_step_mm: vec3::scale(grid.slice_step_mm, fk),
+        // Irregular spacing (merge with h/core's Grid): each texel slice at the mean position of
+        // its voxel slices, in steps of the downsampled grid.
+        slice_offsets: grid.slice_offsets.as_ref().map(|offsets| {
+            let means: Vec<f64> = offsets
+                .chunks(fit.factors[2].max(1) as usize)
+                .map(|box_| box_.iter().sum::<f64>() / box_.len() as f64)
+                .collect();
+            let first = means.first().copied().unwrap_or(0.0);
+            means.iter().map(|m| (m - first) / fk).collect()
+        }),
     }
 }
 
