@@ -16,6 +16,7 @@ pub mod linking;
 pub mod mpr;
 pub mod render3d;
 pub mod reslice;
+pub mod texture;
 pub mod voxels;
 
 pub use geometry::{check as check_geometry, GeometryReport, Refusal};

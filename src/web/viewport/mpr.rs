@@ -25,7 +25,7 @@ use super::super::i18n::{decimal, integer, lang, tr, trf};
 use super::super::pane::Tool;
 use super::{labels, Renderer, Shown};
 use crate::api::RenderOptions;
-use crate::dicom::DicomImage;
+use crate::viewer::layers::{Graphic, RgbaLayer};
 use crate::viewer::measure::{self, format_length};
 use crate::viewer::orientation::edge_labels;
 use crate::viewer::set_window::set_default_range;
@@ -35,8 +35,8 @@ use crate::viewer::transform::ViewTransform;
 use crate::viewer::viewport::Viewport as Geometry;
 use crate::viewer::window_drag::WindowDrag;
 use crate::volume::mpr::{distance_to_segment, drag_angle, MprAxis, MprState, Segment};
-use crate::volume::reslice::plane_image;
-use crate::volume::{reslice, Plane, Resliced, Slab, SlabMode};
+use crate::volume::texture::modality_range;
+use crate::volume::{Plane, Slab, SlabMode};
 
 /// Within this distance (CSS px) of the crosshair centre a drag moves the centre.
 const CENTRE_GRAB_PX: f64 = 12.0;
@@ -217,13 +217,22 @@ pub fn MprPane(index: usize, axis: MprAxis) -> impl IntoView {
     let pane = app.panes[index];
     let canvas = NodeRef::<html::Canvas>::new();
     let renderer = StoredValue::new_local(Renderer::new());
-    // The last resliced plane: (plane, slab, volume revision, serial) → its image and values.
-    type Cached = (Plane, Option<Slab>, u64, u32, Rc<DicomImage>, Rc<Resliced>);
-    let cache = StoredValue::new_local(None::<Cached>);
-    let serial = StoredValue::new(0u32);
+    // The plane (and slab) drawn last and its serial number (part of its renderer key).
+    let plane_key = StoredValue::new(None::<(Plane, Option<Slab>, u32)>);
     let current = RwSignal::new(None::<PlaneShown>);
     let lines = RwSignal::new(Vec::<(MprAxis, Segment)>::new());
     let error = RwSignal::new(None::<String>);
+    let geometry_notes = RwSignal::new(Vec::<String>::new());
+    let volume_note = RwSignal::new(None::<String>);
+    // Derived objects (SEG, RTSTRUCT, SR) on the plane: graphics drawn as SVG, the layer cached
+    // per plane and drawing revision.
+    let shown_plain = RwSignal::new(None::<Shown>);
+    let derived_graphics = RwSignal::new(Vec::<Graphic>::new());
+    let derived_cache = StoredValue::new_local(None::<(Plane, u64, Option<Rc<RgbaLayer>>)>);
+    let derived_revision = Memo::new(move |before: Option<&u64>| {
+        app.session.get_value().derived.track_drawing();
+        before.map_or(0, |b| b + 1)
+    });
     let progress = RwSignal::new(None::<(u32, u32)>);
     let loaded_count = RwSignal::new((0u32, 0u32));
     let lengths = RwSignal::new(Vec::<PlaneLength>::new());
@@ -255,6 +264,11 @@ pub fn MprPane(index: usize, axis: MprAxis) -> impl IntoView {
                 return;
             }
         };
+        // What the geometry check found (gaps, irregular spacing, tilt), said beside the plane.
+        let findings = entry.report.messages(lang());
+        if geometry_notes.with_untracked(|n| *n != findings) {
+            geometry_notes.set(findings);
+        }
         let volume = entry.volume.borrow();
         let (filled, total) = (volume.filled_count(), volume.grid.slices);
         let _ = element.set_attribute("data-filled-slices", &filled.to_string());
@@ -276,24 +290,16 @@ pub fn MprPane(index: usize, axis: MprAxis) -> impl IntoView {
         let state = app.mpr.get_untracked();
         let plane = state.plane(axis, &volume);
         let slab = state.slab;
-        let fresh = cache.with_value(|c| match c {
-            Some((p, s, revision, serial, image, resliced))
-                if *p == plane && *s == slab && *revision == volume.revision =>
-            {
-                Some((*serial, image.clone(), resliced.clone()))
+        // A new key per new plane (or slab): the renderers re-upload / re-render it.
+        let plane_serial = match plane_key.get_value() {
+            Some((p, s, serial)) if p == plane && s == slab => serial,
+            previous => {
+                let next = previous.map_or(1, |(_, _, serial)| serial.wrapping_add(1));
+                plane_key.set_value(Some((plane, slab, next)));
+                next
             }
-            _ => None,
-        });
-        let (plane_serial, image, resliced) = fresh.unwrap_or_else(|| {
-            let resliced = Rc::new(reslice(&volume, &plane, slab));
-            let image = Rc::new(plane_image(&template, &resliced));
-            let next = serial.get_value().wrapping_add(1);
-            serial.set_value(next);
-            cache.set_value(Some((plane, slab, volume.revision, next, image.clone(), resliced.clone())));
-            (next, image, resliced)
-        });
-        let frame = &resliced.frame;
-        let mut geometry = Geometry::new(frame.columns, frame.rows, 1.0, f64::from(width), f64::from(height));
+        };
+        let mut geometry = Geometry::new(plane.columns, plane.rows, 1.0, f64::from(width), f64::from(height));
         geometry.transform = pane.transform.get_untracked();
         // Images without a stored window: the display set's one range, from its middle slice
         // (the same range the stack viewport uses), shared by the planes.
@@ -308,7 +314,8 @@ pub fn MprPane(index: usize, axis: MprAxis) -> impl IntoView {
                     pane.set_range.set(Some(range));
                     Some(range)
                 }
-                None => set_default_range(&image, 0, frame),
+                // Not decoded yet: the renderer spans the volume's values meanwhile.
+                None => None,
             }
         });
         let options = RenderOptions {
@@ -319,8 +326,30 @@ pub fn MprPane(index: usize, axis: MprAxis) -> impl IntoView {
             softcopy: None,
         };
         let draw_key = (u32::MAX - index as u32, plane_serial);
-        let result =
-            renderer.try_update_value(|r| r.draw(&element, draw_key, &image, frame, &options, &geometry, None, None));
+        let revision = derived_revision.get_untracked();
+        let cached = derived_cache.with_value(|c| match c {
+            Some((p, r, layer)) if *p == plane && *r == revision => Some(layer.clone()),
+            _ => None,
+        });
+        let layer = cached.unwrap_or_else(|| {
+            let (layer, graphics) = super::super::derived::planes::plane_overlays(&session, &entry, &plane, revision);
+            let layer = layer.map(Rc::new);
+            derived_cache.set_value(Some((plane, revision, layer.clone())));
+            if derived_graphics.with_untracked(|g| *g != graphics) {
+                derived_graphics.set(graphics);
+            }
+            layer
+        });
+        // The layer's revision names its content: the drawing revision and the plane.
+        let layer_revision = (revision << 32) | u64::from(plane_serial);
+        let shown_layer = layer.as_deref().map(|l| (l, layer_revision));
+        let result = renderer.try_update_value(|r| {
+            r.draw_plane(&element, draw_key, &entry, &plane, slab, &template, &options, &geometry, shown_layer)
+        });
+        let texture_note = renderer.with_value(|r| r.volume_note().map(str::to_string));
+        if volume_note.with_untracked(|n| *n != texture_note) {
+            volume_note.set(texture_note);
+        }
         match result {
             Some(Ok(drawn)) => {
                 error.set(None);
@@ -365,27 +394,23 @@ pub fn MprPane(index: usize, axis: MprAxis) -> impl IntoView {
                     set("data-complete-at", &format!("{now:.1}"));
                 }
                 set("data-ready", "true");
-                let range = frame
-                    .pixels
-                    .min_max()
-                    .map(|(low, high)| {
-                        let (a, b) = (resliced.modality.apply(low), resliced.modality.apply(high));
-                        (a.min(b), a.max(b))
-                    })
-                    .unwrap_or((0.0, 1.0));
+                let range = modality_range(&volume).unwrap_or((0.0, 1.0));
                 let shown = Shown {
                     key: draw_key,
                     geometry,
                     window: drawn.window,
                     scale: ratio,
-                    rows: frame.rows,
-                    columns: frame.columns,
+                    rows: plane.rows,
+                    columns: plane.columns,
                 };
                 let new_lines = reference_lines(&state, axis, &plane, &volume);
                 if lines.with_untracked(|l| *l != new_lines) {
                     lines.set(new_lines);
                 }
                 current.set(Some(PlaneShown { shown, plane, centre: state.centre_in(&plane, &volume), range }));
+                shown_plain.set(Some(shown));
+                set("data-layer-pixels", &layer.as_ref().map_or(0, |l| l.covered()).to_string());
+                set("data-graphics", &derived_graphics.with_untracked(Vec::len).to_string());
                 pane.drawn.update(|n| *n += 1);
             }
             Some(Err(e)) => error.set(Some(e)),
@@ -395,6 +420,7 @@ pub fn MprPane(index: usize, axis: MprAxis) -> impl IntoView {
 
     Effect::new(move |_| {
         let session = app.session.get_value();
+        derived_revision.track();
         session.signals.library_revision.track();
         session.volumes.track();
         app.mpr.track();
@@ -730,6 +756,7 @@ pub fn MprPane(index: usize, axis: MprAxis) -> impl IntoView {
             on:pointerdown=move |_| app.active.set(index)
         >
             {image}
+            <super::graphics::DerivedGraphics shown=shown_plain graphics=derived_graphics />
             <svg class="mpr-crosshair" aria-hidden="true">{crosshair}</svg>
             <svg class="annotations" aria-hidden="true">{measurements}</svg>
             <div class="overlay" aria-hidden="true">
@@ -746,6 +773,15 @@ pub fn MprPane(index: usize, axis: MprAxis) -> impl IntoView {
                 <SlabControl />
             </Show>
             {filling}
+            {move || {
+                let mut notes = geometry_notes.get();
+                notes.extend(volume_note.get());
+                (!notes.is_empty()).then(|| view! {
+                    <p class="mpr-geometry" data-testid="mpr-geometry" role="status">
+                        {notes.into_iter().map(|line| view! { <span>{line}</span> }).collect_view()}
+                    </p>
+                })
+            }}
             {move || error.get().map(|message| view! {
                 <p class="pane-error" data-testid="error" role="alert">{message}</p>
             })}
