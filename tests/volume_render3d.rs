@@ -91,7 +91,7 @@ fn zoom_for(volume: &Volume, width: u32, height: u32, mm: f64) -> f64 {
 
 /// A MIP view whose window maps value v to grey v exactly: (v − 127.5)/255 + 0.5 = v/255.
 fn identity_mip(camera: Camera) -> View3d {
-    View3d { display_set: None, camera, preset: Preset::Mip, window: Some((128.0, 256.0)) }
+    View3d { camera, preset: Preset::Mip, window: Some((128.0, 256.0)), ..View3d::default() }
 }
 
 fn grey(image: &[u8], width: u32, x: u32, y: u32) -> u8 {
@@ -456,4 +456,14 @@ fn shading_darkens_surfaces_seen_at_a_grazing_angle() {
     let rim = grey(&out, width, 15 + 10, 15);
     assert!(centre >= 240, "facing the viewer: {centre}");
     assert!(rim < centre - 40, "grazing: {rim} vs {centre}");
+}
+
+#[test]
+fn render_sizes_keep_the_aspect_within_the_budget() {
+    assert_eq!(render3d::render_size(200, 100, 40_000), (200, 100));
+    assert_eq!(render3d::render_size(400, 200, 20_000), (200, 100));
+    let (w, h) = render3d::render_size(1387, 911, render3d::INTERACTIVE_PIXELS);
+    assert!(w * h <= render3d::INTERACTIVE_PIXELS && (f64::from(w) / f64::from(h) - 1387.0 / 911.0).abs() < 0.02);
+    assert_eq!(render3d::render_size(0, 0, 0), (1, 1));
+    assert_eq!(render3d::render_size(100_000, 1, 10), (10, 1));
 }

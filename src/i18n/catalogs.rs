@@ -17,6 +17,7 @@ pub(super) const EN: &[&str] = &[
     include_str!("../../locales/en/gsps.txt"),
     include_str!("../../locales/en/volume.txt"),
     include_str!("../../locales/en/mpr.txt"),
+    include_str!("../../locales/en/render3d.txt"),
 ];
 
 pub(super) const DE: &[&str] = &[
@@ -36,6 +37,7 @@ pub(super) const DE: &[&str] = &[
     include_str!("../../locales/de/gsps.txt"),
     include_str!("../../locales/de/volume.txt"),
     include_str!("../../locales/de/mpr.txt"),
+    include_str!("../../locales/de/render3d.txt"),
 ];
 
 pub(super) const ES: &[&str] = &[
@@ -55,6 +57,7 @@ pub(super) const ES: &[&str] = &[
     include_str!("../../locales/es/gsps.txt"),
     include_str!("../../locales/es/volume.txt"),
     include_str!("../../locales/es/mpr.txt"),
+    include_str!("../../locales/es/render3d.txt"),
 ];
 
 pub(super) const ZH: &[&str] = &[
@@ -74,4 +77,5 @@ pub(super) const ZH: &[&str] = &[
     include_str!("../../locales/zh/gsps.txt"),
     include_str!("../../locales/zh/volume.txt"),
     include_str!("../../locales/zh/mpr.txt"),
+    include_str!("../../locales/zh/render3d.txt"),
 ];

@@ -48,6 +48,27 @@ pub const AMBIENT: f64 = 0.3;
 pub const DIFFUSE: f64 = 0.7;
 /// Step of a refined rendering, in reference steps (finest voxel spacings).
 pub const STEP_FACTOR: f64 = 1.0;
+/// The CPU renderer's budgets: pixels and step while the user drags (a frame in a few tens of
+/// ms), and pixels of the refined image drawn once the view rests.
+pub const INTERACTIVE_PIXELS: u32 = 12_000;
+pub const INTERACTIVE_STEP_FACTOR: f64 = 2.0;
+pub const REFINED_PIXELS: u32 = 200_000;
+
+/// The rendering size for a `width`×`height` canvas within `max_pixels`: the canvas size when
+/// it fits, else scaled down keeping its aspect (each side at least 1).
+pub fn render_size(width: u32, height: u32, max_pixels: u32) -> (u32, u32) {
+    let (width, height) = (width.max(1), height.max(1));
+    let pixels = f64::from(width) * f64::from(height);
+    if pixels <= f64::from(max_pixels.max(1)) {
+        return (width, height);
+    }
+    let max_pixels = max_pixels.max(1);
+    let scale = (f64::from(max_pixels) / pixels).sqrt();
+    let w = ((f64::from(width) * scale).floor() as u32).max(1);
+    let h = ((f64::from(height) * scale).floor() as u32).max(1);
+    // A side clamped to 1 leaves the other within the budget.
+    (w.min(max_pixels / h).max(1), h.min(max_pixels / w.min(max_pixels / h).max(1)).max(1))
+}
 
 /// A rendering preset: a transfer function (composite) or maximum intensity projection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -161,11 +182,13 @@ pub struct View3d {
     pub preset: Preset,
     /// MIP window (center, width) in modality values; None: the volume's value range.
     pub window: Option<(f64, f64)>,
+    /// The display set the camera and preset were chosen for (a new one opens afresh).
+    pub opened: Option<String>,
 }
 
 impl Default for View3d {
     fn default() -> View3d {
-        View3d { display_set: None, camera: Camera::default(), preset: Preset::Ramp, window: None }
+        View3d { display_set: None, camera: Camera::default(), preset: Preset::Ramp, window: None, opened: None }
     }
 }
 
@@ -175,7 +198,7 @@ impl View3d {
         let preset = Preset::default_for(modality);
         // CT angiography-like window for a CT MIP; other modalities use their value range.
         let window = (modality == "CT").then_some((300.0, 1000.0));
-        View3d { display_set, camera: Camera::default(), preset, window }
+        View3d { opened: display_set.clone(), display_set, camera: Camera::default(), preset, window }
     }
 }
 
