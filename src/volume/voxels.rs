@@ -258,7 +258,12 @@ impl Volume {
 /// voxel at the floor of `(i, j, k)` plus 0/1 column, 0/1 row (`columns` values on) and 0/1
 /// slice (`columns·rows` values on), each step 0 on the last column/row/slice.
 #[inline(always)]
-pub(crate) fn sample_in<T: Copy + Into<f64>>(data: &[T], g: &Grid, filled: &[bool], [i, j, k]: [f64; 3]) -> Option<f64> {
+pub(crate) fn sample_in<T: Copy + Into<f64>>(
+    data: &[T],
+    g: &Grid,
+    filled: &[bool],
+    [i, j, k]: [f64; 3],
+) -> Option<f64> {
     let (columns, rows, slices) = (g.columns as usize, g.rows as usize, g.slices as usize);
     let last_i = columns.saturating_sub(1) as f64;
     let last_j = rows.saturating_sub(1) as f64;
