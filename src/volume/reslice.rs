@@ -4,7 +4,7 @@
 //! Modality LUT, VOI and presentation chain as an acquired slice.
 
 use super::vec3::{self, Vec3};
-use super::voxels::{sample_in, Volume, Voxels};
+use super::voxels::{Sampler, Volume, Voxels};
 use crate::dicom::overlay::EmbeddedOverlays;
 use crate::dicom::Frame;
 use crate::pipeline::{ModalityLut, Photometric, PixelValues};
@@ -215,9 +215,10 @@ impl Walk {
         let grid = &volume.grid;
         let filled = &volume.filled;
         let irregular = grid.slice_offsets.is_some();
+        let sampler = Sampler::new(data, grid, filled);
         let sample = |[i, j, u]: Vec3| {
             let k = if irregular { grid.slice_of_step(u) } else { u };
-            sample_in(data, grid, filled, [i, j, k])
+            sampler.sample([i, j, k])
         };
         let mut values = Vec::with_capacity(self.columns as usize * self.rows as usize);
         let mut covered = 0u64;
