@@ -268,8 +268,6 @@ pub(crate) struct Sampler<'a, T> {
     grid: &'a Grid,
     filled: &'a [bool],
     columns: usize,
-    rows: usize,
-    last_slice: usize,
     slice_len: usize,
     last_i: f64,
     last_j: f64,
@@ -285,8 +283,6 @@ impl<'a, T: Copy + Into<f64>> Sampler<'a, T> {
             grid,
             filled,
             columns,
-            rows,
-            last_slice: slices.saturating_sub(1),
             slice_len: columns * rows,
             last_i: columns.saturating_sub(1) as f64,
             last_j: rows.saturating_sub(1) as f64,
@@ -298,19 +294,34 @@ impl<'a, T: Copy + Into<f64>> Sampler<'a, T> {
     /// faces), next to an unfilled slice or inside a gap.
     #[inline(always)]
     pub(crate) fn sample(&self, [i, j, k]: [f64; 3]) -> Option<f64> {
-        let (last_i, last_j, last_k) = (self.last_i, self.last_j, self.last_k);
-        // Half a voxel of slack at the faces, clamped onto the outermost voxels (NaN fails here).
-        if !(i >= -0.5 && i <= last_i + 0.5 && j >= -0.5 && j <= last_j + 0.5 && k >= -0.5 && k <= last_k + 0.5) {
-            return None;
-        }
-        let (x, y, z) = (i.clamp(0.0, last_i), j.clamp(0.0, last_j), k.clamp(0.0, last_k));
-        // Non-negative: truncation is the floor.
-        let (x0, y0, z0) = (x as usize, y as usize, z as usize);
-        let (fx, fy, fz) = (x - x0 as f64, y - y0 as f64, z - z0 as f64);
-        let columns = self.columns;
-        let dx = usize::from(x0 + 1 < columns);
-        let dy = if y0 + 1 < self.rows { columns } else { 0 };
-        let within = x0 + columns * y0;
+        self.combine(self.axis_i(i)?, self.axis_j(j)?, self.axis_k(k)?)
+    }
+
+    /// Where column coordinate `i` falls (None outside).
+    #[inline(always)]
+    pub(crate) fn axis_i(&self, i: f64) -> Option<AxisPart> {
+        axis_part(i, self.last_i, 1)
+    }
+
+    /// Where row coordinate `j` falls (None outside).
+    #[inline(always)]
+    pub(crate) fn axis_j(&self, j: f64) -> Option<AxisPart> {
+        axis_part(j, self.last_j, self.columns)
+    }
+
+    /// Where slice coordinate `k` falls (None outside).
+    #[inline(always)]
+    pub(crate) fn axis_k(&self, k: f64) -> Option<AxisPart> {
+        axis_part(k, self.last_k, 1)
+    }
+
+    /// The interpolated value from the three axes' parts (a reslice row computes the parts that
+    /// do not change along it once).
+    #[inline(always)]
+    pub(crate) fn combine(&self, i: AxisPart, j: AxisPart, k: AxisPart) -> Option<f64> {
+        let (fx, fy, fz) = (i.fraction, j.fraction, k.fraction);
+        let (dx, dy) = (i.step, j.step);
+        let within = i.floor + self.columns * j.floor;
         let data = self.data;
         let plane = |z: usize| -> Option<f64> {
             if !*self.filled.get(z)? {
@@ -325,17 +336,38 @@ impl<'a, T: Copy + Into<f64>> Sampler<'a, T> {
             let bottom = c + (d - c) * fx;
             Some(top + (bottom - top) * fy)
         };
-        let near = plane(z0)?;
+        let near = plane(k.floor)?;
         if fz == 0.0 {
             return Some(near);
         }
         // Missing slices: nothing to interpolate between (the plane shows padding there).
-        if self.grid.is_gap_after(z0) {
+        if self.grid.is_gap_after(k.floor) {
             return None;
         }
-        let far = plane((z0 + 1).min(self.last_slice))?;
+        let far = plane(k.floor + k.step)?;
         Some(near + (far - near) * fz)
     }
+}
+
+/// One coordinate of a sample: the voxel at its floor, the fraction towards the next, and the
+/// index step to that next voxel (0 on the last voxel, which the coordinate is clamped onto).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct AxisPart {
+    floor: usize,
+    fraction: f64,
+    step: usize,
+}
+
+/// Half a voxel of slack at the faces, clamped onto the outermost voxels (NaN fails here).
+#[inline(always)]
+fn axis_part(c: f64, last: f64, stride: usize) -> Option<AxisPart> {
+    if !(c >= -0.5 && c <= last + 0.5) {
+        return None;
+    }
+    let x = c.clamp(0.0, last);
+    // Non-negative: truncation is the floor.
+    let floor = x as usize;
+    Some(AxisPart { floor, fraction: x - floor as f64, step: if (floor as f64) < last { stride } else { 0 } })
 }
 
 fn sample_name(values: &PixelValues) -> &'static str {
