@@ -72,7 +72,14 @@ fn plane(volume: &Volume, row: [f64; 3], column: [f64; 3]) -> Plane {
     let centre = volume.grid.centre_mm();
     let half = PIXEL_MM * f64::from(SIZE - 1) / 2.0;
     let origin = [0, 1, 2].map(|a| centre[a] - half * row[a] - half * column[a]);
-    Plane { origin_mm: origin, row_direction: row, column_direction: column, pixel_spacing_mm: PIXEL_MM, columns: SIZE, rows: SIZE }
+    Plane {
+        origin_mm: origin,
+        row_direction: row,
+        column_direction: column,
+        pixel_spacing_mm: PIXEL_MM,
+        columns: SIZE,
+        rows: SIZE,
+    }
 }
 
 /// On-CPU time of this thread (Linux `/proc/thread-self/schedstat`, ns): on a shared machine the
@@ -89,7 +96,9 @@ fn cpu_time(name: &str, runs: u32, mut f: impl FnMut()) {
     }
     let wall_ms = wall.elapsed().as_secs_f64() * 1e3 / f64::from(runs);
     match (start, thread_cpu_ns()) {
-        (Some(a), Some(b)) => println!("{name}: {:.2} ms on CPU, {wall_ms:.2} ms wall", (b - a) as f64 / 1e6 / f64::from(runs)),
+        (Some(a), Some(b)) => {
+            println!("{name}: {:.2} ms on CPU, {wall_ms:.2} ms wall", (b - a) as f64 / 1e6 / f64::from(runs))
+        }
         _ => println!("{name}: {wall_ms:.2} ms wall"),
     }
 }
@@ -132,10 +141,7 @@ fn bench_volume(c: &mut Criterion) {
         Plane::covering(&volume, centre, [0.0, 1.0, 0.0], [0.0, 0.0, -1.0], spacing),
         Plane::covering(&volume, centre, [1.0, 0.0, 0.0], [0.0, 0.0, -1.0], spacing),
     ];
-    println!(
-        "MPR planes: {}",
-        mpr.iter().map(|p| format!("{}×{}", p.columns, p.rows)).collect::<Vec<_>>().join(", ")
-    );
+    println!("MPR planes: {}", mpr.iter().map(|p| format!("{}×{}", p.columns, p.rows)).collect::<Vec<_>>().join(", "));
     cpu_time("last slice arrives -> 3 MPR planes ready", 5, || {
         volume.insert_slice(SLICES - 1, &frames[SLICES as usize - 1], &ModalityLut::Identity).expect("fits");
         black_box(mpr.iter().map(|p| reslice(&volume, p, None).covered_pixels).sum::<u64>());

@@ -20,9 +20,7 @@ use dicom_viewer::i18n::Lang;
 use dicom_viewer::pipeline::{ModalityLut, PixelValues};
 use dicom_viewer::samples::phantom::{value_at, PhantomSeries};
 use dicom_viewer::volume::geometry::{check, Refusal};
-use dicom_viewer::volume::{
-    reslice, Grid, Plane, Slab, SlabMode, SliceGeometry, Volume, VolumeError, VoxelKind,
-};
+use dicom_viewer::volume::{reslice, Grid, Plane, Slab, SlabMode, SliceGeometry, Volume, VolumeError, VoxelKind};
 use volume_support::{add_scaled, build, cross, geometry_of, Stack};
 
 /// The MR-like orientation of ../shared/dicom/mr-series-128 (rows run anterior): not the
@@ -181,11 +179,20 @@ fn planes_through_voxel_centres_are_exact() {
 
 /// The reference slab: samples every `step` (at most the finest voxel step) across
 /// `thickness_mm`, reduced by `mode` over the samples inside the volume.
-fn brute_force_slab(stack: &Stack, p: [f64; 3], normal: [f64; 3], mode: SlabMode, thickness_mm: f64, step_mm: f64) -> Option<f64> {
+fn brute_force_slab(
+    stack: &Stack,
+    p: [f64; 3],
+    normal: [f64; 3],
+    mode: SlabMode,
+    thickness_mm: f64,
+    step_mm: f64,
+) -> Option<f64> {
     let intervals = (thickness_mm / step_mm).ceil() as usize;
     let values: Vec<f64> = (0..=intervals)
         .map(|n| -thickness_mm / 2.0 + thickness_mm / intervals as f64 * n as f64)
-        .filter_map(|offset| stack.trilinear(add_scaled(p, normal, offset), |c, r, k| analytic(stack.voxel_centre(c, r, k))))
+        .filter_map(|offset| {
+            stack.trilinear(add_scaled(p, normal, offset), |c, r, k| analytic(stack.voxel_centre(c, r, k)))
+        })
         .collect();
     if values.is_empty() {
         return None;
@@ -239,9 +246,17 @@ fn mr_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/dicom/mr-series-128")
 }
 
+/// The MR series as the reference sees it: its stack, each slice's values, each file's bytes
+/// (all in volume order).
+struct MrSeries {
+    stack: Stack,
+    values: Vec<Vec<i16>>,
+    files: Vec<Vec<u8>>,
+}
+
 /// The MR slices read with dicom-object (not our parser): positions, orientation, spacing and
 /// signed 16-bit values, sorted along the normal.
-fn mr_reference() -> Option<(Stack, Vec<Vec<i16>>, Vec<Vec<u8>>)> {
+fn mr_reference() -> Option<MrSeries> {
     let dir = mr_dir();
     if !dir.is_dir() {
         eprintln!("skipped: {} not present", dir.display());
@@ -260,7 +275,15 @@ fn mr_reference() -> Option<(Stack, Vec<Vec<i16>>, Vec<Vec<u8>>)> {
         let bytes = object.element(tags::PIXEL_DATA).expect("pixel data").to_bytes().expect("bytes").to_vec();
         let values: Vec<i16> = bytes.chunks_exact(2).map(|b| i16::from_le_bytes([b[0], b[1]])).collect();
         assert_eq!(values.len(), rows * columns);
-        slices.push(([position[0], position[1], position[2]], orientation, spacing, rows, columns, values, std::fs::read(&path).expect("file")));
+        slices.push((
+            [position[0], position[1], position[2]],
+            orientation,
+            spacing,
+            rows,
+            columns,
+            values,
+            std::fs::read(&path).expect("file"),
+        ));
     }
     let (_, orientation, spacing, rows, columns, _, _) = slices[0].clone();
     let row_direction = [orientation[0], orientation[1], orientation[2]];
@@ -277,12 +300,12 @@ fn mr_reference() -> Option<(Stack, Vec<Vec<i16>>, Vec<Vec<u8>>)> {
     };
     let values = slices.iter().map(|s| s.5.clone()).collect();
     let files = slices.into_iter().map(|s| s.6).collect();
-    Some((stack, values, files))
+    Some(MrSeries { stack, values, files })
 }
 
 #[test]
 fn the_mr_series_resliced_equals_an_independent_resampler() {
-    let Some((stack, values, files)) = mr_reference() else { return };
+    let Some(MrSeries { stack, values, files }) = mr_reference() else { return };
     // The viewer's order: the display set the grouping makes of the files in any order.
     let metas: Vec<_> = files
         .iter()
@@ -292,7 +315,8 @@ fn the_mr_series_resliced_equals_an_independent_resampler() {
         .collect();
     let sets = dicom_viewer::study::display_set::series_display_sets(&metas.iter().collect::<Vec<_>>());
     assert_eq!(sets.len(), 1);
-    let ordered: Vec<Vec<u8>> = sets[0].frames.iter().map(|f| files[files.len() - 1 - f.source as usize].clone()).collect();
+    let ordered: Vec<Vec<u8>> =
+        sets[0].frames.iter().map(|f| files[files.len() - 1 - f.source as usize].clone()).collect();
     let built = build(&ordered, None).expect("MR volume");
     assert!(built.report.messages(Lang::En).is_empty());
     let padding = built.volume.padding;
@@ -374,7 +398,8 @@ fn a_missing_slice_is_reported_and_left_empty() {
     let resliced = reslice(&built.volume, &plane, None);
     let values = i16_values(&resliced.frame);
     let normal = stack.normal();
-    let (below, above) = (volume_support::dot(stack.positions_mm[9], normal), volume_support::dot(stack.positions_mm[10], normal));
+    let (below, above) =
+        (volume_support::dot(stack.positions_mm[9], normal), volume_support::dot(stack.positions_mm[10], normal));
     let mut in_gap = 0;
     let mut checked = 0;
     for y in 0..plane.rows {
@@ -478,7 +503,11 @@ fn mixed_size_and_spacing_are_refused() {
     files[5] = bytes_of(&finer, 13).swap_remove(5);
     let report = check(&geometry_of(&files));
     assert!(matches!(report.refusal, Some(Refusal::MixedPixelSpacing { slice: 6, .. })), "{report:?}");
-    assert!(report.messages(Lang::En)[0].contains("slice 6 has 4.000×4.000 mm pixels, slice 1 4.800×4.800 mm"), "{:?}", report.messages(Lang::En));
+    assert!(
+        report.messages(Lang::En)[0].contains("slice 6 has 4.000×4.000 mm pixels, slice 1 4.800×4.800 mm"),
+        "{:?}",
+        report.messages(Lang::En)
+    );
 }
 
 #[test]

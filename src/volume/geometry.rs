@@ -208,9 +208,7 @@ impl GeometryReport {
         let int = |v: usize| format_integer(lang, v as i64);
         if let Some(refusal) = &self.refusal {
             let text = match refusal {
-                Refusal::TooFewSlices { count } => {
-                    textf(lang, "volume.geometry.too_few", &[("count", &int(*count))])
-                }
+                Refusal::TooFewSlices { count } => textf(lang, "volume.geometry.too_few", &[("count", &int(*count))]),
                 Refusal::NoPosition { slice } => textf(lang, "volume.geometry.no_position", &[("slice", &int(*slice))]),
                 Refusal::MixedOrientation { slice, degrees } => textf(
                     lang,
@@ -227,7 +225,8 @@ impl GeometryReport {
                     ],
                 ),
                 Refusal::MixedPixelSpacing { slice, spacing_mm, first_mm } => {
-                    let pair = |s: [f64; 2]| format!("{}×{}", format_decimal(lang, s[1], 3), format_decimal(lang, s[0], 3));
+                    let pair =
+                        |s: [f64; 2]| format!("{}×{}", format_decimal(lang, s[1], 3), format_decimal(lang, s[0], 3));
                     textf(
                         lang,
                         "volume.geometry.mixed_spacing",

@@ -107,8 +107,10 @@ impl Grid {
             return Err(VolumeError::NotAVolume("the slices do not advance along their normal".into()));
         }
         // Where each slice lies along the normal, in mean steps from the first.
-        let along: Vec<f64> =
-            slices.iter().map(|s| vec3::dot(vec3::sub(s.position_mm, first.position_mm), normal) / mean_along).collect();
+        let along: Vec<f64> = slices
+            .iter()
+            .map(|s| vec3::dot(vec3::sub(s.position_mm, first.position_mm), normal) / mean_along)
+            .collect();
         if along.iter().any(|u| u.is_nan()) || along.windows(2).any(|pair| pair[1] - pair[0] <= 1e-6) {
             return Err(VolumeError::NotAVolume("two slices lie at the same position, or out of order".into()));
         }

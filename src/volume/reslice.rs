@@ -4,7 +4,7 @@
 //! Modality LUT, VOI and presentation chain as an acquired slice.
 
 use super::vec3::{self, Vec3};
-use super::voxels::{sample_in, Volume, Voxels};
+use super::voxels::{Sampler, Volume, Voxels};
 use crate::dicom::overlay::EmbeddedOverlays;
 use crate::dicom::Frame;
 use crate::pipeline::{ModalityLut, Photometric, PixelValues};
@@ -215,26 +215,43 @@ impl Walk {
         let grid = &volume.grid;
         let filled = &volume.filled;
         let irregular = grid.slice_offsets.is_some();
+        let sampler = Sampler::new(data, grid, filled);
         let sample = |[i, j, u]: Vec3| {
             let k = if irregular { grid.slice_of_step(u) } else { u };
-            sample_in(data, grid, filled, [i, j, k])
+            sampler.sample([i, j, k])
         };
         let mut values = Vec::with_capacity(self.columns as usize * self.rows as usize);
         let mut covered = 0u64;
+        // Thin planes: along a row, a coordinate the row does not change (an axis-aligned
+        // plane's) has the same voxel and fraction at every pixel, computed once per row.
+        let varies = self.step_x.map(|s| s != 0.0);
+        let slice_at = |u: f64| if irregular { grid.slice_of_step(u) } else { u };
         for y in 0..self.rows {
             let row = vec3::add(self.base, vec3::scale(self.step_y, f64::from(y)));
-            for x in 0..self.columns {
-                let at = vec3::add(row, vec3::scale(self.step_x, f64::from(x)));
-                if self.thin {
-                    match sample(at) {
+            if self.thin {
+                let fixed_i = (!varies[0]).then(|| sampler.axis_i(row[0]));
+                let fixed_j = (!varies[1]).then(|| sampler.axis_j(row[1]));
+                let fixed_k = (!varies[2]).then(|| sampler.axis_k(slice_at(row[2])));
+                for x in 0..self.columns {
+                    let at = vec3::add(row, vec3::scale(self.step_x, f64::from(x)));
+                    let value = (|| {
+                        let i = fixed_i.unwrap_or_else(|| sampler.axis_i(at[0]))?;
+                        let j = fixed_j.unwrap_or_else(|| sampler.axis_j(at[1]))?;
+                        let k = fixed_k.unwrap_or_else(|| sampler.axis_k(slice_at(at[2])))?;
+                        sampler.combine(i, j, k)
+                    })();
+                    match value {
                         Some(v) => {
                             covered += 1;
                             values.push(v);
                         }
                         None => values.push(padding),
                     }
-                    continue;
                 }
+                continue;
+            }
+            for x in 0..self.columns {
+                let at = vec3::add(row, vec3::scale(self.step_x, f64::from(x)));
                 let mut reduced: Option<f64> = None;
                 let mut sum = 0.0;
                 let mut n = 0u32;

@@ -253,51 +253,121 @@ impl Volume {
     }
 }
 
-/// [`Volume::sample`] on the values of one type (the reslice loop calls it directly, having
-/// matched the type once per plane). Indices are computed once: the eight neighbours are the
+/// [`Volume::sample`] on the values of one type.
+#[inline(always)]
+pub(crate) fn sample_in<T: Copy + Into<f64>>(data: &[T], g: &Grid, filled: &[bool], at: [f64; 3]) -> Option<f64> {
+    Sampler::new(data, g, filled).sample(at)
+}
+
+/// Trilinear sampling of the values of one type, with the grid's sizes read once (the reslice
+/// loop builds one per plane, having matched the voxel type once). The eight neighbours are the
 /// voxel at the floor of `(i, j, k)` plus 0/1 column, 0/1 row (`columns` values on) and 0/1
 /// slice (`columns·rows` values on), each step 0 on the last column/row/slice.
-#[inline(always)]
-pub(crate) fn sample_in<T: Copy + Into<f64>>(data: &[T], g: &Grid, filled: &[bool], [i, j, k]: [f64; 3]) -> Option<f64> {
-    let (columns, rows, slices) = (g.columns as usize, g.rows as usize, g.slices as usize);
-    let last_i = columns.saturating_sub(1) as f64;
-    let last_j = rows.saturating_sub(1) as f64;
-    let last_k = slices.saturating_sub(1) as f64;
-    // Half a voxel of slack at the faces, clamped onto the outermost voxels (NaN fails here).
-    if !(i >= -0.5 && i <= last_i + 0.5 && j >= -0.5 && j <= last_j + 0.5 && k >= -0.5 && k <= last_k + 0.5) {
-        return None;
+pub(crate) struct Sampler<'a, T> {
+    data: &'a [T],
+    grid: &'a Grid,
+    filled: &'a [bool],
+    columns: usize,
+    slice_len: usize,
+    last_i: f64,
+    last_j: f64,
+    last_k: f64,
+}
+
+impl<'a, T: Copy + Into<f64>> Sampler<'a, T> {
+    #[inline(always)]
+    pub(crate) fn new(data: &'a [T], grid: &'a Grid, filled: &'a [bool]) -> Sampler<'a, T> {
+        let (columns, rows, slices) = (grid.columns as usize, grid.rows as usize, grid.slices as usize);
+        Sampler {
+            data,
+            grid,
+            filled,
+            columns,
+            slice_len: columns * rows,
+            last_i: columns.saturating_sub(1) as f64,
+            last_j: rows.saturating_sub(1) as f64,
+            last_k: slices.saturating_sub(1) as f64,
+        }
     }
-    let (x, y, z) = (i.clamp(0.0, last_i), j.clamp(0.0, last_j), k.clamp(0.0, last_k));
-    // Non-negative: truncation is the floor.
-    let (x0, y0, z0) = (x as usize, y as usize, z as usize);
-    let (fx, fy, fz) = (x - x0 as f64, y - y0 as f64, z - z0 as f64);
-    let dx = usize::from(x0 + 1 < columns);
-    let dy = if y0 + 1 < rows { columns } else { 0 };
-    let slice_len = columns * rows;
-    let within = x0 + columns * y0;
-    let plane = |z: usize| -> Option<f64> {
-        if !*filled.get(z)? {
+
+    /// Trilinear interpolation at `(i, j, k)`: None outside (half a voxel of slack at the
+    /// faces), next to an unfilled slice or inside a gap.
+    #[inline(always)]
+    pub(crate) fn sample(&self, [i, j, k]: [f64; 3]) -> Option<f64> {
+        self.combine(self.axis_i(i)?, self.axis_j(j)?, self.axis_k(k)?)
+    }
+
+    /// Where column coordinate `i` falls (None outside).
+    #[inline(always)]
+    pub(crate) fn axis_i(&self, i: f64) -> Option<AxisPart> {
+        axis_part(i, self.last_i, 1)
+    }
+
+    /// Where row coordinate `j` falls (None outside).
+    #[inline(always)]
+    pub(crate) fn axis_j(&self, j: f64) -> Option<AxisPart> {
+        axis_part(j, self.last_j, self.columns)
+    }
+
+    /// Where slice coordinate `k` falls (None outside).
+    #[inline(always)]
+    pub(crate) fn axis_k(&self, k: f64) -> Option<AxisPart> {
+        axis_part(k, self.last_k, 1)
+    }
+
+    /// The interpolated value from the three axes' parts (a reslice row computes the parts that
+    /// do not change along it once).
+    #[inline(always)]
+    pub(crate) fn combine(&self, i: AxisPart, j: AxisPart, k: AxisPart) -> Option<f64> {
+        let (fx, fy, fz) = (i.fraction, j.fraction, k.fraction);
+        let (dx, dy) = (i.step, j.step);
+        let within = i.floor + self.columns * j.floor;
+        let data = self.data;
+        let plane = |z: usize| -> Option<f64> {
+            if !*self.filled.get(z)? {
+                return None;
+            }
+            let at = self.slice_len * z + within;
+            let a: f64 = (*data.get(at)?).into();
+            let b: f64 = (*data.get(at + dx)?).into();
+            let c: f64 = (*data.get(at + dy)?).into();
+            let d: f64 = (*data.get(at + dy + dx)?).into();
+            let top = a + (b - a) * fx;
+            let bottom = c + (d - c) * fx;
+            Some(top + (bottom - top) * fy)
+        };
+        let near = plane(k.floor)?;
+        if fz == 0.0 {
+            return Some(near);
+        }
+        // Missing slices: nothing to interpolate between (the plane shows padding there).
+        if self.grid.is_gap_after(k.floor) {
             return None;
         }
-        let at = slice_len * z + within;
-        let a: f64 = (*data.get(at)?).into();
-        let b: f64 = (*data.get(at + dx)?).into();
-        let c: f64 = (*data.get(at + dy)?).into();
-        let d: f64 = (*data.get(at + dy + dx)?).into();
-        let top = a + (b - a) * fx;
-        let bottom = c + (d - c) * fx;
-        Some(top + (bottom - top) * fy)
-    };
-    let near = plane(z0)?;
-    if fz == 0.0 {
-        return Some(near);
+        let far = plane(k.floor + k.step)?;
+        Some(near + (far - near) * fz)
     }
-    // Missing slices: nothing to interpolate between (the plane shows padding there).
-    if g.is_gap_after(z0) {
+}
+
+/// One coordinate of a sample: the voxel at its floor, the fraction towards the next, and the
+/// index step to that next voxel (0 on the last voxel, which the coordinate is clamped onto).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct AxisPart {
+    floor: usize,
+    fraction: f64,
+    step: usize,
+}
+
+/// Half a voxel of slack at the faces, clamped onto the outermost voxels (NaN fails here).
+#[inline(always)]
+fn axis_part(c: f64, last: f64, stride: usize) -> Option<AxisPart> {
+    if !(c >= -0.5 && c <= last + 0.5) {
         return None;
     }
-    let far = plane((z0 + 1).min(slices - 1))?;
-    Some(near + (far - near) * fz)
+    let x = c.clamp(0.0, last);
+    // Non-negative: truncation is the floor.
+    let floor = x as usize;
+    Some(AxisPart { floor, fraction: x - floor as f64, step: if (floor as f64) < last { stride } else { 0 } })
 }
 
 fn sample_name(values: &PixelValues) -> &'static str {
