@@ -273,7 +273,19 @@ async fn mpr(client: &Client, s: &Series, phone: bool) -> Result {
     client.execute("window.__expectTotal = 128;", vec![]).await?;
     open_files(client, &s.files).await?;
     ready_on_frame(client, 64).await?;
+    if phone {
+        // Phones: the layouts are in the "more" sheet.
+        click(client, r#"[data-testid="more-button"]"#).await?;
+    }
     click(client, r#"[data-testid="layout-mpr"]"#).await?;
+    if phone {
+        client
+            .execute(
+                r#"const close = document.querySelector('.more-sheet [data-testid="sheet-close"]'); if (close) close.click(); return true;"#,
+                vec![],
+            )
+            .await?;
+    }
     let opened = client.execute("return performance.now();", vec![]).await?.as_f64().unwrap_or(0.0);
     wait_planes_ready(client, "three planes drawn with 128 of 128 slices", "").await?;
     let planes: Vec<String> =

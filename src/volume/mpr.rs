@@ -340,7 +340,7 @@ fn clip_line(start: (f64, f64), direction: (f64, f64), low: (f64, f64), high: (f
         t0 = t0.max(a.min(b));
         t1 = t1.min(a.max(b));
     }
-    if !(t0 <= t1) || !t0.is_finite() || !t1.is_finite() {
+    if !t0.is_finite() || !t1.is_finite() || t0 > t1 {
         return None;
     }
     let at = |t: f64| (start.0 + t * direction.0, start.1 + t * direction.1);

@@ -124,10 +124,10 @@ pub fn BottomBar() -> impl IntoView {
                         <SheetButton icon=IconName::FlipH label=label("viewer.view.flip_h") on_click=move || { actions::flip(app, true); } />
                         <SheetButton icon=IconName::FlipV label=label("viewer.view.flip_v") on_click=move || { actions::flip(app, false); } />
                         <SheetButton icon=IconName::Reset label=label("viewer.action.reset") testid="reset-view" on_click=move || { actions::reset_view(app); } />
-                        {[Layout::One, Layout::OneByTwo, Layout::TwoByTwo].into_iter().map(|layout| {
+                        {[Layout::One, Layout::OneByTwo, Layout::TwoByTwo, Layout::Mpr].into_iter().map(|layout| {
                             let name = layout_name(layout);
                             view! {
-                                <SheetButton icon=layout_icon(layout) label=Signal::derive(move || name.to_string())
+                                <SheetButton icon=layout_icon(layout) label=Signal::derive(move || name.to_string()) testid=layout.testid()
                                     aria_label=Signal::derive(move || crate::web::i18n::trf("viewer.layout.item", &[("layout", name)]))
                                     pressed=Signal::derive(move || app.layout.get() == layout)
                                     on_click=move || set_layout(app, layout) />

@@ -693,9 +693,11 @@ pub fn MprPane(index: usize, axis: MprAxis) -> impl IntoView {
     let bottom_left = move || {
         let now = current.get()?;
         let (center, width) = now.shown.window?;
-        Some(
-            view! { <div>{trf("mpr.window", &[("width", &decimal(width, 0)), ("center", &decimal(center, 0))])}</div> },
-        )
+        Some(view! { <div>{{
+            // Small value ranges (masks, parametric maps) need a decimal to tell windows apart.
+            let places = if width < 20.0 { 1 } else { 0 };
+            trf("mpr.window", &[("width", &decimal(width, places)), ("center", &decimal(center, places))])
+        }}</div> })
     };
     let bottom_right = move || {
         let now = current.get()?;
