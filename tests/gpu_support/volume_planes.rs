@@ -280,7 +280,7 @@ pub fn p95(mut times: Vec<f64>) -> (f64, f64) {
     (at(0.5), at(0.95))
 }
 
-/// Frame times (draw + a 1-pixel read that waits for the GPU) of a 256² view of an axial plane
+/// Frame times (draw + a full readPixels that waits for the GPU) of an axial plane at 0.35 mm pixels
 /// whose centre moves, GPU vs the CPU path (reslice + render); printed, never asserted.
 #[wasm_bindgen_test]
 fn plane_frame_times_are_reported() {
