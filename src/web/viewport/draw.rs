@@ -37,10 +37,13 @@ pub struct Renderer {
     /// The last plane resliced on the CPU: what it was made from and the frame and header made.
     plane: Option<(PlaneSource, Frame, DicomImage)>,
     /// Modality value range of a volume (display set, revision) for planes without a window.
-    volume_range: Option<(String, u64, Option<(f64, f64)>)>,
+    volume_range: Option<VolumeRange>,
     /// `volume_note`.
     volume_note: Option<String>,
 }
+
+/// A volume's modality value range: for (display set, revision).
+type VolumeRange = (String, u64, Option<(f64, f64)>);
 
 /// What a resliced plane depends on: a plane drawn again with the same source is not resliced.
 #[derive(Clone, PartialEq)]
