@@ -6,6 +6,7 @@
 //! native tests prove they reproduce `reslice` exactly.
 
 use super::grid::Grid;
+use super::render3d::{Camera, Projection, RayCast};
 use super::reslice::{Plane, Slab, SlabMode};
 use super::vec3::{self, Vec3};
 use super::voxels::{Volume, VoxelKind, Voxels};
@@ -320,6 +321,25 @@ pub fn reference_pixel(texture: &Volume, sampling: &PlaneSampling, x: u32, y: u3
     round_to(value, sampling.rounding)
 }
 
+/// `cast` (a `RayCast` of a volume) for the texture grid `grid` of its downsampled copy: the
+/// same camera, step and compositing, the projection and gradient transform of `grid`.
+pub fn ray_cast_on_grid(cast: RayCast, grid: &Grid, camera: &Camera) -> RayCast {
+    let projection = Projection::new(grid, camera, cast.projection.width, cast.projection.height);
+    let origin = grid.patient_to_voxel([0.0; 3]);
+    let column = |axis: usize| {
+        let mut unit = [0.0; 3];
+        unit[axis] = 1.0;
+        vec3::sub(grid.patient_to_voxel(unit), origin)
+    };
+    let (cx, cy, cz) = (column(0), column(1), column(2));
+    RayCast {
+        projection,
+        size: [grid.columns, grid.rows, grid.slices],
+        gradient_rows: [[cx[0], cy[0], cz[0]], [cx[1], cy[1], cz[1]], [cx[2], cy[2], cz[2]]],
+        ..cast
+    }
+}
+
 /// The header of the frame `reslice` makes for a `columns × rows` plane of `volume`, without
 /// pixel values (no values: the GPU computes them): what `gpu_plan::plan` and `DicomImage::voi`
 /// read from a frame besides its values.
@@ -485,6 +505,21 @@ mod tests {
             assert!((a - b).abs() < 1e-9, "{got:?} vs {expected:?}");
         }
         assert_eq!(sampling.mode_code(), 1);
+    }
+
+    #[test]
+    fn a_ray_cast_on_its_own_grid_is_unchanged() {
+        use crate::volume::render3d::{View3d, STEP_FACTOR};
+        let volume = ct_volume(9, 8, 6, |_| true);
+        let view = View3d::default();
+        let cast = RayCast::new(&volume, &view, 40, 30, STEP_FACTOR, None);
+        assert_eq!(ray_cast_on_grid(cast.clone(), &volume.grid, &view.camera), cast);
+        let fit = TextureFit::of(&volume.grid, 4).unwrap();
+        let small = downsample(&volume, &fit);
+        let on_small = ray_cast_on_grid(cast.clone(), &small.grid, &view.camera);
+        let mut expected = RayCast::new(&small, &view, 40, 30, STEP_FACTOR, None);
+        (expected.step_mm, expected.reference_mm) = (cast.step_mm, cast.reference_mm);
+        assert_eq!(on_small, expected);
     }
 
     #[test]

@@ -32,7 +32,7 @@ fn put(object: &mut InMemDicomObject, group: u16, number: u16, vr: VR, value: Pr
 
 /// A single-slice header for the volume's slices: CT-like signed with rescale −1024, or
 /// 12-bit unsigned MR-like, each with a window.
-fn template(signed: bool) -> DicomImage {
+pub fn template(signed: bool) -> DicomImage {
     let mut object = InMemDicomObject::new_empty();
     put(&mut object, 0x0008, 0x0016, VR::UI, "1.2.840.10008.5.1.4.1.1.2".into());
     put(&mut object, 0x0008, 0x0018, VR::UI, "1.2.826.0.1.3680043.2.1125.1.97".into());
@@ -96,7 +96,7 @@ fn phantom(i: u32, j: u32, k: u32) -> f64 {
     hu
 }
 
-fn volume(signed: bool) -> Volume {
+pub fn volume(signed: bool) -> Volume {
     let (kind, modality) = if signed {
         (VoxelKind::I16, ModalityLut::Rescale(Rescale { slope: 1.0, intercept: -1024.0 }))
     } else {
@@ -153,7 +153,7 @@ fn planes(volume: &Volume) -> Vec<(&'static str, Plane, Option<Slab>)> {
     ]
 }
 
-fn canvas() -> HtmlCanvasElement {
+pub fn canvas() -> HtmlCanvasElement {
     let document = web_sys::window().and_then(|w| w.document()).expect("a document");
     document.create_element("canvas").expect("canvas").dyn_into().expect("an HtmlCanvasElement")
 }
@@ -274,13 +274,13 @@ fn a_volume_over_the_texture_limit_is_downsampled_on_the_gpu() {
     assert!(message.contains("64 × 56 × 40") && message.contains("CPU"), "{message}");
 }
 
-fn p95(mut times: Vec<f64>) -> (f64, f64) {
+pub fn p95(mut times: Vec<f64>) -> (f64, f64) {
     times.sort_by(|a, b| a.total_cmp(b));
     let at = |q: f64| times[((times.len() as f64 - 1.0) * q).round() as usize];
     (at(0.5), at(0.95))
 }
 
-/// Frame times (draw + a 1-pixel read that waits for the GPU) of a 256² view of an axial plane
+/// Frame times (draw + a full readPixels that waits for the GPU) of an axial plane at 0.35 mm pixels
 /// whose centre moves, GPU vs the CPU path (reslice + render); printed, never asserted.
 #[wasm_bindgen_test]
 fn plane_frame_times_are_reported() {

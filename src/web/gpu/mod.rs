@@ -89,6 +89,7 @@ pub struct GpuRenderer {
     /// The volume reformatted planes sample (src/web/gpu/volume.rs) and its plane programs.
     volume: Option<volume::VolumeTexture>,
     plane_programs: [Option<volume::PlaneProgram>; 3],
+    ray_programs: [Option<volume::RayProgram>; 3],
 }
 
 /// The view matrix (column-major 3×3, clip space → texture coordinates) that shows the image
@@ -184,6 +185,7 @@ impl GpuRenderer {
             max_texture_size,
             volume: None,
             plane_programs: [None, None, None],
+            ray_programs: [None, None, None],
         })
     }
 

@@ -110,7 +110,7 @@ const UNIFORMS: [&str; 17] = [
     "u_layer_on",
 ];
 
-fn compile(gl: &Gl, kind: u32, source: &str) -> Result<WebGlShader, GpuError> {
+pub(super) fn compile(gl: &Gl, kind: u32, source: &str) -> Result<WebGlShader, GpuError> {
     let shader = gl.create_shader(kind).ok_or(GpuError::Resource("shader"))?;
     gl.shader_source(&shader, source);
     gl.compile_shader(&shader);

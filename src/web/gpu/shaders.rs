@@ -164,6 +164,11 @@ vec3 stored_texel(ivec2 position) {
   return vec3(texelFetch(u_image, position, 0).rgb);
 }"#;
 
+/// The GLSL 3-D sampler type reading textures of `kind`.
+pub fn glsl_3d(kind: SamplerKind) -> &'static str {
+    kind.glsl_3d()
+}
+
 /// The fragment shader for stored values read through `kind`.
 pub fn fragment(kind: SamplerKind, atlas_width: u32) -> String {
     fragment_with_source(FRAME_SOURCE, kind, atlas_width)

@@ -5,6 +5,8 @@
 //! along a plane (a slab reduced by MIP/MinIP/mean) instead of a frame texture. The arithmetic
 //! is `crate::volume::texture::PlaneSampling` (natively tested against `reslice`).
 
+mod raycast;
+
 use js_sys::{Float32Array, Int16Array, Object, Uint16Array, Uint8Array};
 use web_sys::{WebGl2RenderingContext as Gl, WebGlTexture, WebGlUniformLocation};
 
@@ -18,28 +20,16 @@ use crate::volume::{Grid, Volume, Voxels};
 
 /// The stored value of a plane pixel: trilinear samples of the volume (texel coordinates)
 /// reduced across the slab, rounded as `reslice` rounds (src/volume/texture.rs).
-const PLANE_SOURCE: &str = r#"uniform highp SAMPLER3D u_image;
+/// Trilinear sampling of the volume texture as `Volume::sample` does once the coordinate is
+/// inside (clamped to [0, n − 1], x1 = min(x0 + 1, n − 1)); false between unfilled slices.
+/// Shared by the plane and the ray-casting programs.
+pub(super) const TRILINEAR: &str = r#"uniform highp SAMPLER3D u_volume;
 uniform highp usampler2D u_filled;
-uniform ivec2 u_plane_size;
-uniform vec3 u_base;
-uniform vec3 u_step_x;
-uniform vec3 u_step_y;
-uniform vec3 u_step_n;
-// First offset (mm), step between offsets (mm), count.
-uniform vec3 u_offsets;
-// 0 mean, 1 maximum, 2 minimum.
-uniform int u_slab_mode;
-uniform float u_padding;
-// Clamp low, high, and 1 to round half away from zero.
-uniform vec3 u_rounding;
-ivec2 image_size() {
-  return u_plane_size;
-}
 bool slice_filled(int k) {
   return texelFetch(u_filled, ivec2(k, 0), 0).r != 0u;
 }
 float voxel(ivec3 p) {
-  return float(texelFetch(u_image, p, 0).r);
+  return float(texelFetch(u_volume, p, 0).r);
 }
 float bilinear(ivec3 p0, ivec3 p1, vec2 f, int z) {
   float a = voxel(ivec3(p0.x, p0.y, z));
@@ -50,14 +40,10 @@ float bilinear(ivec3 p0, ivec3 p1, vec2 f, int z) {
   float bottom = c + (d - c) * f.x;
   return top + (bottom - top) * f.y;
 }
-// Volume::sample: half a voxel of slack at the faces, None between unfilled slices.
-bool sample_volume(vec3 c, out float value) {
+bool sample_clamped(vec3 c, out float value) {
   value = 0.0;
-  ivec3 size = textureSize(u_image, 0);
+  ivec3 size = textureSize(u_volume, 0);
   vec3 last = vec3(max(size - 1, ivec3(0)));
-  if (any(lessThan(c, vec3(-0.5))) || any(greaterThan(c, last + 0.5))) {
-    return false;
-  }
   c = clamp(c, vec3(0.0), last);
   vec3 c0 = floor(c);
   vec3 f = c - c0;
@@ -77,6 +63,34 @@ bool sample_volume(vec3 c, out float value) {
   float far = bilinear(p0, p1, f.xy, p1.z);
   value = near + (far - near) * f.z;
   return true;
+}
+// Half a voxel of slack at the faces; nothing outside.
+bool sample_volume(vec3 c, out float value) {
+  value = 0.0;
+  vec3 last = vec3(max(textureSize(u_volume, 0) - 1, ivec3(0)));
+  if (any(lessThan(c, vec3(-0.5))) || any(greaterThan(c, last + 0.5))) {
+    return false;
+  }
+  return sample_clamped(c, value);
+}
+"#;
+
+/// The stored value of a plane pixel: trilinear samples of the volume (texel coordinates)
+/// reduced across the slab, rounded as `reslice` rounds (src/volume/texture.rs).
+const PLANE_SOURCE: &str = r#"uniform ivec2 u_plane_size;
+uniform vec3 u_base;
+uniform vec3 u_step_x;
+uniform vec3 u_step_y;
+uniform vec3 u_step_n;
+// First offset (mm), step between offsets (mm), count.
+uniform vec3 u_offsets;
+// 0 mean, 1 maximum, 2 minimum.
+uniform int u_slab_mode;
+uniform float u_padding;
+// Clamp low, high, and 1 to round half away from zero.
+uniform vec3 u_rounding;
+ivec2 image_size() {
+  return u_plane_size;
 }
 vec3 stored_texel(ivec2 position) {
   vec3 at = u_base + float(position.x) * u_step_x + float(position.y) * u_step_y;
@@ -118,7 +132,7 @@ const PLANE_UNIFORMS: [&str; 11] = [
     "u_slab_mode",
     "u_padding",
     "u_rounding",
-    "u_image",
+    "u_volume",
 ];
 
 /// The plane program of one sampler kind and its own uniforms' locations.
@@ -143,7 +157,11 @@ pub(super) struct VolumeTexture {
     uploaded: Vec<bool>,
     /// Lookup tables of the last plan drawn.
     luts: Option<(WebGlTexture, LutAtlas)>,
+    /// The transfer-function table of the last 3-D rendering (RGBA8UI, LUT_SIZE × 1).
+    transfer: Option<(WebGlTexture, Vec<u8>)>,
 }
+
+pub(super) use raycast::RayProgram;
 
 fn gl_kind(format: TextureFormat) -> (u32, u32, u32, SamplerKind) {
     textures::gl_format(format)
@@ -232,6 +250,7 @@ impl GpuRenderer {
                 revision: u64::MAX,
                 uploaded: vec![false; s as usize],
                 luts: None,
+                transfer: None,
             });
         }
         let Some(state) = self.volume.as_mut() else { return Err(GpuError::Resource("3-D texture")) };
@@ -301,7 +320,7 @@ impl GpuRenderer {
         }
         let (_, _, _, kind) = gl_kind(state.format);
         if self.plane_programs[kind.index()].is_none() {
-            let source = shaders::fragment_with_source(PLANE_SOURCE, kind, ATLAS_WIDTH);
+            let source = shaders::fragment_with_source(&format!("{TRILINEAR}{PLANE_SOURCE}"), kind, ATLAS_WIDTH);
             let program = Program::with_fragment(&self.gl, &source)?;
             let locations =
                 PLANE_UNIFORMS.iter().map(|name| self.gl.get_uniform_location(&program.program, name)).collect();
@@ -347,7 +366,7 @@ impl GpuRenderer {
         gl.uniform1f(at(8), sampling.padding as f32);
         let (low, high, round) = sampling.rounding.shader_range();
         gl.uniform3f(at(9), low, high, if round { 1.0 } else { 0.0 });
-        // The 3-D texture on unit 5 (Program::set points u_image at unit 0, a 2-D unit).
+        // The 3-D texture on unit 5.
         gl.uniform1i(at(10), 5);
         gl.bind_vertex_array(Some(&self.vertex_array));
         gl.draw_arrays(Gl::TRIANGLE_STRIP, 0, 4);
@@ -360,6 +379,9 @@ impl GpuRenderer {
             self.gl.delete_texture(Some(&state.texture));
             self.gl.delete_texture(Some(&state.filled_texture));
             if let Some((texture, _)) = state.luts {
+                self.gl.delete_texture(Some(&texture));
+            }
+            if let Some((texture, _)) = state.transfer {
                 self.gl.delete_texture(Some(&texture));
             }
         }

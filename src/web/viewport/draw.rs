@@ -15,8 +15,9 @@ use crate::dicom::{DicomImage, Frame};
 use crate::pipeline::{gpu_plan, Voi};
 use crate::viewer::layers::{composite_layer, RgbaLayer};
 use crate::viewer::viewport::Viewport;
+use crate::volume::render3d::{RayCast, View3d};
 use crate::volume::reslice::{plane_image, reslice, Resliced};
-use crate::volume::texture::{modality_range, plane_frame_header, PlaneSampling};
+use crate::volume::texture::{modality_range, plane_frame_header, ray_cast_on_grid, PlaneSampling};
 use crate::volume::{Plane, Slab};
 
 /// Per-canvas drawing state.
@@ -36,10 +37,13 @@ pub struct Renderer {
     /// The last plane resliced on the CPU: what it was made from and the frame and header made.
     plane: Option<(PlaneSource, Frame, DicomImage)>,
     /// Modality value range of a volume (display set, revision) for planes without a window.
-    volume_range: Option<(String, u64, Option<(f64, f64)>)>,
+    volume_range: Option<VolumeRange>,
     /// `volume_note`.
     volume_note: Option<String>,
 }
+
+/// A volume's modality value range: for (display set, revision).
+type VolumeRange = (String, u64, Option<(f64, f64)>);
 
 /// What a resliced plane depends on: a plane drawn again with the same source is not resliced.
 #[derive(Clone, PartialEq)]
@@ -179,6 +183,50 @@ impl Renderer {
         let drawn = self.draw_frame(canvas, key, 0, &plane_header, &frame, &options, viewport, None, layer);
         self.plane = Some((source, frame, plane_header));
         drawn
+    }
+
+    /// Ray casts `view` of the volume of `entry` over the whole canvas on the GPU, with steps
+    /// of `step_factor` reference steps (`render3d::STEP_FACTOR` for a full-quality frame,
+    /// more while rotating). Ok(false) when this canvas draws without WebGL2 or the GPU cannot
+    /// hold the volume (`volume_note` says why): the caller renders `render3d` on the CPU.
+    pub fn draw_volume_3d(
+        &mut self,
+        canvas: &HtmlCanvasElement,
+        entry: &VolumeEntry,
+        view: &View3d,
+        step_factor: f64,
+    ) -> Result<bool, String> {
+        self.ensure_gpu(canvas);
+        let Some(gpu) = self.gpu.as_mut() else { return Ok(false) };
+        let volume = entry.volume.try_borrow().map_err(|_| "the volume is being filled; try again".to_string())?;
+        match gpu.upload_volume(&entry.display_set, &volume) {
+            Ok(note) => self.volume_note = note,
+            Err(GpuError::VolumeTooLarge(reason)) => {
+                self.volume_note = Some(reason);
+                return Ok(false);
+            }
+            Err(e) => return Err(format!("the volume could not be sent to the GPU: {e}")),
+        }
+        let cached = matches!(&self.volume_range, Some((set, revision, _))
+            if *set == entry.display_set && *revision == volume.revision);
+        if !cached {
+            self.volume_range = Some((entry.display_set.clone(), volume.revision, modality_range(&volume)));
+        }
+        let range = self.volume_range.as_ref().and_then(|(_, _, range)| *range);
+        let (width, height) = (canvas.width(), canvas.height());
+        let mut cast = RayCast::new(&volume, view, width, height, step_factor, range);
+        if let Some(grid) = gpu.volume_grid().filter(|grid| **grid != volume.grid) {
+            // A downsampled texture: the same camera over the texture's grid.
+            cast = ray_cast_on_grid(cast, grid, &view.camera);
+        }
+        match gpu.draw_volume_3d(&cast) {
+            Ok(()) => Ok(true),
+            Err(GpuError::VolumeTooLarge(reason)) => {
+                self.volume_note = Some(reason);
+                Ok(false)
+            }
+            Err(e) => Err(format!("GPU: {e}")),
+        }
     }
 
     /// Why the GPU shows reformatted planes from a coarser copy of the volume, or computes them
