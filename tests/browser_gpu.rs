@@ -7,6 +7,10 @@
 
 mod corpus_fetch;
 mod gpu_support;
+#[path = "gpu_support/volume_3d.rs"]
+mod volume_3d;
+#[path = "gpu_support/volume_planes.rs"]
+mod volume_planes;
 
 use dicom_viewer::api::{self, RenderOptions};
 use dicom_viewer::dicom::{DicomImage, Frame};

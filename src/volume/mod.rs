@@ -14,6 +14,7 @@ pub mod linking;
 pub mod mpr;
 pub mod render3d;
 pub mod reslice;
+pub mod texture;
 pub mod voxels;
 
 pub use grid::{Grid, SliceGeometry};

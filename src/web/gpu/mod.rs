@@ -6,6 +6,7 @@
 mod program;
 mod shaders;
 mod textures;
+mod volume;
 
 use std::fmt;
 
@@ -38,6 +39,8 @@ pub enum GpuError {
     Upload(String),
     /// `set_plan_uniforms` or `draw` was called before `upload`, or with a plan for another frame layout.
     PlanMismatch,
+    /// The volume does not fit this GPU's 3-D textures even downsampled (the reason).
+    VolumeTooLarge(String),
 }
 
 impl fmt::Display for GpuError {
@@ -55,6 +58,7 @@ impl fmt::Display for GpuError {
             }
             GpuError::Upload(reason) => write!(f, "texture upload failed: {reason}"),
             GpuError::PlanMismatch => write!(f, "the plan does not match the uploaded frame; upload the frame first"),
+            GpuError::VolumeTooLarge(reason) => write!(f, "{reason}"),
         }
     }
 }
@@ -82,6 +86,10 @@ pub struct GpuRenderer {
     uploaded: Option<Uploaded>,
     /// MAX_TEXTURE_SIZE, read once (getParameter is a round trip to the GPU process).
     max_texture_size: u32,
+    /// The volume reformatted planes sample (src/web/gpu/volume.rs) and its plane programs.
+    volume: Option<volume::VolumeTexture>,
+    plane_programs: [Option<volume::PlaneProgram>; 3],
+    ray_programs: [Option<volume::RayProgram>; 3],
 }
 
 /// The view matrix (column-major 3×3, clip space → texture coordinates) that shows the image
@@ -175,6 +183,9 @@ impl GpuRenderer {
             vertex_array,
             uploaded: None,
             max_texture_size,
+            volume: None,
+            plane_programs: [None, None, None],
+            ray_programs: [None, None, None],
         })
     }
 
@@ -326,5 +337,6 @@ impl GpuRenderer {
 impl Drop for GpuRenderer {
     fn drop(&mut self) {
         self.release();
+        self.release_volume();
     }
 }

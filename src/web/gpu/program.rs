@@ -110,7 +110,7 @@ const UNIFORMS: [&str; 17] = [
     "u_layer_on",
 ];
 
-fn compile(gl: &Gl, kind: u32, source: &str) -> Result<WebGlShader, GpuError> {
+pub(super) fn compile(gl: &Gl, kind: u32, source: &str) -> Result<WebGlShader, GpuError> {
     let shader = gl.create_shader(kind).ok_or(GpuError::Resource("shader"))?;
     gl.shader_source(&shader, source);
     gl.compile_shader(&shader);
@@ -125,8 +125,13 @@ fn compile(gl: &Gl, kind: u32, source: &str) -> Result<WebGlShader, GpuError> {
 
 impl Program {
     pub fn new(gl: &Gl, kind: SamplerKind) -> Result<Program, GpuError> {
+        Program::with_fragment(gl, &shaders::fragment(kind, ATLAS_WIDTH))
+    }
+
+    /// The display program with another fragment shader built by `shaders::fragment_with_source`.
+    pub fn with_fragment(gl: &Gl, fragment_source: &str) -> Result<Program, GpuError> {
         let vertex = compile(gl, Gl::VERTEX_SHADER, shaders::VERTEX)?;
-        let fragment = compile(gl, Gl::FRAGMENT_SHADER, &shaders::fragment(kind, ATLAS_WIDTH))?;
+        let fragment = compile(gl, Gl::FRAGMENT_SHADER, fragment_source)?;
         let program = gl.create_program().ok_or(GpuError::Resource("program"))?;
         gl.attach_shader(&program, &vertex);
         gl.attach_shader(&program, &fragment);

@@ -17,7 +17,7 @@ void main() {
 const FRAGMENT: &str = r#"#version 300 es
 precision highp float;
 precision highp int;
-uniform highp SAMPLER u_image;
+SOURCE
 uniform highp usampler2D u_luts;
 // 0 grey, 1 palette, 2 RGB.
 uniform int u_display;
@@ -84,13 +84,13 @@ float voi(float x) {
 }
 
 void main() {
-  ivec2 size = textureSize(u_image, 0);
+  ivec2 size = image_size();
   vec2 position = floor(v_texcoord * vec2(size));
   if (v_texcoord.x < 0.0 || v_texcoord.y < 0.0 || position.x >= float(size.x) || position.y >= float(size.y)) {
     out_color = vec4(0.0, 0.0, 0.0, 1.0);
     return;
   }
-  vec3 texel = vec3(texelFetch(u_image, ivec2(position), 0).rgb);
+  vec3 texel = stored_texel(ivec2(position));
   vec3 rgb;
   if (u_display == 2) {
     rgb = vec3(to_byte(texel.r * 255.0 / u_rgb_max), to_byte(texel.g * 255.0 / u_rgb_max),
@@ -145,9 +145,42 @@ impl SamplerKind {
             SamplerKind::Float => "sampler2D",
         }
     }
+
+    fn glsl_3d(self) -> &'static str {
+        match self {
+            SamplerKind::Unsigned => "usampler3D",
+            SamplerKind::Signed => "isampler3D",
+            SamplerKind::Float => "sampler3D",
+        }
+    }
+}
+
+/// Where the display chain's stored values come from: a 2-D texture of the frame.
+const FRAME_SOURCE: &str = r#"uniform highp SAMPLER u_image;
+ivec2 image_size() {
+  return textureSize(u_image, 0);
+}
+vec3 stored_texel(ivec2 position) {
+  return vec3(texelFetch(u_image, position, 0).rgb);
+}"#;
+
+/// The GLSL 3-D sampler type reading textures of `kind`.
+pub fn glsl_3d(kind: SamplerKind) -> &'static str {
+    kind.glsl_3d()
 }
 
 /// The fragment shader for stored values read through `kind`.
 pub fn fragment(kind: SamplerKind, atlas_width: u32) -> String {
-    FRAGMENT.replace("SAMPLER", kind.glsl()).replace("ATLAS_WIDTH", &atlas_width.to_string())
+    fragment_with_source(FRAME_SOURCE, kind, atlas_width)
+}
+
+/// The display chain with `source` defining `ivec2 image_size()` and `vec3 stored_texel(ivec2)`
+/// (the stored value of a pixel; SAMPLER/SAMPLER3D stand for the sampler types of `kind`), so
+/// reformatted planes (src/web/gpu/volume.rs) reuse the same chain.
+pub fn fragment_with_source(source: &str, kind: SamplerKind, atlas_width: u32) -> String {
+    FRAGMENT
+        .replace("SOURCE", source)
+        .replace("SAMPLER3D", kind.glsl_3d())
+        .replace("SAMPLER", kind.glsl())
+        .replace("ATLAS_WIDTH", &atlas_width.to_string())
 }

@@ -6,14 +6,19 @@
 use wasm_bindgen::{Clamped, JsCast, JsValue};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 
-use super::super::gpu::GpuRenderer;
+use super::super::gpu::{GpuError, GpuRenderer};
 use super::super::session::FrameKey;
+use super::super::volume::VolumeEntry;
 use crate::api::RenderOptions;
 use crate::dicom::overlay::{composite_overlay, OverlayMask, OVERLAY_RGBA};
 use crate::dicom::{DicomImage, Frame};
 use crate::pipeline::{gpu_plan, Voi};
 use crate::viewer::layers::{composite_layer, RgbaLayer};
 use crate::viewer::viewport::Viewport;
+use crate::volume::render3d::{RayCast, View3d};
+use crate::volume::reslice::{plane_image, reslice, Resliced};
+use crate::volume::texture::{modality_range, plane_frame_header, ray_cast_on_grid, PlaneSampling};
+use crate::volume::{Plane, Slab};
 
 /// Per-canvas drawing state.
 pub struct Renderer {
@@ -29,6 +34,22 @@ pub struct Renderer {
     /// CPU-rendered frame for the 2-D path, with what it was rendered for (frame, options,
     /// overlays drawn, layer revision).
     rendered: Option<(FrameKey, RenderOptions, bool, Option<u64>, HtmlCanvasElement)>,
+    /// The last plane resliced on the CPU: what it was made from and the frame and header made.
+    plane: Option<(PlaneSource, Frame, DicomImage)>,
+    /// Modality value range of a volume (display set, revision) for planes without a window.
+    volume_range: Option<(String, u64, Option<(f64, f64)>)>,
+    /// `volume_note`.
+    volume_note: Option<String>,
+}
+
+/// What a resliced plane depends on: a plane drawn again with the same source is not resliced.
+#[derive(Clone, PartialEq)]
+struct PlaneSource {
+    key: FrameKey,
+    display_set: String,
+    volume_revision: u64,
+    plane: Plane,
+    slab: Option<Slab>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -68,6 +89,161 @@ impl Renderer {
             overlay_uploaded: None,
             layer_uploaded: None,
             rendered: None,
+            plane: None,
+            volume_range: None,
+            volume_note: None,
+        }
+    }
+
+    /// Draws `plane` (a slab around it when `slab` is given) through the volume of `entry`,
+    /// rendered through the display chain of `image` (a slice of the volume: `plane_image`
+    /// gives the plane its header) with `layer` blended over it. `key` names the plane: use a
+    /// new key per new plane (e.g. `(u32::MAX - pane, serial)`); the plane is also resliced
+    /// again when the volume gains slices (`Volume::revision`).
+    #[allow(clippy::too_many_arguments)]
+    pub fn draw_plane(
+        &mut self,
+        canvas: &HtmlCanvasElement,
+        key: FrameKey,
+        entry: &VolumeEntry,
+        plane: &Plane,
+        slab: Option<Slab>,
+        image: &DicomImage,
+        options: &RenderOptions,
+        viewport: &Viewport,
+        layer: Option<(&RgbaLayer, u64)>,
+    ) -> Result<Drawn, String> {
+        let volume = entry.volume.try_borrow().map_err(|_| "the volume is being filled; try again".to_string())?;
+        // Without a window in the files or from the user, the window spans the volume's values
+        // (not each plane's), so it stays put while planes move and both renderers agree.
+        let mut options = options.clone();
+        if options.window.is_none() && options.default_range.is_none() && image.info.windows(0).is_empty() {
+            let cached = matches!(&self.volume_range, Some((set, revision, _))
+                if *set == entry.display_set && *revision == volume.revision);
+            if !cached {
+                self.volume_range = Some((entry.display_set.clone(), volume.revision, modality_range(&volume)));
+            }
+            options.default_range = self.volume_range.as_ref().and_then(|(_, _, range)| *range);
+        }
+        // WebGL2: the shader samples the volume texture (no layer support there yet: planes with
+        // a derived-object layer are resliced on the CPU and drawn as frames).
+        self.ensure_gpu(canvas);
+        if let (Some(gpu), None) = (self.gpu.as_mut(), layer) {
+            match gpu.upload_volume(&entry.display_set, &volume) {
+                Ok(note) => {
+                    self.volume_note = note;
+                    let grid = gpu.volume_grid().cloned().unwrap_or_else(|| volume.grid.clone());
+                    let sampling = PlaneSampling::of(&volume, &grid, plane, slab);
+                    let header_frame = plane_frame_header(&volume, plane.columns, plane.rows);
+                    let header = plane_image(
+                        image,
+                        &Resliced { frame: header_frame.clone(), modality: volume.modality.clone(), covered_pixels: 0 },
+                    );
+                    let plan = gpu_plan::plan(&header, 0, &header_frame, &options);
+                    gpu.draw_volume_plane(viewport.matrix_for_gl(), &sampling, &plan)
+                        .map_err(|e| format!("GPU: {e}"))?;
+                    // The frame texture no longer shows on the canvas' program state.
+                    self.uploaded = None;
+                    let window = match header.voi(0, &header_frame, &options) {
+                        Voi::Window(w) if header_frame.photometric.is_monochrome() => Some((w.center, w.width)),
+                        _ => None,
+                    };
+                    return Ok(Drawn { window, renderer: "webgl2" });
+                }
+                Err(GpuError::VolumeTooLarge(reason)) => self.volume_note = Some(reason),
+                Err(e) => return Err(format!("the volume could not be sent to the GPU: {e}")),
+            }
+        }
+        let source = PlaneSource {
+            key,
+            display_set: entry.display_set.clone(),
+            volume_revision: volume.revision,
+            plane: *plane,
+            slab,
+        };
+        let (frame, plane_header) = match self.plane.take() {
+            Some((cached, frame, header)) if cached == source => (frame, header),
+            _ => {
+                let resliced = reslice(&volume, plane, slab);
+                let header = plane_image(image, &resliced);
+                // Same key, new content (the volume filled further): forget what was uploaded.
+                if self.uploaded == Some(key) {
+                    self.uploaded = None;
+                }
+                if matches!(&self.rendered, Some((k, ..)) if *k == key) {
+                    self.rendered = None;
+                }
+                (resliced.frame, header)
+            }
+        };
+        drop(volume);
+        let drawn = self.draw_frame(canvas, key, 0, &plane_header, &frame, &options, viewport, None, layer);
+        self.plane = Some((source, frame, plane_header));
+        drawn
+    }
+
+    /// Ray casts `view` of the volume of `entry` over the whole canvas on the GPU, with steps
+    /// of `step_factor` reference steps (`render3d::STEP_FACTOR` for a full-quality frame,
+    /// more while rotating). Ok(false) when this canvas draws without WebGL2 or the GPU cannot
+    /// hold the volume (`volume_note` says why): the caller renders `render3d` on the CPU.
+    pub fn draw_volume_3d(
+        &mut self,
+        canvas: &HtmlCanvasElement,
+        entry: &VolumeEntry,
+        view: &View3d,
+        step_factor: f64,
+    ) -> Result<bool, String> {
+        self.ensure_gpu(canvas);
+        let Some(gpu) = self.gpu.as_mut() else { return Ok(false) };
+        let volume = entry.volume.try_borrow().map_err(|_| "the volume is being filled; try again".to_string())?;
+        match gpu.upload_volume(&entry.display_set, &volume) {
+            Ok(note) => self.volume_note = note,
+            Err(GpuError::VolumeTooLarge(reason)) => {
+                self.volume_note = Some(reason);
+                return Ok(false);
+            }
+            Err(e) => return Err(format!("the volume could not be sent to the GPU: {e}")),
+        }
+        let cached = matches!(&self.volume_range, Some((set, revision, _))
+            if *set == entry.display_set && *revision == volume.revision);
+        if !cached {
+            self.volume_range = Some((entry.display_set.clone(), volume.revision, modality_range(&volume)));
+        }
+        let range = self.volume_range.as_ref().and_then(|(_, _, range)| *range);
+        let (width, height) = (canvas.width(), canvas.height());
+        let mut cast = RayCast::new(&volume, view, width, height, step_factor, range);
+        if let Some(grid) = gpu.volume_grid().filter(|grid| **grid != volume.grid) {
+            // A downsampled texture: the same camera over the texture's grid.
+            cast = ray_cast_on_grid(cast, grid, &view.camera);
+        }
+        match gpu.draw_volume_3d(&cast) {
+            Ok(()) => Ok(true),
+            Err(GpuError::VolumeTooLarge(reason)) => {
+                self.volume_note = Some(reason);
+                Ok(false)
+            }
+            Err(e) => Err(format!("GPU: {e}")),
+        }
+    }
+
+    /// Why the GPU shows reformatted planes from a coarser copy of the volume, or computes them
+    /// on the CPU (the volume exceeds its 3-D texture limit); None when it shows them exactly.
+    pub fn volume_note(&self) -> Option<&str> {
+        self.volume_note.as_deref()
+    }
+
+    /// Creates the WebGL2 renderer on first use (unless WebGL2 was ruled out).
+    fn ensure_gpu(&mut self, canvas: &HtmlCanvasElement) {
+        if self.gpu.is_none() && !self.gpu_failed {
+            let created =
+                if self.choice == Choice::AnyWebGl2 { GpuRenderer::new(canvas) } else { GpuRenderer::hardware(canvas) };
+            match created {
+                Ok(gpu) => self.gpu = Some(gpu),
+                Err(e) => {
+                    web_sys::console::warn_1(&format!("WebGL2 unavailable, drawing with Canvas2D: {e}").into());
+                    self.gpu_failed = true;
+                }
+            }
         }
     }
 
@@ -86,23 +262,30 @@ impl Renderer {
         overlay: Option<&OverlayMask>,
         layer: Option<(&RgbaLayer, u64)>,
     ) -> Result<Drawn, String> {
-        let window = match image.voi(key.1, frame, options) {
+        self.draw_frame(canvas, key, key.1, image, frame, options, viewport, overlay, layer)
+    }
+
+    /// `draw` of frame `frame_index` of `image`, under cache key `key`.
+    #[allow(clippy::too_many_arguments)]
+    fn draw_frame(
+        &mut self,
+        canvas: &HtmlCanvasElement,
+        key: FrameKey,
+        frame_index: u32,
+        image: &DicomImage,
+        frame: &Frame,
+        options: &RenderOptions,
+        viewport: &Viewport,
+        overlay: Option<&OverlayMask>,
+        layer: Option<(&RgbaLayer, u64)>,
+    ) -> Result<Drawn, String> {
+        let window = match image.voi(frame_index, frame, options) {
             Voi::Window(w) if frame.photometric.is_monochrome() => Some((w.center, w.width)),
             _ => None,
         };
-        if self.gpu.is_none() && !self.gpu_failed {
-            let created =
-                if self.choice == Choice::AnyWebGl2 { GpuRenderer::new(canvas) } else { GpuRenderer::hardware(canvas) };
-            match created {
-                Ok(gpu) => self.gpu = Some(gpu),
-                Err(e) => {
-                    web_sys::console::warn_1(&format!("WebGL2 unavailable, drawing with Canvas2D: {e}").into());
-                    self.gpu_failed = true;
-                }
-            }
-        }
+        self.ensure_gpu(canvas);
         if let Some(gpu) = self.gpu.as_mut() {
-            let plan = gpu_plan::plan(image, key.1, frame, options);
+            let plan = gpu_plan::plan(image, frame_index, frame, options);
             if self.uploaded != Some(key) {
                 gpu.upload(frame, &plan).map_err(|e| format!("the image could not be sent to the GPU: {e}"))?;
                 self.uploaded = Some(key);
@@ -123,7 +306,7 @@ impl Renderer {
             gpu.draw(viewport.matrix_for_gl()).map_err(|e| format!("GPU: {e}"))?;
             return Ok(Drawn { window, renderer: "webgl2" });
         }
-        self.draw_2d(canvas, key, image, frame, options, viewport, overlay, layer)?;
+        self.draw_2d(canvas, key, frame_index, image, frame, options, viewport, overlay, layer)?;
         Ok(Drawn { window, renderer: "canvas2d" })
     }
 
@@ -132,6 +315,7 @@ impl Renderer {
         &mut self,
         canvas: &HtmlCanvasElement,
         key: FrameKey,
+        frame_index: u32,
         image: &DicomImage,
         frame: &Frame,
         options: &RenderOptions,
@@ -144,7 +328,7 @@ impl Renderer {
         let fresh = matches!(&self.rendered, Some((k, o, v, r, _))
             if *k == key && o == options && *v == with_overlay && *r == layer_revision);
         if !fresh {
-            let mut rendered = image.render(key.1, frame, options);
+            let mut rendered = image.render(frame_index, frame, options);
             if let Some((layer, _)) = layer.filter(|(l, _)| (l.columns, l.rows) == (rendered.columns, rendered.rows)) {
                 composite_layer(&mut rendered.rgba, layer);
             }
