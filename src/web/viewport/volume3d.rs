@@ -30,6 +30,9 @@ use crate::volume::render3d::{
     STEP_FACTOR,
 };
 
+/// The modality value range of a volume (None: nothing filled yet).
+type ValueRange = Option<(f64, f64)>;
+
 /// Rest after the last change before the refined image is computed (ms).
 const IDLE_MS: u32 = 250;
 
@@ -74,7 +77,7 @@ struct Ctx {
     /// The volume changed while busy: render again when done.
     dirty: StoredValue<bool>,
     /// (volume revision, value range) of the last range scan.
-    range: StoredValue<Option<(u64, Option<(f64, f64)>)>>,
+    range: StoredValue<Option<(u64, ValueRange)>>,
     /// The low-resolution image, scaled onto the canvas.
     offscreen: StoredValue<Option<HtmlCanvasElement>, LocalStorage>,
     /// The WebGL2 ray caster (h/gpu), used where the page draws with WebGL2.
