@@ -48,7 +48,7 @@ async fn refined(client: &Client, what: &str) -> Result {
         what,
         r#"(() => { const c = document.querySelector('[data-testid="viewport-3d"]');
                     return c && c.dataset.ready === 'true' && c.dataset.quality === 'refined'
-                        && c.dataset.slices && c.dataset.filled === c.dataset.slices; })()"#,
+                        && c.dataset.slices === '128' && c.dataset.filled === c.dataset.slices; })()"#,
     )
     .await?;
     Ok(())

@@ -23,11 +23,15 @@ use super::super::i18n::{tr, trf};
 use super::super::pane::{Pane, Tool};
 use super::super::tasks;
 use super::super::volume::VolumeEntry;
+use super::draw::Renderer;
 use super::prefetch;
 use crate::volume::render3d::{
     self, Camera, Preset, Projection, RayCast, View3d, INTERACTIVE_PIXELS, INTERACTIVE_STEP_FACTOR, REFINED_PIXELS,
     STEP_FACTOR,
 };
+
+/// The modality value range of a volume (None: nothing filled yet).
+type ValueRange = Option<(f64, f64)>;
 
 /// Rest after the last change before the refined image is computed (ms).
 const IDLE_MS: u32 = 250;
@@ -73,9 +77,13 @@ struct Ctx {
     /// The volume changed while busy: render again when done.
     dirty: StoredValue<bool>,
     /// (volume revision, value range) of the last range scan.
-    range: StoredValue<Option<(u64, Option<(f64, f64)>)>>,
+    range: StoredValue<Option<(u64, ValueRange)>>,
     /// The low-resolution image, scaled onto the canvas.
     offscreen: StoredValue<Option<HtmlCanvasElement>, LocalStorage>,
+    /// The WebGL2 ray caster (h/gpu), used where the page draws with WebGL2.
+    renderer: StoredValue<Renderer, LocalStorage>,
+    /// "webgl2" or "cpu": what drew the image on show.
+    drawn_by: RwSignal<&'static str>,
     error: RwSignal<Option<String>>,
 }
 
@@ -169,8 +177,30 @@ impl Ctx {
             Quality::Interactive => (INTERACTIVE_PIXELS, INTERACTIVE_STEP_FACTOR),
             Quality::Refined => (REFINED_PIXELS, STEP_FACTOR),
         };
-        let (width, height) = render3d::render_size(canvas_width, canvas_height, budget);
         let view = self.app.view3d.get_untracked();
+        // WebGL2 (a hardware GPU, or ?renderer=webgl2) draws the whole canvas at once.
+        let on_gpu = self.renderer.try_update_value(|r| r.draw_volume_3d(&element, &entry, &view, step));
+        match on_gpu {
+            Some(Ok(true)) => {
+                let (filled, slices) = {
+                    let volume = entry.volume.borrow();
+                    (volume.filled_count(), volume.grid.slices)
+                };
+                self.drawn_by.set("webgl2");
+                self.mark(&element, quality, started, filled, slices);
+                return Some(true);
+            }
+            Some(Err(e)) => {
+                self.error.set(Some(trf("render3d.error", &[("reason", &e)])));
+                self.busy.set_value(false);
+                return None;
+            }
+            _ => {}
+        }
+        if self.drawn_by.get_untracked() != "cpu" {
+            self.drawn_by.set("cpu");
+        }
+        let (width, height) = render3d::render_size(canvas_width, canvas_height, budget);
         let (cast, filled, slices) = {
             let volume = entry.volume.borrow();
             let range = match self.range.get_value() {
@@ -203,6 +233,12 @@ impl Ctx {
             self.error.set(Some(trf("render3d.error", &[("reason", &e)])));
             return None;
         }
+        self.mark(&element, quality, started, filled, slices);
+        Some(true)
+    }
+
+    /// Records what is on show (test hooks).
+    fn mark(&self, element: &HtmlCanvasElement, quality: Quality, started: f64, filled: usize, slices: u32) {
         let elapsed = format!("{:.1}", tasks::now() - started);
         let set = |name: &str, value: &str| {
             let _ = element.set_attribute(name, value);
@@ -217,7 +253,6 @@ impl Ctx {
                 set("data-ready", "true");
             }
         }
-        Some(true)
     }
 
     /// Puts the `width`×`height` RGBA image on the canvas, scaled to fill it.
@@ -311,8 +346,11 @@ pub fn Volume3dPane(index: usize) -> impl IntoView {
         dirty: StoredValue::new(false),
         range: StoredValue::new(None),
         offscreen: StoredValue::new_local(None),
+        renderer: StoredValue::new_local(Renderer::new()),
+        drawn_by: RwSignal::new("cpu"),
         error,
     };
+    let drawn_by = ctx.drawn_by;
 
     // The frames of the display set load in the background as for a stack.
     let frames = Memo::new(move |_| {
@@ -326,6 +364,21 @@ pub fn Volume3dPane(index: usize) -> impl IntoView {
     let progress = RwSignal::new(None::<(u32, u32)>);
     let loaded_count = RwSignal::new((0u32, 0u32));
     prefetch::run(pane, frames, progress, loaded_count, app);
+
+    // The display set grew (instances still arriving when the volume was built): build the
+    // volume again over all its frames.
+    Effect::new(move |_| {
+        let list = frames.get();
+        let Some(key) = pane.display_set.get_untracked() else { return };
+        let session = app.session.get_value();
+        let stale = matches!(session.volumes.get(&key), Some(Ok(entry))
+            if entry.frames.len() != list.len()
+                || entry.frames.iter().zip(&list).any(|(a, b)| *a != (b.source, b.frame)));
+        let failed = matches!(session.volumes.get(&key), Some(Err(_)));
+        if stale || (failed && list.len() > 1) {
+            session.volumes.drop_volume(&key);
+        }
+    });
 
     // A display set the view was not opened for: its modality's preset, the default camera.
     Effect::new(move |_| {
@@ -419,7 +472,7 @@ pub fn Volume3dPane(index: usize) -> impl IntoView {
             class="viewport-3d"
             data-testid="viewport-3d"
             data-ready="false"
-            data-renderer="cpu"
+            data-renderer=move || drawn_by.get()
             data-pane=index.to_string()
             data-preset=move || view3d.with(|v| v.preset.name())
             data-azimuth=move || format!("{:.1}", view3d.with(|v| v.camera.azimuth_deg))
@@ -458,7 +511,9 @@ pub fn Volume3dPane(index: usize) -> impl IntoView {
                     {move || tr("render3d.reset")}
                 </button>
             </div>
-            <p class="v3d-note" data-testid="note-3d" role="note">{move || tr("render3d.cpu_note")}</p>
+            <Show when=move || drawn_by.get() == "cpu">
+                <p class="v3d-note" data-testid="note-3d" role="note">{move || tr("render3d.cpu_note")}</p>
+            </Show>
             {move || progress.get().map(|(done, total)| view! {
                 <div class="pane-progress" role="progressbar" aria-label=move || tr("common.viewport.slices_loaded")
                     aria-valuemin="0" aria-valuemax=total aria-valuenow=done>
