@@ -15,6 +15,7 @@ pub(super) const EN: &[&str] = &[
     include_str!("../../locales/en/rtkos.txt"),
     include_str!("../../locales/en/derived.txt"),
     include_str!("../../locales/en/gsps.txt"),
+    include_str!("../../locales/en/link.txt"),
 ];
 
 pub(super) const DE: &[&str] = &[
@@ -32,6 +33,7 @@ pub(super) const DE: &[&str] = &[
     include_str!("../../locales/de/rtkos.txt"),
     include_str!("../../locales/de/derived.txt"),
     include_str!("../../locales/de/gsps.txt"),
+    include_str!("../../locales/de/link.txt"),
 ];
 
 pub(super) const ES: &[&str] = &[
@@ -49,6 +51,7 @@ pub(super) const ES: &[&str] = &[
     include_str!("../../locales/es/rtkos.txt"),
     include_str!("../../locales/es/derived.txt"),
     include_str!("../../locales/es/gsps.txt"),
+    include_str!("../../locales/es/link.txt"),
 ];
 
 pub(super) const ZH: &[&str] = &[
@@ -66,4 +69,5 @@ pub(super) const ZH: &[&str] = &[
     include_str!("../../locales/zh/rtkos.txt"),
     include_str!("../../locales/zh/derived.txt"),
     include_str!("../../locales/zh/gsps.txt"),
+    include_str!("../../locales/zh/link.txt"),
 ];

@@ -638,6 +638,7 @@ pub fn Toolbar() -> impl IntoView {
                             testid="reset-view" on_click=move || { actions::reset_view(app); } />
                         <CineButton />
                         <LayoutMenu />
+                        <super::link::LinkButton />
                     </div>
                 </div>
             </Show>

@@ -4,7 +4,7 @@ usage: make_link_data.py OUT_DIR
 
 OUT_DIR/current/  study 1 of patient LINK-001 (Frame of Reference F1, 2024-03-01):
   a/   CT axial 5 mm, 20 slices from z = 0          (series "Axial 5 mm")
-  b/   CT axial 2.5 mm, 36 slices from z = 11.25    (series "Axial 2.5 mm", same Frame of Reference)
+  b/   CT axial 2.5 mm, 36 slices from z = 12       (series "Axial 2.5 mm", same Frame of Reference)
   loc/ CT sagittal localizer, one 160x160 slice     (series "Localizer", same Frame of Reference)
 OUT_DIR/prior/    study 2 of the same patient (Frame of Reference F2, 2021-06-15):
   a/   CT axial 3 mm, 30 slices from z = 40         (series "Axial 3 mm prior")
@@ -104,7 +104,7 @@ def main():
              "description": "Chest CT prior", "accession": "LINK-A0"}
     base = os.path.join(out, "current")
     axial_series(base, current, "a", 1, "CT", 0.0, 5.0, 20, "Axial 5 mm")
-    axial_series(base, current, "b", 2, "CT", 11.25, 2.5, 36, "Axial 2.5 mm")
+    axial_series(base, current, "b", 2, "CT", 12.0, 2.5, 36, "Axial 2.5 mm")
     # Sagittal localizer: rows along +y (posterior), columns down (-z); first pixel centre at
     # (0, -100, 140); 160x160 pixels of 1.25 mm.
     localizer = {"uid": uid(f"{current['uid']}/loc")}
