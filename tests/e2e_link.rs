@@ -109,6 +109,16 @@ async fn show_series(client: &Client, pane: usize, label: &str, file_prefix: &st
 }
 
 async fn click_series(client: &Client, label: &str) -> Result {
+    // The files may still be arriving: wait for the item.
+    wait_for(
+        client,
+        &format!("a series item naming {label:?}"),
+        &format!(
+            "[...document.querySelectorAll('[data-testid=\"series-list\"] .series-item')].some(e => e.textContent.includes({}))",
+            json!(label)
+        ),
+    )
+    .await?;
     let found = client
         .execute(
             "const item = [...document.querySelectorAll('[data-testid=\"series-list\"] .series-item')]\

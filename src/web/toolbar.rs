@@ -637,8 +637,8 @@ pub fn Toolbar() -> impl IntoView {
                         <IconButton icon=IconName::Reset label=label("viewer.action.reset") shortcut="f"
                             testid="reset-view" on_click=move || { actions::reset_view(app); } />
                         <CineButton />
-                        <LayoutMenu />
                         <super::link::LinkButton />
+                        <LayoutMenu />
                     </div>
                 </div>
             </Show>
