@@ -110,20 +110,24 @@ fn best_series(app: AppContext, study_uid: &str) -> Option<DisplaySet> {
 /// else "link here" on the two slices on show).
 fn show_beside(app: AppContext, set: &DisplaySet) {
     let pane = app.panes[1];
-    if pane.display_set.get_untracked().as_deref() != Some(set.key.as_str()) {
+    let changed = pane.display_set.get_untracked().as_deref() != Some(set.key.as_str());
+    if changed {
         pane.open(set.key.clone(), set.frames.len());
         // The current study stays the one scrolled (and followed).
         app.active.set(0);
     }
-    // One Frame of Reference, or a manual offset set before: link by position; else link the
-    // two slices on show ("link here" adjusts it).
+    // One Frame of Reference: link by position. Else link the two slices on show when this
+    // series is new here (a series shown before it, while the study arrived, set an offset
+    // from its own slice), or when no offset is known ("link here" adjusts it).
     let session = app.session();
     let frame_of_reference = |index: usize| {
         let key = app.panes[index].display_set.get_untracked()?;
         super::slice_of(&session, &key, app.panes[index].frame.get_untracked()).map(|(uid, _)| uid)
     };
     if let (Some(current), Some(prior)) = (frame_of_reference(0), frame_of_reference(1)) {
-        if app.link.with_untracked(|l| l.offset_mm(&current, &prior).is_some()) {
+        let same = current == prior && !current.is_empty();
+        let known = app.link.with_untracked(|l| l.offset_mm(&current, &prior).is_some());
+        if same || (known && !changed) {
             app.link.update(|l| l.enabled = true);
         } else {
             super::link_here(app, 0, 1);
