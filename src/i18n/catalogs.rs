@@ -18,6 +18,7 @@ pub(super) const EN: &[&str] = &[
     include_str!("../../locales/en/volume.txt"),
     include_str!("../../locales/en/mpr.txt"),
     include_str!("../../locales/en/render3d.txt"),
+    include_str!("../../locales/en/link.txt"),
 ];
 
 pub(super) const DE: &[&str] = &[
@@ -38,6 +39,7 @@ pub(super) const DE: &[&str] = &[
     include_str!("../../locales/de/volume.txt"),
     include_str!("../../locales/de/mpr.txt"),
     include_str!("../../locales/de/render3d.txt"),
+    include_str!("../../locales/de/link.txt"),
 ];
 
 pub(super) const ES: &[&str] = &[
@@ -58,6 +60,7 @@ pub(super) const ES: &[&str] = &[
     include_str!("../../locales/es/volume.txt"),
     include_str!("../../locales/es/mpr.txt"),
     include_str!("../../locales/es/render3d.txt"),
+    include_str!("../../locales/es/link.txt"),
 ];
 
 pub(super) const ZH: &[&str] = &[
@@ -78,4 +81,5 @@ pub(super) const ZH: &[&str] = &[
     include_str!("../../locales/zh/volume.txt"),
     include_str!("../../locales/zh/mpr.txt"),
     include_str!("../../locales/zh/render3d.txt"),
+    include_str!("../../locales/zh/link.txt"),
 ];

@@ -17,6 +17,7 @@ mod help;
 pub(crate) mod i18n;
 mod icons;
 mod keyboard;
+pub(crate) mod link;
 pub(crate) mod loader;
 pub(crate) mod offline;
 mod opening;

@@ -637,6 +637,7 @@ pub fn Toolbar() -> impl IntoView {
                         <IconButton icon=IconName::Reset label=label("viewer.action.reset") shortcut="f"
                             testid="reset-view" on_click=move || { actions::reset_view(app); } />
                         <CineButton />
+                        <super::link::LinkButton />
                         <LayoutMenu />
                     </div>
                 </div>

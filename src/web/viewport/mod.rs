@@ -17,6 +17,7 @@ mod labels;
 mod mpr;
 mod overlay;
 mod prefetch;
+mod reference;
 mod volume3d;
 
 use std::rc::Rc;
@@ -318,6 +319,7 @@ pub fn ViewportPane(index: usize) -> impl IntoView {
     });
 
     prefetch::run(pane, frames, progress, loaded_count, app);
+    super::link::follow(app, index);
 
     let events = input::Handlers::new(pane, shown, frames, app);
     let is_active = move || app.active.get() == index;
@@ -375,6 +377,7 @@ pub fn ViewportPane(index: usize) -> impl IntoView {
         >
             {image}
             <graphics::DerivedGraphics shown=shown graphics=derived_graphics />
+            <reference::ReferenceLines index=index shown=shown />
             <annotate::Annotations pane=pane shown=shown />
             <overlay::Corners pane=pane shown=shown frames=frames />
             {move || progress.get().map(|(done, total)| view! {
@@ -383,6 +386,7 @@ pub fn ViewportPane(index: usize) -> impl IntoView {
                     <div class="bar" style=format!("width: {}%", done * 100 / total.max(1)) />
                 </div>
             })}
+            {(index == 1).then(|| view! { <super::link::Priors index=index /> })}
             {move || frame_error.get().map(|message| view! {
                 <p class="pane-error" data-testid="error" role="alert">{message}</p>
             })}
