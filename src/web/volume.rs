@@ -31,22 +31,25 @@ pub struct VolumeEntry {
 #[derive(Default)]
 pub struct VolumeStore {
     entries: RefCell<HashMap<String, Result<Rc<VolumeEntry>, String>>>,
+    /// The frames each entry (volume or refusal) was built from: when the display set has
+    /// changed since (instances still arriving), the volume is built again.
+    built_from: RefCell<HashMap<String, Vec<FrameKey>>>,
     /// Bumped whenever a volume gains slices or a volume is built (viewports redraw).
     revision: RwSignal<u64>,
 }
 
 impl VolumeStore {
     pub fn new() -> VolumeStore {
-        VolumeStore { entries: RefCell::new(HashMap::new()), revision: RwSignal::new(0) }
+        VolumeStore {
+            entries: RefCell::new(HashMap::new()),
+            built_from: RefCell::new(HashMap::new()),
+            revision: RwSignal::new(0),
+        }
     }
 
     /// Tracks changes of any volume (call inside a reactive closure).
     pub fn track(&self) {
         self.revision.track();
-    }
-
-    pub fn revision_untracked(&self) -> u64 {
-        self.revision.get_untracked()
     }
 
     /// Bytes held by all volumes.
@@ -57,12 +60,6 @@ impl VolumeStore {
     /// The volume of `display_set`, if built.
     pub fn get(&self, display_set: &str) -> Option<Result<Rc<VolumeEntry>, String>> {
         self.entries.borrow().get(display_set).cloned()
-    }
-
-    /// Forgets the volume of `display_set` (its memory returns to the frame cache).
-    pub fn drop_volume(&self, display_set: &str) {
-        self.entries.borrow_mut().remove(display_set);
-        self.revision.update(|r| *r += 1);
     }
 
     /// A decoded frame arrived: copies it into every volume it belongs to.
@@ -89,11 +86,25 @@ impl VolumeStore {
 impl Session {
     /// The volume of display set `key`, built on first use (then filled as frames arrive).
     /// Err names why the set cannot be reformatted.
+    /// Built again when the display set's frames changed since (a series still arriving when
+    /// the volume was first asked for: the grid covers every slice, and a refusal for "a single
+    /// slice" is not kept once more have come).
     pub fn volume(&self, key: &str) -> Result<Rc<VolumeEntry>, String> {
+        let frames: Vec<FrameKey> = self
+            .library
+            .borrow()
+            .display_set(key)
+            .map(|set| set.frames.iter().map(|f| (f.source, f.frame)).collect())
+            .unwrap_or_default();
         if let Some(existing) = self.volumes.get(key) {
-            return existing;
+            if self.volumes.built_from.borrow().get(key) == Some(&frames) {
+                return existing;
+            }
+            // Free the old volume before building the new one (the budget counts both).
+            self.volumes.entries.borrow_mut().remove(key);
         }
         let built = self.build_volume(key);
+        self.volumes.built_from.borrow_mut().insert(key.to_string(), frames);
         self.volumes.entries.borrow_mut().insert(key.to_string(), built.clone());
         self.volumes.revision.update(|r| *r += 1);
         self.fit_cache_to_volumes();

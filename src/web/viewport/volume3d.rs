@@ -365,21 +365,6 @@ pub fn Volume3dPane(index: usize) -> impl IntoView {
     let loaded_count = RwSignal::new((0u32, 0u32));
     prefetch::run(pane, frames, progress, loaded_count, app);
 
-    // The display set grew (instances still arriving when the volume was built): build the
-    // volume again over all its frames.
-    Effect::new(move |_| {
-        let list = frames.get();
-        let Some(key) = pane.display_set.get_untracked() else { return };
-        let session = app.session.get_value();
-        let stale = matches!(session.volumes.get(&key), Some(Ok(entry))
-            if entry.frames.len() != list.len()
-                || entry.frames.iter().zip(&list).any(|(a, b)| *a != (b.source, b.frame)));
-        let failed = matches!(session.volumes.get(&key), Some(Err(_)));
-        if stale || (failed && list.len() > 1) {
-            session.volumes.drop_volume(&key);
-        }
-    });
-
     // A display set the view was not opened for: its modality's preset, the default camera.
     Effect::new(move |_| {
         let key = pane.display_set.get();
