@@ -19,6 +19,7 @@ fn view(preset: Preset, azimuth_deg: f64, elevation_deg: f64) -> View3d {
         camera: Camera { azimuth_deg, elevation_deg, zoom: 1.1, pan_mm: [0.0, 0.0] },
         preset,
         window: (preset == Preset::Mip).then_some((300.0, 1200.0)),
+        opened: None,
     }
 }
 
