@@ -171,6 +171,15 @@ impl Volume {
             return Err(mismatch(format!("{} values for {len} pixels", frame.pixels.len())));
         }
         let start = len * slice as usize;
+        // The voxels hold `slices` whole slices (Volume::new); checked so a grid changed after
+        // allocation cannot slice out of bounds.
+        if start + len > self.voxels.len() {
+            return Err(mismatch(format!(
+                "the volume holds {} values, slice ends at {}",
+                self.voxels.len(),
+                start + len
+            )));
+        }
         let same_lut = *modality == self.modality;
         let mut low = f64::INFINITY;
         match (&mut self.voxels, &frame.pixels) {

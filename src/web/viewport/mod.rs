@@ -60,6 +60,21 @@ fn pixel_aspect(session: &super::session::Session, source: u32) -> f64 {
         .unwrap_or(1.0)
 }
 
+/// Sizes a canvas's backing store to its element's size in device pixels; returns (device
+/// pixels per CSS pixel, width, height). Every viewport kind (stack, plane, 3-D) draws at this size.
+pub(super) fn fit_backing_store(element: &web_sys::HtmlCanvasElement) -> (f64, u32, u32) {
+    let ratio = web_sys::window().map(|w| w.device_pixel_ratio()).unwrap_or(1.0).max(1.0);
+    let (width, height) = (
+        (f64::from(element.client_width()) * ratio).round().max(1.0) as u32,
+        (f64::from(element.client_height()) * ratio).round().max(1.0) as u32,
+    );
+    if element.width() != width || element.height() != height {
+        element.set_width(width);
+        element.set_height(height);
+    }
+    (ratio, width, height)
+}
+
 /// Viewport `index` as its layout wants it: acquired frames, a reformatted plane or 3-D.
 #[component]
 pub fn PaneSwitch(index: usize) -> impl IntoView {
@@ -139,16 +154,7 @@ pub fn ViewportPane(index: usize) -> impl IntoView {
             return;
         };
         let key = (source, file_frame);
-        // The backing store follows the element's size (device pixels).
-        let ratio = web_sys::window().map(|w| w.device_pixel_ratio()).unwrap_or(1.0).max(1.0);
-        let (width, height) = (
-            (f64::from(element.client_width()) * ratio).round().max(1.0) as u32,
-            (f64::from(element.client_height()) * ratio).round().max(1.0) as u32,
-        );
-        if element.width() != width || element.height() != height {
-            element.set_width(width);
-            element.set_height(height);
-        }
+        let (ratio, width, height) = fit_backing_store(&element);
         let (Some(image), Some(frame)) = (session.image(source), session.cached(key)) else {
             let _ = element.set_attribute("data-ready", "false");
             let _ = element.set_attribute("data-frame", &index.to_string());

@@ -278,15 +278,7 @@ pub fn MprPane(index: usize, axis: MprAxis) -> impl IntoView {
             let _ = element.set_attribute("data-ready", "false");
             return;
         }
-        let ratio = web_sys::window().map(|w| w.device_pixel_ratio()).unwrap_or(1.0).max(1.0);
-        let (width, height) = (
-            (f64::from(element.client_width()) * ratio).round().max(1.0) as u32,
-            (f64::from(element.client_height()) * ratio).round().max(1.0) as u32,
-        );
-        if element.width() != width || element.height() != height {
-            element.set_width(width);
-            element.set_height(height);
-        }
+        let (ratio, width, height) = super::fit_backing_store(&element);
         let state = app.mpr.get_untracked();
         let plane = state.plane(axis, &volume);
         let slab = state.slab;

@@ -163,16 +163,7 @@ impl Ctx {
         if self.error.with_untracked(Option::is_some) {
             self.error.set(None);
         }
-        let ratio = web_sys::window().map(|w| w.device_pixel_ratio()).unwrap_or(1.0).max(1.0);
-        let (css_width, css_height) = (element.client_width().max(1), element.client_height().max(1));
-        let (canvas_width, canvas_height) = (
-            (f64::from(css_width) * ratio).round().max(1.0) as u32,
-            (f64::from(css_height) * ratio).round().max(1.0) as u32,
-        );
-        if element.width() != canvas_width || element.height() != canvas_height {
-            element.set_width(canvas_width);
-            element.set_height(canvas_height);
-        }
+        let (_, canvas_width, canvas_height) = super::fit_backing_store(&element);
         let (budget, step) = match quality {
             Quality::Interactive => (INTERACTIVE_PIXELS, INTERACTIVE_STEP_FACTOR),
             Quality::Refined => (REFINED_PIXELS, STEP_FACTOR),
