@@ -130,6 +130,7 @@ run e2e_rtkos cargo test --test e2e_rtkos -- --nocapture
 run e2e_sr cargo test --test e2e_sr -- --nocapture
 run e2e_volume3d cargo test --test e2e_volume3d -- --nocapture
 run e2e_link cargo test --test e2e_link -- --nocapture
+run e2e_modules cargo test --test e2e_modules -- --nocapture
 run browser_decode cargo test --target wasm32-unknown-unknown --test browser_decode
 run browser_gpu cargo test --target wasm32-unknown-unknown --test browser_gpu
 

@@ -76,3 +76,34 @@ impl fmt::Display for DecodeError {
 }
 
 impl std::error::Error for DecodeError {}
+
+impl DecodeError {
+    /// The codec module this error asks for, when the frame needs a decoder this wasm module
+    /// does not carry (JPEG XL in the page's `decoder` module): the caller loads it and retries.
+    pub fn module_needed(&self) -> Option<&'static str> {
+        match self {
+            DecodeError::Codec { source: CodecError::ModuleNeeded { codec }, .. } => Some(codec),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_missing_codec_module_asks_for_one() {
+        let needed = DecodeError::Codec {
+            transfer_syntax: "JPEG XL Lossless".into(),
+            source: CodecError::ModuleNeeded { codec: "JPEG XL" },
+        };
+        assert_eq!(needed.module_needed(), Some("JPEG XL"));
+        let corrupt = DecodeError::Codec {
+            transfer_syntax: "JPEG XL Lossless".into(),
+            source: CodecError::invalid("JPEG XL", "bad header"),
+        };
+        assert_eq!(corrupt.module_needed(), None);
+        assert_eq!(DecodeError::NoPixelData.module_needed(), None);
+    }
+}

@@ -31,7 +31,7 @@ fn typed_array_bytes(array: &JsValue) -> Vec<u8> {
     Uint8Array::new_with_byte_offset_and_length(&buffer, offset, length).to_vec()
 }
 
-fn error_message(error: wasm_bindgen::JsError) -> String {
+fn error_message(error: impl Into<JsValue>) -> String {
     let value: JsValue = error.into();
     let error: js_sys::Error = value.dyn_into().expect("a JS Error");
     error.message().into()

@@ -61,6 +61,33 @@ fn reference_files_decode() {
     }
 }
 
+/// The page's UI module reads uncompressed frames without the decoder module
+/// (`decode_uncompressed_frame`, README "Modules and sizes"): the same values as `decode_frame`;
+/// compressed frames are refused (the decode workers read those), never decoded there.
+#[test]
+fn uncompressed_frames_read_without_codecs() {
+    let references = files_in(&corpus().join("wg04/REF"));
+    assert!(references.len() >= 10, "expected the WG04 references");
+    for path in &references {
+        let bytes = std::fs::read(path).expect("readable corpus file");
+        let image = DicomImage::parse(&bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        for f in 0..image.info.number_of_frames {
+            let read =
+                image.decode_uncompressed_frame(f).unwrap_or_else(|e| panic!("{} frame {f}: {e}", path.display()));
+            let decoded = image.decode_frame(f).unwrap_or_else(|e| panic!("{} frame {f}: {e}", path.display()));
+            assert_eq!(read, decoded, "{} frame {f}", path.display());
+        }
+    }
+    for set in ["RLE", "JPLL", "JLSL", "J2KR"] {
+        let files = files_in(&corpus().join("wg04").join(set));
+        let path = files.first().unwrap_or_else(|| panic!("no files in wg04/{set}"));
+        let bytes = std::fs::read(path).expect("readable corpus file");
+        let image = DicomImage::parse(&bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let refused = image.decode_uncompressed_frame(0).expect_err("a compressed frame needs the decoder module");
+        assert!(refused.to_string().contains("decoder module"), "{}: {refused}", path.display());
+    }
+}
+
 #[test]
 fn rle_equals_reference() {
     assert!(check_set("RLE", assert_exact) >= 10);

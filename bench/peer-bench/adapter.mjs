@@ -1,7 +1,10 @@
 // peer-bench plug-in (../shared/tools/peer-bench): times this viewer's `decode_frame`
-// (parse + decode of frame 0, wasm heap copy included) beside Cornerstone's codecs.
-// Built and run by scripts/peer-bench.sh, which puts the wasm-bindgen output in ./pkg/.
-import initWasm, { decode_frame } from './pkg/dicom-viewer.js';
+// (parse + decode of frame 0, wasm heap copy included) beside Cornerstone's codecs, from the
+// module the page's decode workers run (`decoder`; JPEG XL from `decoder-jxl`, as the workers
+// do when `decoder` throws JpegXlModuleNeeded). Built and run by scripts/peer-bench.sh, which
+// puts the wasm-bindgen output in ./pkg/.
+import initDecoder, { decode_frame as decodeFrame } from './pkg/decoder.js';
+import initJpegXl, { decode_frame as decodeFrameJpegXl } from './pkg/decoder-jxl.js';
 
 export const name = 'rust-viewer';
 export const label = 'this viewer (Rust/WASM decode_frame)';
@@ -14,7 +17,17 @@ class Unsupported extends Error {
 }
 
 export async function init() {
-  await initWasm();
+  await initDecoder();
+  await initJpegXl();
+}
+
+function decode_frame(bytes, index) {
+  try {
+    return decodeFrame(bytes, index);
+  } catch (error) {
+    if (error && error.name === 'JpegXlModuleNeeded') return decodeFrameJpegXl(bytes, index);
+    throw error;
+  }
 }
 
 export async function decode(bytes) {

@@ -13,6 +13,9 @@ pub enum CodecError {
     Unsupported { codec: &'static str, feature: String },
     /// The stream declares an image larger than the decoder is allowed to allocate.
     TooLarge { codec: &'static str, samples: u64, limit: u64 },
+    /// This wasm module does not carry the codec: it lives in a module loaded on first need
+    /// (JPEG XL, README "Modules and sizes"). The decode worker catches this and asks that module.
+    ModuleNeeded { codec: &'static str },
 }
 
 impl CodecError {
@@ -41,6 +44,9 @@ impl fmt::Display for CodecError {
             }
             CodecError::TooLarge { codec, samples, limit } => {
                 write!(f, "{codec} image declares {samples} samples, more than the limit of {limit}")
+            }
+            CodecError::ModuleNeeded { codec } => {
+                write!(f, "the {codec} decoder is a module of its own and is not loaded here; reload the page")
             }
         }
     }

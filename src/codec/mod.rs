@@ -31,9 +31,39 @@ pub fn decode_family(family: Family, codestream: &[u8]) -> Result<DecodedImage, 
         Family::Jpeg => jpeg::decode(codestream),
         Family::JpegLs => jpegls::decode(codestream),
         Family::Jpeg2000 => jpeg2000::decode(codestream),
-        #[cfg(feature = "jpegxl")]
-        Family::JpegXl => jpegxl::decode(codestream),
-        #[cfg(not(feature = "jpegxl"))]
-        Family::JpegXl => Err(CodecError::unsupported("JPEG XL", "this build was made without the jpegxl feature")),
+        Family::JpegXl => decode_jpeg_xl(codestream),
     }
+}
+
+/// The JPEG XL decoder of this wasm module, when its entry point installed one. In the browser
+/// JPEG XL lives in a module of its own (`decoder-jxl`, README "Modules and sizes"): the page's
+/// `decoder` module carries every other codec and answers JPEG XL frames with
+/// [`CodecError::ModuleNeeded`], so its worker loads the JPEG XL module and asks that instead.
+#[cfg(all(feature = "jpegxl", target_arch = "wasm32"))]
+static JPEG_XL: std::sync::OnceLock<fn(&[u8]) -> Result<DecodedImage, CodecError>> = std::sync::OnceLock::new();
+
+/// Makes JPEG XL frames decodable in this wasm module (called by the `decoder-jxl` entry point;
+/// native builds decode JPEG XL without it).
+#[cfg(feature = "jpegxl")]
+pub fn install_jpeg_xl() {
+    #[cfg(target_arch = "wasm32")]
+    let _ = JPEG_XL.set(jpegxl::decode);
+}
+
+#[cfg(all(feature = "jpegxl", not(target_arch = "wasm32")))]
+fn decode_jpeg_xl(codestream: &[u8]) -> Result<DecodedImage, CodecError> {
+    jpegxl::decode(codestream)
+}
+
+#[cfg(all(feature = "jpegxl", target_arch = "wasm32"))]
+fn decode_jpeg_xl(codestream: &[u8]) -> Result<DecodedImage, CodecError> {
+    match JPEG_XL.get() {
+        Some(decode) => decode(codestream),
+        None => Err(CodecError::ModuleNeeded { codec: "JPEG XL" }),
+    }
+}
+
+#[cfg(not(feature = "jpegxl"))]
+fn decode_jpeg_xl(_codestream: &[u8]) -> Result<DecodedImage, CodecError> {
+    Err(CodecError::unsupported("JPEG XL", "this build was made without the jpegxl feature"))
 }

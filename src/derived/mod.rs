@@ -197,8 +197,18 @@ pub enum Derived {
 impl Derived {
     /// Parses a derived object of `kind` from its whole data set.
     pub fn parse(kind: DerivedKind, dataset: &InMemDicomObject) -> Result<Derived, DerivedError> {
+        Derived::parse_with(kind, dataset, &|image, frame| image.decode_frame(frame))
+    }
+
+    /// [`Derived::parse`] with a SEG's encapsulated frames decoded by `decode` (the page passes
+    /// frames from its decode workers: its UI module carries no codec).
+    pub fn parse_with(
+        kind: DerivedKind,
+        dataset: &InMemDicomObject,
+        decode: seg::pixels::FrameDecoder<'_>,
+    ) -> Result<Derived, DerivedError> {
         Ok(match kind {
-            DerivedKind::Segmentation => Derived::Segmentation(seg::Segmentation::parse(dataset)?),
+            DerivedKind::Segmentation => Derived::Segmentation(seg::Segmentation::parse_with(dataset, decode)?),
             DerivedKind::RtStructureSet => Derived::RtStructureSet(rtstruct::StructureSet::parse(dataset)?),
             DerivedKind::StructuredReport => Derived::StructuredReport(sr::Document::parse(dataset)?),
             DerivedKind::KeyObjectSelection => Derived::KeyObjectSelection(kos::KeyObjects::parse(dataset)?),

@@ -12,6 +12,44 @@ use crate::pipeline::{expand_422, from_float_bytes, interleave_planes, to_rgb_in
 impl DicomImage {
     /// Decodes frame `frame` (0-based).
     pub fn decode_frame(&self, frame: u32) -> Result<Frame, DecodeError> {
+        self.decode_with(frame, |encoding, bytes, count| self.decode_compressed(encoding, bytes, count))
+    }
+
+    /// Reads frame `frame` (0-based) when it needs no codec (native, encapsulated uncompressed
+    /// or float Pixel Data): the page's UI module uses this and carries no codec (README
+    /// "Modules and sizes"). A compressed frame is refused: the decode workers read those.
+    pub fn decode_uncompressed_frame(&self, frame: u32) -> Result<Frame, DecodeError> {
+        self.decode_with(frame, |_, _, _| {
+            Err(DecodeError::Unsupported {
+                feature: format!("{} frames outside the decoder module", self.transfer_syntax.name),
+            })
+        })
+    }
+
+    /// A compressed frame's bytes → stored values (PS3.5 8.2, Annex G for RLE).
+    fn decode_compressed(
+        &self,
+        encoding: Encoding,
+        bytes: &[u8],
+        count: usize,
+    ) -> Result<(PixelValues, Photometric), DecodeError> {
+        let info = &self.info;
+        if encoding == Encoding::Rle {
+            // PS3.5 G: byte planes back to native samples, then read like native data.
+            let native = rle::decode_native(bytes, self.rle_geometry()).map_err(|source| self.codec_error(source))?;
+            return Ok((info.layout.from_native(&native, count)?, info.photometric));
+        }
+        let decoded = self.run_codec(encoding, bytes)?;
+        self.check_decoded(&decoded)?;
+        let photometric = if decoded.colour_transformed { Photometric::Rgb } else { info.photometric };
+        Ok((info.layout.from_samples(decoded.samples), photometric))
+    }
+
+    /// Frame `frame` with `compressed` turning a compressed frame's bytes into stored values.
+    fn decode_with<F>(&self, frame: u32, compressed: F) -> Result<Frame, DecodeError>
+    where
+        F: Fn(Encoding, &[u8], usize) -> Result<(PixelValues, Photometric), DecodeError>,
+    {
         let info = &self.info;
         if frame >= info.number_of_frames {
             return Err(DecodeError::FrameOutOfRange { frame, frames: info.number_of_frames });
@@ -32,19 +70,9 @@ impl DicomImage {
                 let bytes = self.encapsulated_frame(frame)?;
                 self.native_values(&bytes, count)?
             }
-            (_, Encoding::Rle) => {
-                // PS3.5 G: byte planes back to native samples, then read like native data.
-                let bytes = self.encapsulated_frame(frame)?;
-                let native =
-                    rle::decode_native(&bytes, self.rle_geometry()).map_err(|source| self.codec_error(source))?;
-                (info.layout.from_native(&native, count)?, info.photometric)
-            }
             (_, encoding) => {
                 let bytes = self.encapsulated_frame(frame)?;
-                let decoded = self.run_codec(encoding, &bytes)?;
-                self.check_decoded(&decoded)?;
-                let photometric = if decoded.colour_transformed { Photometric::Rgb } else { info.photometric };
-                (info.layout.from_samples(decoded.samples), photometric)
+                compressed(encoding, &bytes[..], count)?
             }
         };
         let pixels = if info.samples_per_pixel == 3 && photometric != Photometric::Rgb {

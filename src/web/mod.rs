@@ -34,8 +34,7 @@ mod viewport;
 mod volume;
 pub mod worker;
 
-/// Mounts the page on `<body>`. In a decode worker (the same module, loaded without a
-/// document) there is nothing to mount.
+/// Mounts the page on `<body>` (without a document, e.g. in a worker, there is nothing to mount).
 pub fn start() {
     console_error_panic_hook::set_once();
     if web_sys::window().and_then(|w| w.document()).is_none() {
@@ -45,5 +44,8 @@ pub fn start() {
     theme::install();
     leptos::mount::mount_to_body(app::App);
     leptos::mount::mount_to_body(offline::UpdateNotice);
+    worker::modules::mark("app-mounted");
     offline::install();
+    // decode_frame / render_frame on window.wasmBindings: the decoder module, after the first paint.
+    worker::expose_bindings_when_idle();
 }

@@ -420,7 +420,8 @@ impl Session {
             Content::File(blob) => (blob, first, 0),
             Content::Remote(remote) => match fetch_frame(&remote, dataset, first, signal).await {
                 Ok(Fetched::Native(file)) => {
-                    let frame = DicomImage::parse(&file).and_then(|image| image.decode_frame(0));
+                    // Uncompressed: read on the page without the decoder module (no codec here).
+                    let frame = DicomImage::parse(&file).and_then(|image| image.decode_uncompressed_frame(0));
                     return frame.map(|frame| vec![(first, frame)]).map_err(|e| LoadError::Failed(e.to_string()));
                 }
                 Ok(Fetched::Frame(blob)) => (blob, 0, first),
@@ -459,14 +460,24 @@ impl Session {
         decoded.into_iter().next().map(|(_, frame)| frame).ok_or_else(|| tr("common.load.no_frame").to_string())
     }
 
-    /// Fallback when workers cannot start (e.g. a browser without module workers).
+    /// Every frame of the Part-10 file in `blob` (a compressed SEG: src/web/derived/store.rs).
+    pub async fn decode_all(&self, blob: &Blob) -> Result<Vec<Frame>, String> {
+        let decoded = match &self.pool {
+            Some(pool) => pool.decode(blob, 0, u32::MAX).await.map(|d| d.into_iter().map(|d| d.frame).collect()),
+            None => self.decode_here(blob, 0, u32::MAX).await.map(|d| d.into_iter().map(|(_, frame)| frame).collect()),
+        }?;
+        Ok(decoded)
+    }
+
+    /// Fallback when workers cannot start (e.g. a browser without module workers): the
+    /// `decoder` module instantiated on the page (src/web/worker/modules.rs).
     async fn decode_here(&self, blob: &Blob, first: u32, count: u32) -> Result<Vec<(u32, Frame)>, String> {
         let buffer = JsFuture::from(blob.array_buffer()).await.map_err(|e| format!("{e:?}"))?;
-        let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
-        let image = DicomImage::parse(&bytes).map_err(|e| e.to_string())?;
-        let frames = image.info.number_of_frames.max(1);
-        (first..(first + count).min(frames))
-            .map(|index| image.decode_frame(index).map(|f| (index, f)).map_err(|e| e.to_string()))
+        let frames = super::worker::modules::decode_here(&js_sys::Uint8Array::new(&buffer), first, count).await?;
+        frames
+            .iter()
+            .enumerate()
+            .map(|(offset, value)| Ok((first + offset as u32, super::worker::frame_from_js(&value)?)))
             .collect()
     }
 }

@@ -11,7 +11,7 @@
 //! RGBA layer of [`Segmentation::draw_on`] is built for one shown frame at a time.
 
 mod draw;
-mod pixels;
+pub mod pixels;
 
 use dicom_core::Tag;
 use dicom_dictionary_std::{tags, uids};
@@ -245,6 +245,14 @@ impl Segmentation {
     /// transfer syntax of encapsulated pixel data is read from (0002,0010) when the data set
     /// carries it (as [`super::read_dataset`] leaves it), else recognised from the codestream.
     pub fn parse(dataset: &InMemDicomObject) -> Result<Segmentation, DerivedError> {
+        Segmentation::parse_with(dataset, &|image, frame| image.decode_frame(frame))
+    }
+
+    /// [`Segmentation::parse`] with encapsulated frames decoded by `decode`.
+    pub fn parse_with(
+        dataset: &InMemDicomObject,
+        decode: pixels::FrameDecoder<'_>,
+    ) -> Result<Segmentation, DerivedError> {
         let attrs = Attributes(dataset);
         let sop_class = attrs.string(tags::SOP_CLASS_UID).unwrap_or_default();
         let label_map_class = sop_class == uids::LABEL_MAP_SEGMENTATION_STORAGE;
@@ -366,7 +374,8 @@ impl Segmentation {
         }
 
         let transfer_syntax = attrs.string(tags::TRANSFER_SYNTAX_UID);
-        let pixels = pixels::read(dataset, transfer_syntax.as_deref(), bits_allocated, rows, columns, frame_count)?;
+        let pixels =
+            pixels::read(dataset, transfer_syntax.as_deref(), bits_allocated, rows, columns, frame_count, decode)?;
 
         // Colours: file CIELab first, then a PALETTE COLOR label map's palette, then defaults.
         if segmentation_type == SegmentationType::LabelMap

@@ -7,8 +7,19 @@ use dicom_core::Tag;
 use dicom_object::InMemDicomObject;
 
 use crate::derived::DerivedError;
-use crate::dicom::{DicomImage, SampleFormat};
+use crate::dicom::{DicomImage, Frame, SampleFormat};
+use crate::error::DecodeError;
 use crate::pipeline::PixelValues;
+
+/// Decodes frame `n` (0-based) of an encapsulated SEG: `DicomImage::decode_frame` natively; the
+/// page passes frames its decode workers decoded (its UI module carries no codec, README
+/// "Modules and sizes").
+pub type FrameDecoder<'a> = &'a dyn Fn(&DicomImage, u32) -> Result<Frame, DecodeError>;
+
+/// Whether the data set's Pixel Data is encapsulated (its frames need a codec).
+pub fn is_encapsulated(dataset: &InMemDicomObject) -> bool {
+    dataset.get(PIXEL_DATA).is_some_and(|element| element.value().fragments().is_some())
+}
 
 const PIXEL_DATA: Tag = Tag(0x7FE0, 0x0010);
 
@@ -128,6 +139,7 @@ pub fn read(
     rows: u32,
     columns: u32,
     frames: u32,
+    decode: FrameDecoder<'_>,
 ) -> Result<FramePixels, DerivedError> {
     let element =
         dataset.get(PIXEL_DATA).ok_or(DerivedError::Attribute { keyword: "PixelData", reason: "is missing".into() })?;
@@ -151,7 +163,7 @@ pub fn read(
                 })?
                 .to_string(),
         };
-        return decode_encapsulated(dataset, &uid, bits_allocated, per_frame, frames);
+        return decode_encapsulated(dataset, &uid, bits_allocated, per_frame, frames, decode);
     }
     let bytes = value
         .to_bytes()
@@ -174,6 +186,7 @@ fn decode_encapsulated(
     bits_allocated: u16,
     per_frame: usize,
     frames: u32,
+    decode: FrameDecoder<'_>,
 ) -> Result<FramePixels, DerivedError> {
     let image = DicomImage::from_header(dataset.clone(), uid, SampleFormat::Integer)?;
     let voxels = per_frame * frames as usize;
@@ -183,7 +196,7 @@ fn decode_encapsulated(
         _ => FramePixels::Words(Vec::with_capacity(voxels)),
     };
     for frame in 0..frames {
-        let decoded = image.decode_frame(frame)?;
+        let decoded = decode(&image, frame)?;
         let start = frame as usize * per_frame;
         let wrong_size = |len: usize| DerivedError::Attribute {
             keyword: "PixelData",

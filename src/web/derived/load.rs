@@ -44,11 +44,11 @@ pub async fn load(session: &Rc<Session>, source: u32) {
     }
     let content = session.instances.borrow().get(source as usize).map(|i| i.content.clone());
     match content {
-        Some(Content::File(blob)) => session.derived.load_blob(&entry, &blob).await,
+        Some(Content::File(blob)) => session.derived.load_blob(&entry, &blob, session).await,
         Some(Content::Remote(remote)) => {
             entry.state.set(LoadState::Loading);
             match fetch_instance(&remote, None).await {
-                Ok(blob) => session.derived.load_blob(&entry, &blob).await,
+                Ok(blob) => session.derived.load_blob(&entry, &blob, session).await,
                 Err(error) => {
                     entry.state.set(LoadState::Failed(error.message));
                     session.derived.revision.update(|r| *r += 1);

@@ -9,8 +9,25 @@ use std::rc::Rc;
 use leptos::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::derived::{read_dataset, Derived, DerivedKind};
+use crate::derived::{read_dataset, seg, Derived, DerivedKind};
+use crate::dicom::DicomImage;
+use crate::error::DecodeError;
 use crate::viewer::layers::LayerStyle;
+use crate::web::session::Session;
+
+/// The whole file `bytes` (also in `blob`) parsed as a derived object of `kind`.
+async fn parse(kind: DerivedKind, bytes: &[u8], blob: &web_sys::Blob, session: &Session) -> Result<Derived, String> {
+    let dataset = read_dataset(bytes).map_err(|e| e.to_string())?;
+    let frames = if kind == DerivedKind::Segmentation && seg::pixels::is_encapsulated(&dataset) {
+        session.decode_all(blob).await?
+    } else {
+        Vec::new()
+    };
+    let decoded = |_: &DicomImage, frame: u32| {
+        frames.get(frame as usize).cloned().ok_or(DecodeError::FrameOutOfRange { frame, frames: frames.len() as u32 })
+    };
+    Derived::parse_with(kind, &dataset, &decoded).map_err(|e| e.to_string())
+}
 
 /// Where an entry is in its life.
 #[derive(Clone, Debug, PartialEq)]
@@ -99,29 +116,22 @@ impl DerivedStore {
         entry
     }
 
-    /// Parses the whole file `bytes` as the entry's object.
-    pub fn load_bytes(&self, entry: &DerivedEntry, bytes: &[u8]) {
-        let parsed = read_dataset(bytes).and_then(|dataset| Derived::parse(entry.kind, &dataset));
+    /// Reads and parses a blob as the entry's object. A SEG whose frames are compressed gets
+    /// them from the decode workers first (the page's UI module carries no codec).
+    pub async fn load_blob(&self, entry: &DerivedEntry, blob: &web_sys::Blob, session: &Session) {
+        entry.state.set(LoadState::Loading);
+        let parsed = match JsFuture::from(blob.array_buffer()).await {
+            Ok(buffer) => parse(entry.kind, &js_sys::Uint8Array::new(&buffer).to_vec(), blob, session).await,
+            Err(e) => Err(format!("the file could not be read ({e:?}); open it again")),
+        };
         match parsed {
             Ok(object) => {
                 *entry.object.borrow_mut() = Some(Rc::new(object));
                 entry.state.set(LoadState::Loaded);
             }
-            Err(e) => entry.state.set(LoadState::Failed(e.to_string())),
+            Err(e) => entry.state.set(LoadState::Failed(e)),
         }
         self.revision.update(|r| *r += 1);
-    }
-
-    /// Reads and parses a local file's blob.
-    pub async fn load_blob(&self, entry: &DerivedEntry, blob: &web_sys::Blob) {
-        entry.state.set(LoadState::Loading);
-        match JsFuture::from(blob.array_buffer()).await {
-            Ok(buffer) => self.load_bytes(entry, &js_sys::Uint8Array::new(&buffer).to_vec()),
-            Err(e) => {
-                entry.state.set(LoadState::Failed(format!("the file could not be read ({e:?}); open it again")));
-                self.revision.update(|r| *r += 1);
-            }
-        }
     }
 
     /// Tracks everything that changes what the shown objects draw (for the viewport's redraw).

@@ -1,5 +1,7 @@
 //! The worker pool: jobs go to the least busy worker; each job is a promise settled by the
-//! worker's reply, so callers simply `.await` a decode.
+//! worker's reply, so callers simply `.await` a decode. The workers start with the page (when
+//! the app mounts) and wait for the `decoder` module, which the page fetches and compiles once
+//! after its first paint and posts to each of them (super::modules).
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -15,14 +17,9 @@ use crate::dicom::overlay::EmbeddedOverlays;
 use crate::dicom::Frame;
 use crate::pipeline::{Photometric, PixelValues};
 
-const SCRIPT: &str = include_str!("decode-worker.js");
+use super::modules;
 
-#[wasm_bindgen]
-extern "C" {
-    /// The URL of this module's JS glue (wasm-bindgen emits `import.meta.url` there).
-    #[wasm_bindgen(thread_local_v2, js_namespace = ["import", "meta"], js_name = url)]
-    static GLUE_URL: String;
-}
+const SCRIPT: &str = include_str!("decode-worker.js");
 
 /// One frame back from a worker: its index in the file and its stored values.
 pub struct DecodedFrame {
@@ -40,6 +37,8 @@ struct Pending {
 struct Shared {
     pending: RefCell<HashMap<u32, Pending>>,
     busy: RefCell<Vec<u32>>,
+    /// Workers that answered the `init` message (started or failed).
+    started: Cell<usize>,
 }
 
 impl Shared {
@@ -94,12 +93,6 @@ impl DecodePool {
         options.set_type("text/javascript");
         let blob = Blob::new_with_str_sequence_and_options(&parts, &options).map_err(|e| js_text(&e))?;
         let script_url = Url::create_object_url_with_blob(&blob).map_err(|e| js_text(&e))?;
-        let init = Object::new();
-        let glue = GLUE_URL.with(String::clone);
-        let _ = Reflect::set(&init, &"glue".into(), &glue.into());
-        let _ = Reflect::set(&init, &"module".into(), &wasm_bindgen::module());
-        let message = Object::new();
-        let _ = Reflect::set(&message, &"init".into(), &init);
 
         let shared = Rc::new(Shared::default());
         let mut pool = DecodePool {
@@ -117,8 +110,20 @@ impl DecodePool {
             let worker = Worker::new_with_options(&pool.script_url, &options).map_err(|e| js_text(&e))?;
             let on_message = {
                 let shared = shared.clone();
+                let workers = size.max(1);
                 Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
                     let data = event.data();
+                    if Reflect::has(&data, &"loaded".into()).unwrap_or(false) {
+                        modules::mark("decoder-jxl-loaded");
+                        return;
+                    }
+                    if Reflect::has(&data, &"ready".into()).unwrap_or(false) {
+                        shared.started.set(shared.started.get() + 1);
+                        if shared.started.get() == workers {
+                            modules::mark("decode-workers-ready");
+                        }
+                        return;
+                    }
                     let Some(id) = Reflect::get(&data, &"id".into()).ok().and_then(|v| v.as_f64()) else { return };
                     let error = Reflect::get(&data, &"error".into()).unwrap_or(JsValue::UNDEFINED);
                     let outcome = if error.is_undefined() {
@@ -137,12 +142,29 @@ impl DecodePool {
             };
             worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
             worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-            worker.post_message(&message).map_err(|e| js_text(&e))?;
             pool.workers.push(worker);
             pool._handlers.push(on_message);
             pool._error_handlers.push(on_error);
             shared.busy.borrow_mut().push(0);
         }
+        modules::mark("decode-workers-started");
+        let workers = pool.workers.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let init = match modules::decoder_module().await {
+                Ok(module) => modules::worker_init(&module),
+                Err(error) => {
+                    let init = Object::new();
+                    let message = format!("the decoder module could not be loaded ({error}); reload the page");
+                    let _ = Reflect::set(&init, &"error".into(), &message.into());
+                    init
+                }
+            };
+            let message = Object::new();
+            let _ = Reflect::set(&message, &"init".into(), &init);
+            for worker in &workers {
+                let _ = worker.post_message(&message);
+            }
+        });
         Ok(pool)
     }
 
