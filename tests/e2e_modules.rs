@@ -30,8 +30,8 @@ use e2e_support::*;
 const JPEG_XL_LOSSLESS: &str = "1.2.840.10008.1.2.4.110";
 const SECONDARY_CAPTURE: &str = "1.2.840.10008.5.1.4.1.1.7";
 /// Rows, columns: as large as the WG04 images the other checks compare (a 64×48 image magnified
-/// 16× on the canvas differed from render_frame in 815 of 514,188 pixels along its top row).
-const RAMP: (u16, u16) = (384, 512);
+/// 16× on the canvas differed from render_frame along its top row; so did 512×384: square, as CT1).
+const RAMP: (u16, u16) = (512, 512);
 
 /// The wasm files the page fetched so far, with when they were requested and arrived.
 async fn wasm_entries(client: &Client) -> Result<Value> {
