@@ -35,9 +35,21 @@ impl DicomImage {
             (_, Encoding::Rle) => {
                 // PS3.5 G: byte planes back to native samples, then read like native data.
                 let bytes = self.encapsulated_frame(frame)?;
-                let native =
-                    rle::decode_native(&bytes, self.rle_geometry()).map_err(|source| self.codec_error(source))?;
-                (info.layout.from_native(&native, count)?, info.photometric)
+                let geometry = self.rle_geometry();
+                let values = if matches!(info.layout.bits_allocated, 8 | 16) {
+                    let decoded = rle::decode(&bytes, geometry).map_err(|source| self.codec_error(source))?;
+                    if decoded.samples.len() < count {
+                        return Err(DecodeError::PixelDataTooShort {
+                            expected: count as u64,
+                            actual: decoded.samples.len() as u64,
+                        });
+                    }
+                    info.layout.from_native_samples(decoded.samples)
+                } else {
+                    let native = rle::decode_native(&bytes, geometry).map_err(|source| self.codec_error(source))?;
+                    info.layout.from_native(&native, count)?
+                };
+                (values, info.photometric)
             }
             (_, encoding) => {
                 let bytes = self.encapsulated_frame(frame)?;
