@@ -233,10 +233,28 @@ impl StoredLayout {
         match samples {
             Samples::U8(bytes) if !self.signed && !self.needs_masking() => PixelValues::U8(bytes),
             Samples::U8(bytes) => self.from_u8(&bytes),
-            Samples::U16(words) => {
-                let count = words.len();
-                self.from_u16_iter(words.into_iter(), count)
+            Samples::U16(words) => self.from_u16_words(words),
+        }
+    }
+
+    /// 16-bit container values → stored values, like [`StoredLayout::from_u16_iter`], with
+    /// loops over slices (masking in place) that the compiler vectorises.
+    fn from_u16_words(&self, mut words: Vec<u16>) -> PixelValues {
+        let shift = self.shift();
+        let bits = u32::from(self.bits_stored);
+        if !(bits >= 1 && shift + bits <= 16) {
+            let count = words.len();
+            return self.from_u16_iter(words.into_iter(), count);
+        }
+        if self.signed {
+            let up = 16 - bits;
+            PixelValues::I16(words.iter().map(|&r| (((r >> shift) << up) as i16) >> up).collect())
+        } else {
+            if self.needs_masking() {
+                let mask = self.mask() as u16;
+                words.iter_mut().for_each(|w| *w = (*w >> shift) & mask);
             }
+            PixelValues::U16(words)
         }
     }
 
@@ -252,12 +270,11 @@ impl StoredLayout {
             }
             Samples::U8(bytes) => self.from_u8(&bytes),
             Samples::U16(words) => {
-                let count = words.len();
                 if !self.signed && !self.needs_masking_for(16) {
                     return PixelValues::U16(words);
                 }
                 let layout = StoredLayout { high_bit: self.bits_stored.saturating_sub(1), ..*self };
-                layout.from_u16_iter(words.into_iter(), count)
+                layout.from_u16_words(words)
             }
         }
     }
