@@ -233,13 +233,13 @@ impl StoredLayout {
         match samples {
             Samples::U8(bytes) if !self.signed && !self.needs_masking() => PixelValues::U8(bytes),
             Samples::U8(bytes) => self.from_u8(&bytes),
-            Samples::U16(words) => self.from_u16_words(words),
+            Samples::U16(words) => self.values_from_u16_words(words),
         }
     }
 
     /// 16-bit container values → stored values, like [`StoredLayout::from_u16_iter`], with
     /// loops over slices (masking in place) that the compiler vectorises.
-    fn from_u16_words(&self, mut words: Vec<u16>) -> PixelValues {
+    fn values_from_u16_words(&self, mut words: Vec<u16>) -> PixelValues {
         let shift = self.shift();
         let bits = u32::from(self.bits_stored);
         if !(bits >= 1 && shift + bits <= 16) {
@@ -274,7 +274,7 @@ impl StoredLayout {
                     return PixelValues::U16(words);
                 }
                 let layout = StoredLayout { high_bit: self.bits_stored.saturating_sub(1), ..*self };
-                layout.from_u16_words(words)
+                layout.values_from_u16_words(words)
             }
         }
     }
