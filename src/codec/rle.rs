@@ -54,11 +54,22 @@ fn segment_ranges(frame: &[u8], expected: usize) -> Result<Vec<(usize, usize)>, 
     Ok(ranges)
 }
 
-/// Decodes one PackBits segment (G.3.1) into `out`, which it fills exactly.
-fn unpack_segment(segment: &[u8], out: &mut [u8]) -> Result<(), CodecError> {
+/// One run of a PackBits segment (G.3.1), already clipped to the bytes the plane still needs.
+enum Run<'a> {
+    /// Bytes copied as they are.
+    Literal(&'a [u8]),
+    /// One byte repeated `count` times.
+    Replicate(u8, usize),
+}
+
+/// Walks one PackBits segment (G.3.1) until it has produced `length` bytes, handing each run
+/// and the plane offset it starts at to `sink`; the runs cover `0..length` exactly, in order.
+/// Inlined so each caller's sink becomes a plain copy or fill loop.
+#[inline(always)]
+fn unpack_segment_with(segment: &[u8], length: usize, mut sink: impl FnMut(usize, Run<'_>)) -> Result<(), CodecError> {
     let mut input = 0usize;
     let mut written = 0usize;
-    while written < out.len() {
+    while written < length {
         let Some(&header) = segment.get(input) else {
             return Err(CodecError::truncated(CODEC, "segment ended before the frame was complete"));
         };
@@ -67,20 +78,77 @@ fn unpack_segment(segment: &[u8], out: &mut [u8]) -> Result<(), CodecError> {
         if n >= 0 {
             let count = n as usize + 1;
             let literal = segment.get(input..input + count).ok_or(CodecError::truncated(CODEC, "literal run"))?;
-            let take = count.min(out.len() - written);
-            out[written..written + take].copy_from_slice(&literal[..take]);
+            let take = count.min(length - written);
+            sink(written, Run::Literal(literal.get(..take).unwrap_or_default()));
             written += take;
             input += count;
         } else if n != -128 {
             let count = (1 - i32::from(n)) as usize;
             let &value = segment.get(input).ok_or(CodecError::truncated(CODEC, "replicate run"))?;
-            let take = count.min(out.len() - written);
-            out[written..written + take].fill(value);
+            let take = count.min(length - written);
+            sink(written, Run::Replicate(value, take));
             written += take;
             input += 1;
         }
     }
     Ok(())
+}
+
+/// Decodes one PackBits segment (G.3.1) into `out`, which it fills exactly.
+fn unpack_segment(segment: &[u8], out: &mut [u8]) -> Result<(), CodecError> {
+    unpack_segment_with(segment, out.len(), |at, run| match run {
+        Run::Literal(bytes) => {
+            if let Some(dst) = out.get_mut(at..at + bytes.len()) {
+                dst.copy_from_slice(bytes);
+            }
+        }
+        Run::Replicate(value, count) => {
+            if let Some(dst) = out.get_mut(at..at + count) {
+                dst.fill(value);
+            }
+        }
+    })
+}
+
+/// Decodes the two segments of 16-bit single-sample data (G.2: most significant byte first)
+/// straight into the sample values: the first segment sets the high bytes, the second ORs in
+/// the low bytes, so no byte plane is kept and no interleaving pass follows.
+fn unpack_sixteen_bit(high: &[u8], low: &[u8], out: &mut [u16]) -> Result<(), CodecError> {
+    unpack_segment_with(high, out.len(), |at, run| match run {
+        Run::Literal(bytes) => {
+            if let Some(dst) = out.get_mut(at..at + bytes.len()) {
+                dst.iter_mut().zip(bytes).for_each(|(d, &b)| *d = u16::from(b) << 8);
+            }
+        }
+        Run::Replicate(value, count) => {
+            if let Some(dst) = out.get_mut(at..at + count) {
+                dst.fill(u16::from(value) << 8);
+            }
+        }
+    })?;
+    unpack_segment_with(low, out.len(), |at, run| match run {
+        Run::Literal(bytes) => {
+            if let Some(dst) = out.get_mut(at..at + bytes.len()) {
+                dst.iter_mut().zip(bytes).for_each(|(d, &b)| *d |= u16::from(b));
+            }
+        }
+        Run::Replicate(value, count) => {
+            if let Some(dst) = out.get_mut(at..at + count) {
+                let value = u16::from(value);
+                dst.iter_mut().for_each(|d| *d |= value);
+            }
+        }
+    })
+}
+
+/// The segments' byte ranges in `frame`, checked against the geometry.
+fn segments<'f>(frame: &'f [u8], geometry: &RleGeometry) -> Result<Vec<&'f [u8]>, CodecError> {
+    let expected = usize::from(geometry.samples_per_pixel) * geometry.bytes_per_sample()?;
+    let ranges = segment_ranges(frame, expected)?;
+    ranges
+        .iter()
+        .map(|&(start, end)| frame.get(start..end).ok_or(CodecError::invalid(CODEC, "segment outside the frame")))
+        .collect()
 }
 
 /// Decodes one frame to the native encoding of PS3.5 §8.1.1: samples interleaved pixel by
@@ -91,19 +159,19 @@ pub fn decode_native(frame: &[u8], geometry: RleGeometry) -> Result<Vec<u8>, Cod
     let samples = usize::from(geometry.samples_per_pixel);
     let pixels = check_frame_size(CODEC, geometry.columns, geometry.rows, 1)?;
     let sample_count = check_frame_size(CODEC, geometry.columns, geometry.rows, u32::from(geometry.samples_per_pixel))?;
-    let ranges = segment_ranges(frame, samples * bytes_per_sample)?;
+    let segments = segments(frame, &geometry)?;
     let stride = samples * bytes_per_sample;
     let mut out = vec![0u8; sample_count * bytes_per_sample];
     if stride == 1 {
-        if let Some((start, end)) = ranges.first() {
-            unpack_segment(&frame[*start..*end], &mut out)?;
+        if let Some(segment) = segments.first() {
+            unpack_segment(segment, &mut out)?;
         }
         return Ok(out);
     }
     let mut plane = vec![0u8; pixels];
-    for (segment, (start, end)) in ranges.iter().enumerate() {
-        unpack_segment(&frame[*start..*end], &mut plane)?;
-        let (sample, significance) = (segment / bytes_per_sample, segment % bytes_per_sample);
+    for (index, segment) in segments.iter().enumerate() {
+        unpack_segment(segment, &mut plane)?;
+        let (sample, significance) = (index / bytes_per_sample, index % bytes_per_sample);
         let offset = sample * bytes_per_sample + (bytes_per_sample - 1 - significance);
         for (dst, src) in out.iter_mut().skip(offset).step_by(stride).zip(&plane) {
             *dst = *src;
@@ -112,14 +180,46 @@ pub fn decode_native(frame: &[u8], geometry: RleGeometry) -> Result<Vec<u8>, Cod
     Ok(out)
 }
 
-/// Decodes one frame of 8 or 16 bits per sample into codec samples (32-bit frames go
-/// through [`decode_native`], as their values do not fit [`Samples`]).
+/// Decodes one frame of 8 or 16 bits per sample into codec samples, interleaved, each the
+/// sample's container value (32-bit frames go through [`decode_native`], as their values do
+/// not fit [`Samples`]).
 pub fn decode(frame: &[u8], geometry: RleGeometry) -> Result<DecodedImage, CodecError> {
-    let native = decode_native(frame, geometry)?;
-    let decoded = match geometry.bits_allocated {
-        8 => Samples::U8(native),
-        16 => Samples::U16(native.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect()),
-        other => {
+    let pixels = check_frame_size(CODEC, geometry.columns, geometry.rows, 1)?;
+    let sample_count = check_frame_size(CODEC, geometry.columns, geometry.rows, u32::from(geometry.samples_per_pixel))?;
+    let segments = segments(frame, &geometry)?;
+    let decoded = match (geometry.bits_allocated, segments.as_slice()) {
+        (8, [grey]) => {
+            let mut out = vec![0u8; sample_count];
+            unpack_segment(grey, &mut out)?;
+            Samples::U8(out)
+        }
+        (8, [red, green, blue]) => {
+            // Three byte planes (G.2), interleaved per pixel in one pass.
+            let mut planes = vec![0u8; 3 * pixels];
+            let (r, rest) = planes.split_at_mut(pixels);
+            let (g, b) = rest.split_at_mut(pixels);
+            unpack_segment(red, r)?;
+            unpack_segment(green, g)?;
+            unpack_segment(blue, b)?;
+            let mut out = vec![0u8; sample_count];
+            for (((pixel, &r), &g), &b) in out.chunks_exact_mut(3).zip(r.iter()).zip(g.iter()).zip(b.iter()) {
+                pixel.copy_from_slice(&[r, g, b]);
+            }
+            Samples::U8(out)
+        }
+        (16, [high, low]) => {
+            let mut out = vec![0u16; sample_count];
+            unpack_sixteen_bit(high, low, &mut out)?;
+            Samples::U16(out)
+        }
+        (8 | 16, _) => {
+            let native = decode_native(frame, geometry)?;
+            match geometry.bits_allocated {
+                8 => Samples::U8(native),
+                _ => Samples::U16(native.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect()),
+            }
+        }
+        (other, _) => {
             return Err(CodecError::unsupported(CODEC, format!("Bits Allocated {other} as codec samples")));
         }
     };
@@ -202,12 +302,98 @@ mod tests {
         assert_eq!(image.samples, Samples::U8(vec![10, 20, 30, 10, 20, 30]));
     }
 
+    /// A PackBits encoder for the tests: literal runs of at most 128 bytes, replicate runs of
+    /// 2..=128 equal bytes, with a no-op byte (-128) between runs.
+    fn pack(plane: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < plane.len() {
+            let same = plane[i..].iter().take(128).take_while(|&&b| b == plane[i]).count();
+            if same >= 2 {
+                out.extend([(1 - same as i32) as i8 as u8, plane[i]]);
+                i += same;
+            } else {
+                let n =
+                    (plane.len() - i).min(128).min(1 + plane[i + 1..].windows(2).take_while(|w| w[0] != w[1]).count());
+                out.push((n - 1) as u8);
+                out.extend(&plane[i..i + n]);
+                i += n;
+            }
+            out.push(0x80);
+        }
+        out
+    }
+
+    /// Values with long runs, short runs and noise, so every kind of run is used.
+    fn test_values(count: usize) -> Vec<u16> {
+        (0..count)
+            .map(|i| match (i / 300) % 3 {
+                0 => 0x0400,
+                1 => (i as u16).wrapping_mul(2654) ^ 0x5A5A,
+                _ => (i / 7) as u16,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn sixteen_bit_grey_equals_native_bytes() {
+        let (rows, columns) = (7u32, 301u32);
+        let values = test_values((rows * columns) as usize);
+        let high: Vec<u8> = values.iter().map(|v| (v >> 8) as u8).collect();
+        let low: Vec<u8> = values.iter().map(|v| *v as u8).collect();
+        let frame = stream(&[&pack(&high), &pack(&low)]);
+        let image = decode(&frame, geometry(rows, columns, 1, 16)).expect("decodes");
+        assert_eq!(image.samples, Samples::U16(values.clone()));
+        let native = decode_native(&frame, geometry(rows, columns, 1, 16)).expect("decodes");
+        assert_eq!(native, values.iter().flat_map(|v| v.to_le_bytes()).collect::<Vec<u8>>());
+        // A replicate run longer than the plane is clipped to it.
+        let frame = stream(&[&[0x81, 0x12], &[0x81, 0x34]]);
+        let image = decode(&frame, geometry(1, 100, 1, 16)).expect("decodes");
+        assert_eq!(image.samples, Samples::U16(vec![0x1234; 100]));
+    }
+
+    #[test]
+    fn eight_bit_colour_and_sixteen_bit_colour_interleave() {
+        let (rows, columns) = (3u32, 257u32);
+        let pixels = (rows * columns) as usize;
+        let values = test_values(pixels * 3);
+        let planes: Vec<Vec<u8>> =
+            (0..3).map(|s| values[s * pixels..(s + 1) * pixels].iter().map(|v| *v as u8).collect()).collect();
+        let packed: Vec<Vec<u8>> = planes.iter().map(|p| pack(p)).collect();
+        let frame = stream(&packed.iter().map(|p| p.as_slice()).collect::<Vec<_>>());
+        let image = decode(&frame, geometry(rows, columns, 3, 8)).expect("decodes");
+        let expected: Vec<u8> = (0..pixels).flat_map(|i| [planes[0][i], planes[1][i], planes[2][i]]).collect();
+        assert_eq!(image.samples, Samples::U8(expected.clone()));
+        assert_eq!(decode_native(&frame, geometry(rows, columns, 3, 8)).expect("decodes"), expected);
+        // 16-bit colour: six segments, R high, R low, G high, ...
+        let words: Vec<Vec<u16>> = (0..3).map(|s| values[s * pixels..(s + 1) * pixels].to_vec()).collect();
+        let segments: Vec<Vec<u8>> = words
+            .iter()
+            .flat_map(|w| {
+                [
+                    pack(&w.iter().map(|v| (v >> 8) as u8).collect::<Vec<_>>()),
+                    pack(&w.iter().map(|v| *v as u8).collect::<Vec<_>>()),
+                ]
+            })
+            .collect();
+        let frame = stream(&segments.iter().map(|p| p.as_slice()).collect::<Vec<_>>());
+        let image = decode(&frame, geometry(rows, columns, 3, 16)).expect("decodes");
+        let expected: Vec<u16> = (0..pixels).flat_map(|i| [words[0][i], words[1][i], words[2][i]]).collect();
+        assert_eq!(image.samples, Samples::U16(expected));
+    }
+
     #[test]
     fn damaged_streams_are_errors() {
         let frame = stream(&[&[4, 1, 2]]);
         assert!(matches!(decode(&frame, geometry(1, 5, 1, 8)), Err(CodecError::Truncated { .. })));
         assert!(decode(&frame[..10], geometry(1, 5, 1, 8)).is_err());
         assert!(decode(&stream(&[&[0]]), geometry(1, 1, 3, 8)).is_err());
+        // A 16-bit frame whose low-byte segment ends early.
+        let frame = stream(&[&[0x81, 0x12], &[0x01, 0x34]]);
+        assert!(matches!(decode(&frame, geometry(1, 100, 1, 16)), Err(CodecError::Truncated { .. })));
+        // A literal run that claims more bytes than the segment holds.
+        let frame = stream(&[&[0x7F, 1, 2, 3]]);
+        assert!(matches!(decode(&frame, geometry(1, 3, 1, 8)), Err(CodecError::Truncated { .. })));
         let mut bad_offset = stream(&[&[0, 1]]);
         bad_offset[4] = 200;
         assert!(decode(&bad_offset, geometry(1, 1, 1, 8)).is_err());

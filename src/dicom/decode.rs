@@ -36,8 +36,21 @@ impl DicomImage {
         let info = &self.info;
         if encoding == Encoding::Rle {
             // PS3.5 G: byte planes back to native samples, then read like native data.
-            let native = rle::decode_native(bytes, self.rle_geometry()).map_err(|source| self.codec_error(source))?;
-            return Ok((info.layout.from_native(&native, count)?, info.photometric));
+            let geometry = self.rle_geometry();
+            let values = if matches!(info.layout.bits_allocated, 8 | 16) {
+                let decoded = rle::decode(bytes, geometry).map_err(|source| self.codec_error(source))?;
+                if decoded.samples.len() < count {
+                    return Err(DecodeError::PixelDataTooShort {
+                        expected: count as u64,
+                        actual: decoded.samples.len() as u64,
+                    });
+                }
+                info.layout.from_native_samples(decoded.samples)
+            } else {
+                let native = rle::decode_native(bytes, geometry).map_err(|source| self.codec_error(source))?;
+                info.layout.from_native(&native, count)?
+            };
+            return Ok((values, info.photometric));
         }
         let decoded = self.run_codec(encoding, bytes)?;
         self.check_decoded(&decoded)?;

@@ -199,14 +199,62 @@ impl StoredLayout {
     }
 
     fn from_u16_iter(&self, raw: impl Iterator<Item = u16>, count: usize) -> PixelValues {
+        // Inside a 16-bit container `value` is a shift and a mask, and its sign extension two
+        // shifts: the same values, in loops without branches that the compiler vectorises.
+        let shift = self.shift();
+        let bits = u32::from(self.bits_stored);
+        let in_container = bits >= 1 && shift + bits <= 16;
+        // `collect` reuses the allocation of a Vec<u16> it consumes (same size and alignment).
         if self.signed {
-            let mut out = Vec::with_capacity(count);
-            out.extend(raw.map(|r| self.value(u32::from(r)) as i16));
-            PixelValues::I16(out)
+            if in_container {
+                let up = 16 - bits;
+                PixelValues::I16(raw.map(|r| (((r >> shift) << up) as i16) >> up).collect())
+            } else {
+                let mut out = Vec::with_capacity(count);
+                out.extend(raw.map(|r| self.value(u32::from(r)) as i16));
+                PixelValues::I16(out)
+            }
         } else if self.needs_masking() {
-            PixelValues::U16(raw.map(|r| self.value(u32::from(r)) as u16).collect())
+            if in_container {
+                let mask = self.mask() as u16;
+                PixelValues::U16(raw.map(|r| (r >> shift) & mask).collect())
+            } else {
+                PixelValues::U16(raw.map(|r| self.value(u32::from(r)) as u16).collect())
+            }
         } else {
             PixelValues::U16(raw.collect())
+        }
+    }
+
+    /// Native samples already read from their containers (an RLE frame, PS3.5 G: one
+    /// container value per sample) → stored values, exactly as [`StoredLayout::from_native`]
+    /// reads them from bytes, without copying values that need no change.
+    pub fn from_native_samples(&self, samples: Samples) -> PixelValues {
+        match samples {
+            Samples::U8(bytes) if !self.signed && !self.needs_masking() => PixelValues::U8(bytes),
+            Samples::U8(bytes) => self.from_u8(&bytes),
+            Samples::U16(words) => self.values_from_u16_words(words),
+        }
+    }
+
+    /// 16-bit container values → stored values, like [`StoredLayout::from_u16_iter`], with
+    /// loops over slices (masking in place) that the compiler vectorises.
+    fn values_from_u16_words(&self, mut words: Vec<u16>) -> PixelValues {
+        let shift = self.shift();
+        let bits = u32::from(self.bits_stored);
+        if !(bits >= 1 && shift + bits <= 16) {
+            let count = words.len();
+            return self.from_u16_iter(words.into_iter(), count);
+        }
+        if self.signed {
+            let up = 16 - bits;
+            PixelValues::I16(words.iter().map(|&r| (((r >> shift) << up) as i16) >> up).collect())
+        } else {
+            if self.needs_masking() {
+                let mask = self.mask() as u16;
+                words.iter_mut().for_each(|w| *w = (*w >> shift) & mask);
+            }
+            PixelValues::U16(words)
         }
     }
 
@@ -222,12 +270,11 @@ impl StoredLayout {
             }
             Samples::U8(bytes) => self.from_u8(&bytes),
             Samples::U16(words) => {
-                let count = words.len();
                 if !self.signed && !self.needs_masking_for(16) {
                     return PixelValues::U16(words);
                 }
                 let layout = StoredLayout { high_bit: self.bits_stored.saturating_sub(1), ..*self };
-                layout.from_u16_iter(words.into_iter(), count)
+                layout.values_from_u16_words(words)
             }
         }
     }
@@ -308,6 +355,56 @@ mod tests {
         assert_eq!(values, PixelValues::I16(vec![-1, 1]));
         let values = layout(8, 8, 7, false).from_samples(Samples::U8(vec![200]));
         assert_eq!(values, PixelValues::U8(vec![200]));
+    }
+
+    /// Every 16-bit container value under every valid 16-bit layout (and the codec layouts
+    /// of `from_samples`) gives `value`'s result: the bulk conversions are exact.
+    #[test]
+    fn sixteen_bit_conversions_equal_the_per_value_definition() {
+        let raw: Vec<u16> = (0..=u16::MAX).collect();
+        let bytes: Vec<u8> = raw.iter().flat_map(|r| r.to_le_bytes()).collect();
+        for stored in 1..=16u16 {
+            for high in stored - 1..16 {
+                for signed in [false, true] {
+                    let l = layout(16, stored, high, signed);
+                    let expected = if signed {
+                        PixelValues::I16(raw.iter().map(|&r| l.value(u32::from(r)) as i16).collect())
+                    } else {
+                        PixelValues::U16(raw.iter().map(|&r| l.value(u32::from(r)) as u16).collect())
+                    };
+                    let context = format!("stored {stored} high {high} signed {signed}");
+                    assert_eq!(l.from_native(&bytes, raw.len()).expect("decodes"), expected, "{context}");
+                    assert_eq!(l.from_native_samples(Samples::U16(raw.clone())), expected, "{context}");
+                }
+            }
+        }
+        // Codec samples carry the value in their low bits, whatever High Bit says.
+        for stored in 1..=16u16 {
+            for signed in [false, true] {
+                let l = layout(16, stored, 15, signed);
+                let low = layout(16, stored, stored - 1, signed);
+                let expected = if signed {
+                    PixelValues::I16(raw.iter().map(|&r| low.value(u32::from(r)) as i16).collect())
+                } else {
+                    PixelValues::U16(raw.iter().map(|&r| low.value(u32::from(r)) as u16).collect())
+                };
+                assert_eq!(l.from_samples(Samples::U16(raw.clone())), expected, "stored {stored} signed {signed}");
+            }
+        }
+    }
+
+    #[test]
+    fn native_samples_equal_native_bytes() {
+        let bytes: Vec<u8> = (0..=255).collect();
+        for (allocated, stored, high, signed) in [(8, 8, 7, false), (8, 8, 7, true), (8, 6, 6, false), (8, 5, 4, true)]
+        {
+            let l = layout(allocated, stored, high, signed);
+            assert_eq!(
+                l.from_native_samples(Samples::U8(bytes.clone())),
+                l.from_native(&bytes, bytes.len()).expect("decodes"),
+                "{allocated}/{stored}/{high}/{signed}"
+            );
+        }
     }
 
     #[test]

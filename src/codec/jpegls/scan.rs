@@ -107,6 +107,13 @@ fn write_row<S: OutputSample>(
     frame_components: usize,
     target: usize,
 ) {
+    if stride == 1 && frame_components == 1 {
+        // One component: a plain copy of the line's inner samples, which vectorises.
+        if let Some(values) = line.get(1..1 + row.len()) {
+            row.iter_mut().zip(values).for_each(|(out, &value)| *out = S::from_sample(value));
+        }
+        return;
+    }
     let values = line.iter().skip(stride + component).step_by(stride);
     if frame_components == 1 {
         row.iter_mut().zip(values).for_each(|(out, &value)| *out = S::from_sample(value));
