@@ -270,6 +270,6 @@ pub fn read_main_header(codestream: &[u8]) -> Result<MainHeader, CodecError> {
         multiple_component_transform: multiple_component_transform && size.components >= 3,
         high_throughput: size.high_throughput,
         plain_quantization: !overrides
-            && matches!((levels, quantization_steps), (Some(levels), Some(steps)) if steps >= 1 + 3 * usize::from(levels)),
+            && matches!((levels, quantization_steps), (Some(levels), Some(steps)) if steps > 3 * usize::from(levels)),
     })
 }
