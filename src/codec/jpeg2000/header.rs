@@ -11,6 +11,14 @@ const SOC: u16 = 0xFF4F;
 const SIZ: u16 = 0xFF51;
 /// Coding style default (T.800 A.6.1).
 const COD: u16 = 0xFF52;
+/// Coding style component (T.800 A.6.2).
+const COC: u16 = 0xFF53;
+/// Quantization default (T.800 A.6.4).
+const QCD: u16 = 0xFF5C;
+/// Quantization component (T.800 A.6.5).
+const QCC: u16 = 0xFF5D;
+/// Progression order change (T.800 A.6.6).
+const POC: u16 = 0xFF5F;
 /// Start of tile-part: the main header ends here (T.800 A.4.2).
 const SOT: u16 = 0xFF90;
 
@@ -38,6 +46,10 @@ pub struct MainHeader {
     pub multiple_component_transform: bool,
     /// Rsiz bit 14: the stream uses HT block coding (T.814, HTJ2K).
     pub high_throughput: bool,
+    /// The main header's quantization (QCD, T.800 A.6.4) gives a step for every sub-band of
+    /// the COD decomposition levels, and no COC/QCC/POC overrides it per component. Decoders
+    /// ported from C (openjph-core) index these tables without checking.
+    pub plain_quantization: bool,
 }
 
 /// Big-endian reader over the header bytes; every read is bounds-checked.
@@ -208,6 +220,9 @@ pub fn read_main_header(codestream: &[u8]) -> Result<MainHeader, CodecError> {
     check_frame_size(CODEC, size.width, size.height, u32::from(size.components))?;
 
     let mut multiple_component_transform = None;
+    let mut levels = None;
+    let mut quantization_steps = None;
+    let mut overrides = false;
     loop {
         let marker = reader.u16("main header marker")?;
         if marker == SOT {
@@ -221,7 +236,24 @@ pub fn read_main_header(codestream: &[u8]) -> Result<MainHeader, CodecError> {
             return Err(CodecError::invalid(CODEC, format!("main header: {marker:04X} is not a marker")));
         }
         let payload = reader.segment("main header segment")?;
+        match marker {
+            COC | QCC | POC => overrides = true,
+            // Table A.28: Sqcd (guard bits, style), then 1 byte per step (no quantization)
+            // or 2 bytes per step (scalar derived: one step; scalar expounded: one a sub-band).
+            QCD => {
+                let style = payload.first().map(|sqcd| sqcd & 0x1F);
+                let bytes = payload.len().saturating_sub(1);
+                quantization_steps = match style {
+                    Some(0) => Some(bytes),
+                    Some(1) => Some(usize::MAX).filter(|_| bytes >= 2),
+                    Some(2) => Some(bytes / 2),
+                    _ => Some(0),
+                };
+            }
+            _ => {}
+        }
         if marker == COD {
+            levels = payload.get(5).copied();
             multiple_component_transform = Some(parse_cod(payload)?);
         }
     }
@@ -237,5 +269,7 @@ pub fn read_main_header(codestream: &[u8]) -> Result<MainHeader, CodecError> {
         // T.800 G.2/G.3: the transform only applies to the first three components.
         multiple_component_transform: multiple_component_transform && size.components >= 3,
         high_throughput: size.high_throughput,
+        plain_quantization: !overrides
+            && matches!((levels, quantization_steps), (Some(levels), Some(steps)) if steps > 3 * usize::from(levels)),
     })
 }

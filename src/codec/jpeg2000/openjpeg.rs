@@ -38,7 +38,7 @@ unsafe extern "C" fn record_error(message: *const c_char, user: *mut c_void) {
 }
 
 /// Whether the codestream ends with EOC (T.800 A.4.4), ignoring DICOM's even-length padding.
-fn ends_with_eoc(codestream: &[u8]) -> bool {
+pub fn ends_with_eoc(codestream: &[u8]) -> bool {
     let mut end = codestream.len();
     while end > 0 && codestream.get(end - 1) == Some(&0) {
         end -= 1;

@@ -14,7 +14,20 @@ use crate::codec::test_support::wg04;
 const ENCODER: &str = "grk_compress";
 
 /// A scratch directory removed when dropped.
-struct TempDir(PathBuf);
+pub(super) struct TempDir(PathBuf);
+
+impl TempDir {
+    /// A new directory `<temp>/<prefix>-<pid>`.
+    pub(super) fn new(prefix: &str) -> TempDir {
+        let dir = TempDir(std::env::temp_dir().join(format!("{prefix}-{}", std::process::id())));
+        std::fs::create_dir_all(&dir.0).expect("temp dir");
+        dir
+    }
+
+    pub(super) fn path(&self) -> &Path {
+        &self.0
+    }
+}
 
 impl Drop for TempDir {
     fn drop(&mut self) {
@@ -22,13 +35,13 @@ impl Drop for TempDir {
     }
 }
 
-fn encoder_available() -> bool {
+pub(super) fn encoder_available() -> bool {
     Command::new(ENCODER).arg("-h").output().is_ok()
 }
 
 /// Writes the REF values as Grok "rawl" input: planar, little endian, 1 byte per sample up
 /// to 8 bits, else 2 (two's complement when signed).
-fn write_raw(reference: &Reference, path: &Path) {
+pub(super) fn write_raw(reference: &Reference, path: &Path) {
     let pixels = (reference.width * reference.height) as usize;
     let components = usize::from(reference.components);
     let mut bytes = Vec::new();
@@ -46,7 +59,7 @@ fn write_raw(reference: &Reference, path: &Path) {
 }
 
 /// Encodes `raw` as an HTJ2K codestream with Grok; `extra` adds options (MCT, order, 9/7).
-fn encode(reference: &Reference, raw: &Path, out: &Path, extra: &[&str]) -> Vec<u8> {
+pub(super) fn encode(reference: &Reference, raw: &Path, out: &Path, extra: &[&str]) -> Vec<u8> {
     let format = format!(
         "{},{},{},{},{}",
         reference.width,
@@ -70,8 +83,7 @@ fn htj2k_grok_streams_decode_exactly() {
         println!("NOTE: {ENCODER} not installed (apt-get install grokj2k-tools); test skipped");
         return;
     }
-    let dir = TempDir(std::env::temp_dir().join(format!("jpeg2000-htj2k-{}", std::process::id())));
-    std::fs::create_dir_all(&dir.0).expect("temp dir");
+    let dir = TempDir::new("jpeg2000-htj2k");
     let (mut exact, mut lossy) = (0, 0);
     for id in REF_IDS {
         let Some(reference_file) = wg04("REF", &format!("{id}_UNC")) else {

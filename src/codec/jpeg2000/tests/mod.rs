@@ -1,6 +1,7 @@
 //! Tests of the JPEG 2000 decoder against the WG04 corpus (REF images as ground truth),
 //! HTJ2K re-encodings of the REF images, and corrupted streams.
 
+mod backends;
 mod htj2k;
 mod htj2k_grok;
 mod lossless;
