@@ -291,11 +291,18 @@ async fn follow_dicomdirs(files: Vec<Source>, session: &Session) -> Vec<Source> 
         return rest;
     }
     let paths: Vec<String> = rest.iter().map(|s| s.path.clone()).collect();
+    let resolver = dicomdir::PathResolver::new(&paths);
     let mut order: Vec<usize> = Vec::new();
+    let mut placed = vec![false; paths.len()];
     let mut missing = 0;
     for path in &referenced {
-        match dicomdir::resolve(path, &paths) {
-            Some(index) if !order.contains(&index) => order.push(index),
+        match resolver.resolve(path) {
+            Some(index) if !placed.get(index).copied().unwrap_or(true) => {
+                if let Some(slot) = placed.get_mut(index) {
+                    *slot = true;
+                }
+                order.push(index);
+            }
             Some(_) => {}
             None => missing += 1,
         }
