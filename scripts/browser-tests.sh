@@ -18,6 +18,7 @@
 #   tests/e2e_sr.rs                 a TID 1500 report generated over MR slices: table, graphics, tree
 #   tests/e2e_volume3d.rs            the 3-D pane of layout MPR + 3-D: drawn, rotated, presets, long tasks
 #   tests/e2e_link.rs               linked scrolling by position, reference lines, comparison with a prior (QIDO by PatientID)
+#   tests/e2e_perf_paths.rs          4000×5000 mammogram drags in both renderers, long tasks of local loads
 #   tests/e2e_a11y.rs                axe-core (WCAG 2.1 A/AA), Tab order, dialogs, touch gestures, phone boxes
 #   tests/browser_decode.rs          wasm-bindgen-test in headless Chromium: same digests
 # Stops exactly the processes it started; exits non-zero if anything failed.
@@ -131,6 +132,7 @@ run e2e_sr cargo test --test e2e_sr -- --nocapture
 run e2e_volume3d cargo test --test e2e_volume3d -- --nocapture
 run e2e_link cargo test --test e2e_link -- --nocapture
 run e2e_modules cargo test --test e2e_modules -- --nocapture
+run e2e_perf_paths cargo test --test e2e_perf_paths -- --nocapture
 run browser_decode cargo test --target wasm32-unknown-unknown --test browser_decode
 run browser_gpu cargo test --target wasm32-unknown-unknown --test browser_gpu
 

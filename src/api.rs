@@ -6,8 +6,8 @@ use crate::error::DecodeError;
 use std::sync::Arc;
 
 use crate::pipeline::{
-    compose, modality_output_range, render_rgba, Display, GreyPipeline, ModalityLut, Photometric, PixelValues,
-    PresentationLut, PresentationShape, SoftcopyTransforms, Voi, WindowLevel,
+    compose, modality_output_range, render_rgba, render_rgba_at, Display, GreyPipeline, ModalityLut, Photometric,
+    PixelValues, PresentationLut, PresentationShape, SoftcopyTransforms, Voi, WindowLevel,
 };
 
 /// How to render: which VOI, and user toggles on top of the file's presentation.
@@ -121,14 +121,25 @@ impl DicomImage {
         (a.min(b), a.max(b))
     }
 
-    /// Renders a decoded frame.
-    pub fn render(&self, frame_index: u32, frame: &Frame, options: &RenderOptions) -> RenderedImage {
-        let display = match (&frame.photometric, &self.info.palette) {
+    /// How a decoded frame is shown: its palette, as RGB, or through the grey chain.
+    pub fn display(&self, frame_index: u32, frame: &Frame, options: &RenderOptions) -> Display<'_> {
+        match (&frame.photometric, &self.info.palette) {
             (Photometric::PaletteColor, Some(palette)) => Display::Palette(palette),
             (photometric, _) if !photometric.is_monochrome() => Display::Rgb,
             _ => Display::Grey(self.grey_chain(frame_index, frame, options)),
-        };
+        }
+    }
+
+    /// Renders a decoded frame.
+    pub fn render(&self, frame_index: u32, frame: &Frame, options: &RenderOptions) -> RenderedImage {
+        let display = self.display(frame_index, frame, options);
         RenderedImage { rows: frame.rows, columns: frame.columns, rgba: render_rgba(frame, &display) }
+    }
+
+    /// `render`, only at the pixels `indices` names (`viewer::screen_sampling`), in that order;
+    /// indices outside the frame give opaque black.
+    pub fn render_at(&self, frame_index: u32, frame: &Frame, options: &RenderOptions, indices: &[u32]) -> Vec<u8> {
+        render_rgba_at(frame, &self.display(frame_index, frame, options), indices)
     }
 }
 

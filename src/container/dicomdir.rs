@@ -2,6 +2,7 @@
 //! Directory Record Sequence (0004,1220) lists PATIENT, STUDY, SERIES, IMAGE… records; those
 //! that point at a file carry its Referenced File ID (0004,1500), one value per path component.
 
+use std::collections::HashMap;
 use std::fmt;
 
 use dicom_core::Tag;
@@ -117,6 +118,53 @@ fn normalise(path: &str) -> String {
     path.trim_end_matches('.').trim_start_matches("./").to_string()
 }
 
+/// `resolve` for many referenced files against one list: each available path is normalised
+/// once and found by its whole path or its file name, so a DICOMDIR of n files costs O(n), not
+/// O(n²) normalisations (300 files: 45 000 of them in one main-thread task).
+pub struct PathResolver {
+    normalised: Vec<String>,
+    /// Normalised path → the first index holding it.
+    exact: HashMap<String, usize>,
+    /// Last path component → indices (in order) of the paths ending with it.
+    by_name: HashMap<String, Vec<usize>>,
+}
+
+impl PathResolver {
+    pub fn new(available: &[String]) -> PathResolver {
+        let normalised: Vec<String> = available.iter().map(|a| normalise(a)).collect();
+        let mut exact = HashMap::new();
+        let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+        for (index, path) in normalised.iter().enumerate() {
+            exact.entry(path.clone()).or_insert(index);
+            let name = path.rsplit('/').next().unwrap_or(path);
+            by_name.entry(name.to_string()).or_default().push(index);
+        }
+        PathResolver { normalised, exact, by_name }
+    }
+
+    /// The same answer as `resolve(path, available)`.
+    pub fn resolve(&self, path: &str) -> Option<usize> {
+        let wanted = normalise(path);
+        if wanted.is_empty() {
+            return None;
+        }
+        if let Some(index) = self.exact.get(&wanted) {
+            return Some(*index);
+        }
+        // A path ending with "/" + wanted ends with wanted's last component.
+        let suffix = format!("/{wanted}");
+        let name = wanted.rsplit('/').next().unwrap_or(&wanted);
+        let mut best: Option<(usize, usize)> = None;
+        for index in self.by_name.get(name).map(Vec::as_slice).unwrap_or_default() {
+            let Some(candidate) = self.normalised.get(*index) else { continue };
+            if candidate.ends_with(&suffix) && best.is_none_or(|(_, len)| candidate.len() < len) {
+                best = Some((*index, candidate.len()));
+            }
+        }
+        best.map(|(index, _)| index)
+    }
+}
+
 /// Finds a referenced file among the relative paths of a dropped folder or archive: the same
 /// path ignoring case, else the shortest available path ending with "/" + it (the DICOMDIR sits
 /// in a sub-folder of what was dropped).
@@ -155,5 +203,45 @@ mod tests {
         assert_eq!(resolve("DICOM/IMG00009", &available), None);
         assert_eq!(resolve("", &available), None);
         assert_eq!(normalise("./a\\b.;1"), "A/B");
+    }
+
+    #[test]
+    fn the_resolver_answers_as_resolve_does() {
+        let available: Vec<String> = [
+            "cd/DICOMDIR",
+            "cd/dicom/img00002",
+            "other/cd/DICOM/IMG00001",
+            "cd/DICOM/IMG00001.",
+            "IMG3;1",
+            "x/IMG3",
+            "a/b/SAME",
+            "b/SAME",
+            "SAME",
+            "deep/er/b/same",
+        ]
+        .map(String::from)
+        .to_vec();
+        let resolver = PathResolver::new(&available);
+        for wanted in [
+            "DICOM/IMG00001",
+            "DICOM\\IMG00002",
+            "IMG3",
+            "DICOM/IMG00009",
+            "",
+            "SAME",
+            "b/same",
+            "er/b/SAME",
+            "cd/dicomdir",
+            "img00001",
+        ] {
+            assert_eq!(resolver.resolve(wanted), resolve(wanted, &available), "{wanted}");
+        }
+        // 300 files under a picked folder, referenced from a DICOMDIR beside them.
+        let many: Vec<String> = (1..=300).map(|i| format!("pick/CT300/IM{i:06}")).collect();
+        let resolver = PathResolver::new(&many);
+        for i in [1, 150, 300] {
+            assert_eq!(resolver.resolve(&format!("pick/CT300/IM{i:06}")), Some(i - 1));
+            assert_eq!(resolver.resolve(&format!("CT300\\IM{i:06}")), Some(i - 1));
+        }
     }
 }

@@ -335,6 +335,16 @@ pub fn composite_overlay(image: &mut [u8], mask: &OverlayMask, rgba: [u8; 4]) {
     }
 }
 
+/// `composite_overlay` onto an image sampled at `indices` (`viewer::screen_sampling`): pixel k
+/// of `image` shows mask pixel `indices[k]` (none when that index is past the mask).
+pub fn composite_overlay_at(image: &mut [u8], mask: &OverlayMask, rgba: [u8; 4], indices: &[u32]) {
+    for (pixel, index) in image.chunks_exact_mut(4).zip(indices) {
+        if mask.covered.get(*index as usize).is_some_and(|covered| *covered != 0) {
+            pixel.copy_from_slice(&rgba);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,9 +5,11 @@
 
 mod atlas;
 mod reference;
+mod texture_fit;
 
 pub use atlas::{LutAtlas, LutSlot, ATLAS_WIDTH};
 pub use reference::{reference_pixel, stored_texel};
+pub use texture_fit::TextureFit;
 
 use super::{ModalityLut, Photometric, PixelValues, PresentationShape, Voi, VoiLutFunction};
 use crate::api::RenderOptions;

@@ -22,7 +22,7 @@ pub use modality_lut::{ModalityLut, Rescale};
 pub use palette::{expand_segmented, PaletteColorLut};
 pub use photometric::Photometric;
 pub use presentation::PresentationShape;
-pub use render::{render_rgba, Display};
+pub use render::{render_rgba, render_rgba_at, Display};
 pub use softcopy::{compose, modality_output_range, PresentationLut, SoftcopyTransforms, MAX_COMPOSED_ENTRIES};
 pub use stored::{from_float_bytes, PixelValues, StoredLayout};
 pub use voi_lut::{Voi, VoiLutFunction, WindowLevel};

@@ -29,6 +29,58 @@ pub fn render_rgba(frame: &Frame, display: &Display) -> Vec<u8> {
     rgba
 }
 
+/// Like `render_rgba`, but only the pixels `indices` name, one RGBA pixel per index in that
+/// order (`viewer::screen_sampling`: the image pixel each canvas pixel shows); an index past the
+/// frame (e.g. `screen_sampling::OUTSIDE`) gives opaque black, the viewport's background.
+/// Grey frames only read the named pixels; palette and colour frames are rendered whole first.
+pub fn render_rgba_at(frame: &Frame, display: &Display, indices: &[u32]) -> Vec<u8> {
+    let mut rgba = vec![255u8; indices.len() * 4];
+    match display {
+        Display::Grey(pipeline) => render_grey_at(&frame.pixels, pipeline, indices, &mut rgba),
+        Display::Palette(_) | Display::Rgb => {
+            let whole = render_rgba(frame, display);
+            for (out, index) in rgba.chunks_exact_mut(4).zip(indices) {
+                let start = (*index as usize).checked_mul(4).unwrap_or(usize::MAX - 4);
+                match whole.get(start..start + 4) {
+                    Some(pixel) => out.copy_from_slice(pixel),
+                    None => out[..3].fill(0),
+                }
+            }
+        }
+    }
+    rgba
+}
+
+fn write_grey_at<T: Copy>(values: &[T], indices: &[u32], rgba: &mut [u8], to_display: impl Fn(T) -> u8) {
+    for (out, index) in rgba.chunks_exact_mut(4).zip(indices) {
+        let grey = values.get(*index as usize).map_or(0, |value| to_display(*value));
+        out[0] = grey;
+        out[1] = grey;
+        out[2] = grey;
+    }
+}
+
+fn render_grey_at(values: &PixelValues, pipeline: &GreyPipeline, indices: &[u32], rgba: &mut [u8]) {
+    match values {
+        PixelValues::U8(v) => {
+            let table = pipeline.table(0, 255);
+            write_grey_at(v, indices, rgba, |x| table[usize::from(x)]);
+        }
+        PixelValues::U16(v) => {
+            let table = pipeline.table(0, 65535);
+            write_grey_at(v, indices, rgba, |x| table[usize::from(x)]);
+        }
+        PixelValues::I16(v) => {
+            let table = pipeline.table(-32768, 32767);
+            write_grey_at(v, indices, rgba, |x| table[(i32::from(x) + 32768) as usize]);
+        }
+        PixelValues::U32(v) => write_grey_at(v, indices, rgba, |x| pipeline.display(f64::from(x))),
+        PixelValues::I32(v) => write_grey_at(v, indices, rgba, |x| pipeline.display(f64::from(x))),
+        PixelValues::F32(v) => write_grey_at(v, indices, rgba, |x| pipeline.display(f64::from(x))),
+        PixelValues::F64(v) => write_grey_at(v, indices, rgba, |x| pipeline.display(x)),
+    }
+}
+
 fn write_grey<T: Copy>(values: &[T], rgba: &mut [u8], to_display: impl Fn(T) -> u8) {
     for (out, value) in rgba.chunks_exact_mut(4).zip(values) {
         let grey = to_display(*value);

@@ -6,6 +6,7 @@
 mod colour;
 mod ct_series;
 mod error;
+pub mod mammogram;
 mod manifest;
 pub mod phantom;
 pub mod rle_encoder;

@@ -84,14 +84,30 @@ pub fn composite_layer(image: &mut [u8], layer: &RgbaLayer) {
         return;
     }
     for (pixel, top) in image.chunks_exact_mut(4).zip(layer.rgba.chunks_exact(4)) {
-        if top[3] == 0 {
-            continue;
+        blend_over(pixel, top);
+    }
+}
+
+/// `composite_layer` onto an image sampled at `indices` (`viewer::screen_sampling`): pixel k of
+/// `image` shows layer pixel `indices[k]` (none when that index is past the layer).
+pub fn composite_layer_at(image: &mut [u8], layer: &RgbaLayer, indices: &[u32]) {
+    for (pixel, index) in image.chunks_exact_mut(4).zip(indices) {
+        let start = (*index as usize).checked_mul(4).unwrap_or(usize::MAX - 4);
+        if let Some(top) = layer.rgba.get(start..start + 4) {
+            blend_over(pixel, top);
         }
-        let a = f32::from(top[3]) / 255.0;
-        for channel in 0..3 {
-            let value = f32::from(pixel[channel]) * (1.0 - a) + f32::from(top[channel]) * a;
-            pixel[channel] = value.round().clamp(0.0, 255.0) as u8;
-        }
+    }
+}
+
+/// One straight-alpha RGBA pixel over an opaque one.
+fn blend_over(pixel: &mut [u8], top: &[u8]) {
+    if top[3] == 0 {
+        return;
+    }
+    let a = f32::from(top[3]) / 255.0;
+    for channel in 0..3 {
+        let value = f32::from(pixel[channel]) * (1.0 - a) + f32::from(top[channel]) * a;
+        pixel[channel] = value.round().clamp(0.0, 255.0) as u8;
     }
 }
 

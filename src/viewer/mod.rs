@@ -22,6 +22,7 @@ pub mod placing;
 pub mod presets;
 pub mod probe;
 pub mod roi;
+pub mod screen_sampling;
 pub mod set_window;
 pub mod shell;
 pub mod spacing;

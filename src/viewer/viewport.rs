@@ -128,6 +128,30 @@ impl Viewport {
         clip_to_canvas.then(&self.canvas_to_image_affine()).then(&image_to_texture).to_column_major()
     }
 
+    /// The canvas pixels the image covers: (x, y, width, height) of the smallest whole-pixel box
+    /// holding its four corners, clipped to the canvas (y down from the top); None when the image
+    /// lies wholly outside. A renderer shades only these pixels and clears the rest to black.
+    pub fn image_box_on_canvas(&self) -> Option<(u32, u32, u32, u32)> {
+        let corners = [(0.0, 0.0), (self.columns, 0.0), (0.0, self.rows), (self.columns, self.rows)]
+            .map(|p| self.image_to_canvas(p));
+        let (mut left, mut top, mut right, mut bottom) =
+            (f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY);
+        for (x, y) in corners {
+            left = left.min(x);
+            right = right.max(x);
+            top = top.min(y);
+            bottom = bottom.max(y);
+        }
+        let left = left.floor().max(0.0);
+        let top = top.floor().max(0.0);
+        let right = right.ceil().min(self.canvas_width.floor());
+        let bottom = bottom.ceil().min(self.canvas_height.floor());
+        if !(right > left && bottom > top) {
+            return None;
+        }
+        Some((left as u32, top as u32, (right - left) as u32, (bottom - top) as u32))
+    }
+
     /// [a, b, c, d, e, f] for CanvasRenderingContext2D.setTransform, after which drawing the
     /// image (one unit per image pixel) at (0, 0) puts it where `image_to_canvas` says.
     pub fn canvas_2d_transform(&self) -> [f64; 6] {
@@ -141,6 +165,24 @@ mod tests {
 
     fn close(actual: (f64, f64), expected: (f64, f64)) -> bool {
         (actual.0 - expected.0).abs() < 1e-9 && (actual.1 - expected.1).abs() < 1e-9
+    }
+
+    #[test]
+    fn the_image_box_covers_the_image_and_is_clipped_to_the_canvas() {
+        // 4000 × 5000 on 1024 × 1250: fit 0.25, the image 1000 wide centred: x 12..1012, y 0..1250.
+        let mut viewport = Viewport::new(4000, 5000, 1.0, 1024.0, 1250.0);
+        assert_eq!(viewport.image_box_on_canvas(), Some((12, 0, 1000, 1250)));
+        // Panned mostly out to the left: x from 0 (clipped) to 1012 − 800 = 212.
+        viewport.transform.pan = (-800.0, 0.0);
+        assert_eq!(viewport.image_box_on_canvas(), Some((0, 0, 212, 1250)));
+        // Fractional edges widen the box to whole pixels: 3 × 3 at scale 100/3 on 100 × 100 is
+        // exactly the canvas; panned by 0.5 it covers 0.5..100.5 → 0..100 (clipped).
+        let mut small = Viewport::new(3, 3, 1.0, 100.0, 100.0);
+        small.transform.pan = (0.5, 0.5);
+        assert_eq!(small.image_box_on_canvas(), Some((0, 0, 100, 100)));
+        // Wholly outside.
+        viewport.transform.pan = (-5000.0, 0.0);
+        assert_eq!(viewport.image_box_on_canvas(), None);
     }
 
     #[test]

@@ -25,8 +25,9 @@ use crate::viewer::load_report::{empty_file_message, nothing_opened_message, unr
 
 /// Header bytes read first; files whose header is longer are read whole.
 const HEADER_SLICE: f64 = 4.0 * 1024.0 * 1024.0;
-/// Compressed bytes inflated per task while unzipping.
-const UNZIP_SLICE: usize = 256 * 1024;
+/// Compressed bytes inflated between checks of the task's time while unzipping: DICOM deflates
+/// 5–20×, so 16 KiB is at most a few hundred KiB of output.
+const UNZIP_SLICE: usize = 16 * 1024;
 /// How often (files) the series panel is refreshed while a load runs.
 const REFRESH_EVERY: u32 = 16;
 
@@ -148,6 +149,10 @@ async fn unzip(source: &Source, session: &Session) -> Result<Vec<Source>, String
             }
         }
     };
+    // When the task began: reads of a stream whose bytes are already buffered resolve without
+    // ending the task, so the budget runs across chunks (started anew per chunk, 300 buffered
+    // chunks inflated in one 0.9 s task).
+    let mut started = now();
     loop {
         let chunk = JsFuture::from(reader.read()).await.map_err(|e| js_text(&e))?;
         if Reflect::get(&chunk, &"done".into()).ok().and_then(|v| v.as_bool()).unwrap_or(true) {
@@ -158,7 +163,6 @@ async fn unzip(source: &Source, session: &Session) -> Result<Vec<Source>, String
         // Browsers hand out chunks of up to several megabytes: inflate them in slices, letting
         // the page paint and handle input in between.
         let bytes = value.to_vec();
-        let mut started = now();
         for slice in bytes.chunks(UNZIP_SLICE) {
             let entries = stream.push(slice).map_err(|e| e.to_string())?;
             push(entries, &mut out);
@@ -287,11 +291,18 @@ async fn follow_dicomdirs(files: Vec<Source>, session: &Session) -> Vec<Source> 
         return rest;
     }
     let paths: Vec<String> = rest.iter().map(|s| s.path.clone()).collect();
+    let resolver = dicomdir::PathResolver::new(&paths);
     let mut order: Vec<usize> = Vec::new();
+    let mut placed = vec![false; paths.len()];
     let mut missing = 0;
     for path in &referenced {
-        match dicomdir::resolve(path, &paths) {
-            Some(index) if !order.contains(&index) => order.push(index),
+        match resolver.resolve(path) {
+            Some(index) if !placed.get(index).copied().unwrap_or(true) => {
+                if let Some(slot) = placed.get_mut(index) {
+                    *slot = true;
+                }
+                order.push(index);
+            }
             Some(_) => {}
             None => missing += 1,
         }

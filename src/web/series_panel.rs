@@ -14,12 +14,14 @@ use web_sys::{HtmlCanvasElement, ImageData};
 use super::context::{use_app, AppContext};
 use super::derived::load::{activate, kind_badge};
 use super::derived::{fetch_needed, is_remote, series_name, LoadState};
-use crate::api::RenderOptions;
+use crate::api::{RenderOptions, RenderedImage};
 use crate::derived::DerivedKind;
 use crate::dicom::{DicomImage, Frame};
 use crate::study::{DerivedNode, DisplaySet, FrameRef, SeriesNode};
 use crate::viewer::opening_slice::opening_frame;
 use crate::viewer::overlay::{format_date_in, format_person_name};
+use crate::viewer::screen_sampling::ScreenSampling;
+use crate::viewer::viewport::Viewport;
 use crate::web::i18n::{integer, lang, tr, trf};
 
 /// Thumbnail edge in pixels.
@@ -35,9 +37,26 @@ async fn thumbnail(app: AppContext, set: DisplaySet) -> Option<String> {
     thumbnail_of(&image, middle.frame, &frame)
 }
 
+/// Images with more pixels than THUMBNAIL_SOURCE² are first rendered at that size (the image
+/// pixels under each of its pixels, `viewer::screen_sampling`), then shrunk by the browser: a
+/// 4000 × 5000 mammogram costs 256² rendered pixels, not 20 million (no long task).
+const THUMBNAIL_SOURCE: u32 = 256;
+
 /// One frame rendered with its default window, scaled into a THUMBNAIL² PNG data URL.
 pub fn thumbnail_of(image: &DicomImage, frame_index: u32, frame: &Frame) -> Option<String> {
-    let rendered = image.render(frame_index, frame, &RenderOptions::default());
+    let options = RenderOptions::default();
+    let rendered = if ScreenSampling::pays(frame.columns, frame.rows, THUMBNAIL_SOURCE, THUMBNAIL_SOURCE) {
+        let size = f64::from(THUMBNAIL_SOURCE);
+        let fitted = Viewport::new(frame.columns, frame.rows, 1.0, size, size);
+        let sampling = ScreenSampling::of(&fitted, frame.columns, frame.rows, THUMBNAIL_SOURCE, THUMBNAIL_SOURCE)?;
+        RenderedImage {
+            columns: THUMBNAIL_SOURCE,
+            rows: THUMBNAIL_SOURCE,
+            rgba: image.render_at(frame_index, frame, &options, &sampling.indices),
+        }
+    } else {
+        image.render(frame_index, frame, &options)
+    };
     let document = web_sys::window()?.document()?;
     let full: HtmlCanvasElement = document.create_element("canvas").ok()?.unchecked_into();
     full.set_width(rendered.columns);

@@ -18,7 +18,7 @@ use web_sys::{
 
 use crate::dicom::overlay::OverlayMask;
 use crate::dicom::Frame;
-use crate::pipeline::gpu_plan::{GpuPlan, LutAtlas, TextureFormat};
+use crate::pipeline::gpu_plan::{GpuPlan, LutAtlas, TextureFit, TextureFormat};
 use crate::viewer::layers::RgbaLayer;
 use program::{PlanUniforms, Program, POSITION};
 
@@ -69,6 +69,8 @@ impl std::error::Error for GpuError {}
 struct Uploaded {
     image: WebGlTexture,
     format: TextureFormat,
+    /// The frame exceeds MAX_TEXTURE_SIZE: the textures hold a shrunk copy.
+    fit: Option<TextureFit>,
     size: (u32, u32),
     luts: Option<(WebGlTexture, LutAtlas)>,
     uniforms: PlanUniforms,
@@ -176,6 +178,14 @@ impl GpuRenderer {
         gl.bind_vertex_array(None);
         let max_texture_size =
             gl.get_parameter(Gl::MAX_TEXTURE_SIZE).ok().and_then(|v| v.as_f64()).unwrap_or(2048.0) as u32;
+        // Test hook: `?maxTextureSize=N` lowers the limit (to exercise the shrunk path).
+        let query = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
+        let max_texture_size = query
+            .split(['?', '&'])
+            .find_map(|part| part.strip_prefix("maxTextureSize="))
+            .and_then(|n| n.parse::<u32>().ok())
+            .filter(|n| *n >= 16)
+            .map_or(max_texture_size, |n| n.min(max_texture_size));
         Ok(GpuRenderer {
             gl,
             programs: [None, None, None],
@@ -206,10 +216,20 @@ impl GpuRenderer {
         if self.programs[kind.index()].is_none() {
             self.programs[kind.index()] = Some(Program::new(&self.gl, kind)?);
         }
-        let image = textures::upload_image(&self.gl, &frame.pixels, plan.texture, plan.columns, plan.rows, max_size)?;
+        // Larger than the GPU's textures: a shrunk copy, said in `texture_note`.
+        let fit = TextureFit::of(plan.columns, plan.rows, max_size);
+        let image = match &fit {
+            None => textures::upload_image(&self.gl, &frame.pixels, plan.texture, plan.columns, plan.rows, max_size)?,
+            Some(fit) => {
+                let channels = usize::from(plan.texture.channels);
+                let small = fit.shrink_values(&frame.pixels, channels, (plan.columns, plan.rows));
+                textures::upload_image(&self.gl, &small, plan.texture, fit.columns, fit.rows, max_size)?
+            }
+        };
         self.uploaded = Some(Uploaded {
             image,
             format: plan.texture,
+            fit,
             size: (plan.columns, plan.rows),
             luts: None,
             uniforms: PlanUniforms::of(plan),
@@ -248,7 +268,13 @@ impl GpuRenderer {
             if (mask.columns, mask.rows) != uploaded.size {
                 return Err(GpuError::PlanMismatch);
             }
-            let texture = textures::upload_mask(&self.gl, &mask.covered, mask.columns, mask.rows)?;
+            let texture = match &uploaded.fit {
+                None => textures::upload_mask(&self.gl, &mask.covered, mask.columns, mask.rows)?,
+                Some(fit) => {
+                    let small = fit.shrink(&mask.covered, 1, (mask.columns, mask.rows));
+                    textures::upload_mask(&self.gl, &small, fit.columns, fit.rows)?
+                }
+            };
             let colour = [f32::from(rgba[0]), f32::from(rgba[1]), f32::from(rgba[2])];
             uploaded.overlay = Some((texture, colour));
         }
@@ -267,20 +293,52 @@ impl GpuRenderer {
             if (layer.columns, layer.rows) != uploaded.size {
                 return Err(GpuError::PlanMismatch);
             }
-            uploaded.layer = Some(textures::upload_rgba(&self.gl, &layer.rgba, layer.columns, layer.rows)?);
+            uploaded.layer = Some(match &uploaded.fit {
+                None => textures::upload_rgba(&self.gl, &layer.rgba, layer.columns, layer.rows)?,
+                Some(fit) => {
+                    let small = fit.shrink(&layer.rgba, 4, (layer.columns, layer.rows));
+                    textures::upload_rgba(&self.gl, &small, fit.columns, fit.rows)?
+                }
+            });
         }
         Ok(())
+    }
+
+    /// Why the frame on show is drawn from a shrunk copy (it exceeds this GPU's texture limit);
+    /// None when every stored pixel is in the texture.
+    pub fn texture_note(&self) -> Option<(u32, u32, u32, u32)> {
+        let uploaded = self.uploaded.as_ref()?;
+        let fit = uploaded.fit?;
+        Some((uploaded.size.0, uploaded.size.1, self.max_texture_size, fit.factor))
     }
 
     /// Draws the uploaded frame over the whole canvas; `view_matrix` (column-major 3×3) maps
     /// clip space (−1..1, y up) to texture coordinates (0..1, v = 0 at the first stored row).
     pub fn draw(&self, view_matrix: [f32; 9]) -> Result<(), GpuError> {
+        let (width, height) =
+            (self.gl.drawing_buffer_width().max(0) as u32, self.gl.drawing_buffer_height().max(0) as u32);
+        self.draw_within(view_matrix, Some((0, 0, width, height)))
+    }
+
+    /// `draw`, shading only `image_box`: the canvas pixels the image covers (x, y from the top, width, height;
+    /// `Viewport::image_box_on_canvas`): only they are shaded, the rest is cleared to black (what
+    /// the shader writes outside the image), which halves the work of a portrait mammogram on
+    /// a landscape canvas. None: the image is off the canvas, which is cleared.
+    pub fn draw_within(&self, view_matrix: [f32; 9], image_box: Option<(u32, u32, u32, u32)>) -> Result<(), GpuError> {
         self.alive()?;
         let uploaded = self.uploaded.as_ref().ok_or(GpuError::PlanMismatch)?;
         let (_, _, _, kind) = textures::gl_format(uploaded.format);
         let program = self.programs[kind.index()].as_ref().ok_or(GpuError::Resource("program"))?;
         let gl = &self.gl;
-        gl.viewport(0, 0, gl.drawing_buffer_width(), gl.drawing_buffer_height());
+        let (width, height) = (gl.drawing_buffer_width(), gl.drawing_buffer_height());
+        gl.viewport(0, 0, width, height);
+        gl.clear_color(0.0, 0.0, 0.0, 1.0);
+        gl.clear(Gl::COLOR_BUFFER_BIT);
+        let Some((x, y, box_width, box_height)) = image_box else { return Ok(()) };
+        // WebGL's window coordinates count rows from the bottom.
+        let bottom = height - (y.saturating_add(box_height)).min(i32::MAX as u32) as i32;
+        gl.enable(Gl::SCISSOR_TEST);
+        gl.scissor(x as i32, bottom, box_width as i32, box_height as i32);
         gl.use_program(Some(&program.program));
         gl.active_texture(Gl::TEXTURE0);
         gl.bind_texture(Gl::TEXTURE_2D, Some(&uploaded.image));
@@ -301,6 +359,7 @@ impl GpuRenderer {
         gl.bind_vertex_array(Some(&self.vertex_array));
         gl.draw_arrays(Gl::TRIANGLE_STRIP, 0, 4);
         gl.bind_vertex_array(None);
+        gl.disable(Gl::SCISSOR_TEST);
         // No getError here: it waits for the GPU to finish the frame (tens of milliseconds with
         // a software renderer) and would make every scroll step a long task.
         Ok(())

@@ -25,18 +25,24 @@ pub fn gl_format(format: TextureFormat) -> (u32, u32, u32, SamplerKind) {
     }
 }
 
-/// The values as the typed array WebGL2 requires for the texture's type (copied into JS memory).
-fn typed_array(values: &PixelValues) -> Object {
-    match values {
-        PixelValues::U8(v) => Uint8Array::from(v.as_slice()).into(),
-        PixelValues::U16(v) => Uint16Array::from(v.as_slice()).into(),
-        PixelValues::I16(v) => Int16Array::from(v.as_slice()).into(),
-        PixelValues::U32(v) => Uint32Array::from(v.as_slice()).into(),
-        PixelValues::I32(v) => Int32Array::from(v.as_slice()).into(),
-        PixelValues::F32(v) => Float32Array::from(v.as_slice()).into(),
-        PixelValues::F64(v) => {
-            let narrowed: Vec<f32> = v.iter().map(|x| *x as f32).collect();
-            Float32Array::from(narrowed.as_slice()).into()
+/// Calls `use_array` with the values as the typed array WebGL2 requires for the texture's type,
+/// as a view of the wasm memory (no copy into JS: texImage2D's own copy is the only one).
+fn with_typed_array<R>(values: &PixelValues, use_array: impl FnOnce(&Object) -> R) -> R {
+    // SAFETY: a view is invalidated when the wasm memory grows; nothing allocates between making
+    // the view and `use_array` handing it to WebGL, which copies it before returning, and the
+    // view is dropped before this function returns.
+    unsafe {
+        match values {
+            PixelValues::U8(v) => use_array(&Uint8Array::view(v).into()),
+            PixelValues::U16(v) => use_array(&Uint16Array::view(v).into()),
+            PixelValues::I16(v) => use_array(&Int16Array::view(v).into()),
+            PixelValues::U32(v) => use_array(&Uint32Array::view(v).into()),
+            PixelValues::I32(v) => use_array(&Int32Array::view(v).into()),
+            PixelValues::F32(v) => use_array(&Float32Array::view(v).into()),
+            PixelValues::F64(v) => {
+                let narrowed: Vec<f32> = v.iter().map(|x| *x as f32).collect();
+                use_array(&Float32Array::view(&narrowed).into())
+            }
         }
     }
 }
@@ -102,7 +108,7 @@ pub fn upload_image(
     }
     let (internal, pixel_format, pixel_type, _) = gl_format(format);
     let texture = new_texture(gl)?;
-    upload(gl, texture, (columns, rows), (internal, pixel_format, pixel_type), &typed_array(values))
+    with_typed_array(values, |data| upload(gl, texture, (columns, rows), (internal, pixel_format, pixel_type), data))
 }
 
 /// Uploads the lookup-table atlas (ATLAS_WIDTH × rows, R16UI).

@@ -10,10 +10,11 @@ use super::super::gpu::{GpuError, GpuRenderer};
 use super::super::session::FrameKey;
 use super::super::volume::VolumeEntry;
 use crate::api::RenderOptions;
-use crate::dicom::overlay::{composite_overlay, OverlayMask, OVERLAY_RGBA};
+use crate::dicom::overlay::{composite_overlay, composite_overlay_at, OverlayMask, OVERLAY_RGBA};
 use crate::dicom::{DicomImage, Frame};
 use crate::pipeline::{gpu_plan, Voi};
-use crate::viewer::layers::{composite_layer, RgbaLayer};
+use crate::viewer::layers::{composite_layer, composite_layer_at, RgbaLayer};
+use crate::viewer::screen_sampling::ScreenSampling;
 use crate::viewer::viewport::Viewport;
 use crate::volume::render3d::{RayCast, View3d};
 use crate::volume::reslice::{plane_image, reslice, Resliced};
@@ -40,7 +41,13 @@ pub struct Renderer {
     volume_range: Option<VolumeRange>,
     /// `volume_note`.
     volume_note: Option<String>,
+    /// Which image pixel each canvas pixel shows, for the 2-D path of images larger than the
+    /// canvas: kept while the placement (view, image size, canvas size) stays.
+    sampling: Option<(SampledPlacement, ScreenSampling)>,
 }
+
+/// What a screen sampling depends on: the view, the image's columns and rows, the canvas's size.
+type SampledPlacement = (Viewport, u32, u32, u32, u32);
 
 /// A volume's modality value range: for (display set, revision).
 type VolumeRange = (String, u64, Option<(f64, f64)>);
@@ -95,6 +102,7 @@ impl Renderer {
             plane: None,
             volume_range: None,
             volume_note: None,
+            sampling: None,
         }
     }
 
@@ -235,6 +243,22 @@ impl Renderer {
         self.volume_note.as_deref()
     }
 
+    /// Why the frame on show lacks detail: WebGL2 shows it from a shrunk copy because it exceeds
+    /// the GPU's texture limit (the message for the user); None when every pixel is shown.
+    pub fn texture_note(&self) -> Option<String> {
+        let (columns, rows, max, factor) = self.gpu.as_ref()?.texture_note()?;
+        self.uploaded?;
+        Some(super::super::i18n::trf(
+            "common.viewport.texture_shrunk",
+            &[
+                ("columns", &columns.to_string()),
+                ("rows", &rows.to_string()),
+                ("max", &max.to_string()),
+                ("factor", &factor.to_string()),
+            ],
+        ))
+    }
+
     /// Creates the WebGL2 renderer on first use (unless WebGL2 was ruled out).
     fn ensure_gpu(&mut self, canvas: &HtmlCanvasElement) {
         if self.gpu.is_none() && !self.gpu_failed {
@@ -306,7 +330,8 @@ impl Renderer {
                 gpu.set_layer(layer.map(|(l, _)| l)).map_err(|e| format!("GPU layer: {e}"))?;
                 self.layer_uploaded = Some(layer_state);
             }
-            gpu.draw(viewport.matrix_for_gl()).map_err(|e| format!("GPU: {e}"))?;
+            gpu.draw_within(viewport.matrix_for_gl(), viewport.image_box_on_canvas())
+                .map_err(|e| format!("GPU: {e}"))?;
             return Ok(Drawn { window, renderer: "webgl2" });
         }
         self.draw_2d(canvas, key, frame_index, image, frame, options, viewport, overlay, layer)?;
@@ -326,6 +351,10 @@ impl Renderer {
         overlay: Option<&OverlayMask>,
         layer: Option<(&RgbaLayer, u64)>,
     ) -> Result<(), String> {
+        let (width, height) = (canvas.width(), canvas.height());
+        if frame.photometric.is_monochrome() && ScreenSampling::pays(frame.columns, frame.rows, width, height) {
+            return self.draw_2d_sampled(canvas, frame_index, image, frame, options, viewport, overlay, layer);
+        }
         let with_overlay = overlay.is_some();
         let layer_revision = layer.map(|(_, revision)| revision);
         let fresh = matches!(&self.rendered, Some((k, o, v, r, _))
@@ -360,6 +389,48 @@ impl Renderer {
         context.set_image_smoothing_enabled(false);
         context.draw_image_with_html_canvas_element(source, 0.0, 0.0).map_err(|e| js_text(&e))?;
         context.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0).map_err(|e| js_text(&e))
+    }
+}
+
+impl Renderer {
+    /// The 2-D path for a grey image larger than the canvas: only the image pixels the canvas
+    /// shows are rendered (`viewer::screen_sampling`), at the canvas's resolution, so a window
+    /// drag or a pan costs the canvas's size, not the image's.
+    #[allow(clippy::too_many_arguments)]
+    fn draw_2d_sampled(
+        &mut self,
+        canvas: &HtmlCanvasElement,
+        frame_index: u32,
+        image: &DicomImage,
+        frame: &Frame,
+        options: &RenderOptions,
+        viewport: &Viewport,
+        overlay: Option<&OverlayMask>,
+        layer: Option<(&RgbaLayer, u64)>,
+    ) -> Result<(), String> {
+        let (width, height) = (canvas.width(), canvas.height());
+        let placed = (*viewport, frame.columns, frame.rows, width, height);
+        let cached = matches!(&self.sampling, Some((p, _)) if *p == placed);
+        if !cached {
+            let sampling = ScreenSampling::of(viewport, frame.columns, frame.rows, width, height)
+                .ok_or_else(|| format!("a {width} × {height} canvas is too large to draw on"))?;
+            self.sampling = Some((placed, sampling));
+        }
+        let Some((_, sampling)) = &self.sampling else { return Ok(()) };
+        let mut rgba = image.render_at(frame_index, frame, options, &sampling.indices);
+        if let Some((layer, _)) = layer.filter(|(l, _)| (l.columns, l.rows) == (frame.columns, frame.rows)) {
+            composite_layer_at(&mut rgba, layer, &sampling.indices);
+        }
+        if let Some(mask) = overlay.filter(|m| (m.columns, m.rows) == (frame.columns, frame.rows)) {
+            composite_overlay_at(&mut rgba, mask, OVERLAY_RGBA, &sampling.indices);
+        }
+        // The full-size rendering of the other path is not kept for this frame.
+        self.rendered = None;
+        let context = context_2d(canvas)?;
+        context.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0).map_err(|e| js_text(&e))?;
+        let data =
+            ImageData::new_with_u8_clamped_array_and_sh(Clamped(&rgba), width, height).map_err(|e| js_text(&e))?;
+        context.put_image_data(&data, 0.0, 0.0).map_err(|e| js_text(&e))
     }
 }
 

@@ -76,20 +76,26 @@ impl Handlers {
                 pane.frame.set(target.clamp(0, i64::from(count) - 1) as u32);
             }
         };
-        // Window drags span the frame's modality value range over the canvas.
+        // Window drags span the frame's modality value range over the canvas. The range of the
+        // last frame pressed on is kept: a pass over a 20-megapixel mammogram takes tens of ms.
+        let drag_range = StoredValue::new(None::<(super::super::session::FrameKey, Option<(f64, f64)>)>);
         let window_drag = move |shown: &Shown| -> Option<WindowDrag> {
             let (center, width) = shown.window?;
-            let session = session.get_value();
-            let range = session
-                .cached(shown.key)
-                .zip(session.image(shown.key.0))
-                .and_then(|(frame, image)| {
+            let known = drag_range.with_value(|kept| kept.filter(|(key, _)| *key == shown.key).map(|(_, range)| range));
+            let range = known.unwrap_or_else(|| {
+                let session = session.get_value();
+                let range = session.cached(shown.key).zip(session.image(shown.key.0)).and_then(|(frame, image)| {
                     let (min, max) = frame.pixels.min_max()?;
                     let lut = image.info.modality_lut(shown.key.1);
                     let (a, b) = (lut.apply(min), lut.apply(max));
                     Some((a.min(b), a.max(b)))
-                })
-                .unwrap_or((center - width / 2.0, center + width / 2.0));
+                });
+                if range.is_some() {
+                    drag_range.set_value(Some((shown.key, range)));
+                }
+                range
+            });
+            let range = range.unwrap_or((center - width / 2.0, center + width / 2.0));
             Some(WindowDrag::start(center, width, range, shown.geometry.canvas_size()))
         };
 

@@ -106,6 +106,8 @@ pub fn ViewportPane(index: usize) -> impl IntoView {
     let shown = RwSignal::new(None::<Shown>);
     let loaded = RwSignal::new(0u64);
     let frame_error = RwSignal::new(None::<String>);
+    // Why the GPU shows the frame with less detail (larger than its texture limit).
+    let texture_note = RwSignal::new(None::<String>);
     let progress = RwSignal::new(None::<(u32, u32)>);
     // (frames in memory, frames wanted) of the last background load; kept after it ends.
     let loaded_count = RwSignal::new((0u32, 0u32));
@@ -253,6 +255,10 @@ pub fn ViewportPane(index: usize) -> impl IntoView {
         match result {
             Some(Ok(drawn)) => {
                 frame_error.set(None);
+                let note = renderer.with_value(Renderer::texture_note);
+                if texture_note.with_untracked(|n| *n != note) {
+                    texture_note.set(note);
+                }
                 let [a, b, c, d, e, f] = geometry.canvas_2d_transform();
                 let _ = element.set_attribute("data-image-to-canvas", &format!("{a},{b},{c},{d},{e},{f}"));
                 let _ = element.set_attribute("data-renderer", drawn.renderer);
@@ -393,6 +399,9 @@ pub fn ViewportPane(index: usize) -> impl IntoView {
                 </div>
             })}
             {(index == 1).then(|| view! { <super::link::Priors index=index /> })}
+            {move || texture_note.get().map(|note| view! {
+                <p class="pane-note" data-testid="texture-note" role="status">{note}</p>
+            })}
             {move || frame_error.get().map(|message| view! {
                 <p class="pane-error" data-testid="error" role="alert">{message}</p>
             })}
