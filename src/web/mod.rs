@@ -23,6 +23,7 @@ pub(crate) mod offline;
 mod opening;
 mod pane;
 mod panels;
+pub(crate) mod perf;
 pub(crate) mod series_panel;
 pub(crate) mod session;
 mod start;
@@ -41,9 +42,13 @@ pub fn start() {
     if web_sys::window().and_then(|w| w.document()).is_none() {
         return;
     }
+    perf::mark_once("dv:wasm-start");
+    // A deep link's first request waits for config.json: ask for it before building the page.
+    dicomweb::start_config_request();
     i18n::install();
     theme::install();
     leptos::mount::mount_to_body(app::App);
     leptos::mount::mount_to_body(offline::UpdateNotice);
     offline::install();
+    perf::mark_once("dv:mounted");
 }
