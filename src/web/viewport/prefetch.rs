@@ -106,7 +106,7 @@ pub fn run(
                     finished_lanes.set(finished_lanes.get() + 1);
                     if finished_lanes.get() == lanes && current() {
                         if done.get() == total {
-                            super::super::perf::mark_once("dv:all-frames");
+                            super::super::perf::mark("dv:all-frames");
                         }
                         progress.set(None);
                     }
