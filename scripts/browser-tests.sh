@@ -10,6 +10,7 @@
 #   tests/e2e_seg.rs                 a SEG over its CT in both renderers, segment toggles, jump
 #   tests/e2e_fusion.rs              parametric map and SUV probe, PET fused over CT, colour bar
 #   tests/e2e_loading.rs             loading order, opening slice, set window, load messages, bulk data
+#   tests/e2e_startup.rs             a deep link's requests in order, each frame once, dv:* marks
 #   tests/e2e_start.rs               start page: above the fold, thumbnails, theme, phone layout
 #   tests/e2e_shell.rs               top bar, menus, measurement list, panels, phone bottom bar and sheets
 #   tests/e2e_offline.rs             service worker from a sub-path: offline reload, installability
@@ -121,6 +122,7 @@ run e2e_seg cargo test --test e2e_seg -- --nocapture
 run e2e_fusion cargo test --test e2e_fusion -- --nocapture
 run e2e_gsps cargo test --test e2e_gsps -- --nocapture
 run e2e_loading cargo test --test e2e_loading -- --nocapture
+run e2e_startup cargo test --test e2e_startup -- --nocapture
 run e2e_start cargo test --test e2e_start -- --nocapture
 run e2e_shell cargo test --test e2e_shell -- --nocapture
 run e2e_offline cargo test --test e2e_offline -- --nocapture

@@ -11,6 +11,7 @@ pub mod failure;
 pub mod frame_file;
 pub mod json;
 pub mod multipart;
+pub mod opening;
 pub mod priors;
 pub mod qido;
 pub mod response_error;

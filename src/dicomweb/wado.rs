@@ -19,6 +19,16 @@ pub fn series_metadata_url(source: &DataSource, study: &str, series: &str) -> Re
     Ok(format!("{}/metadata", series_url(&source.wado_root, study, series)?))
 }
 
+/// `.../instances/{instance}/metadata`: one instance's metadata (PS3.18 10.4.1.1.2).
+pub fn instance_metadata_url(
+    source: &DataSource,
+    study: &str,
+    series: &str,
+    instance: &str,
+) -> Result<String, QueryError> {
+    Ok(format!("{}/metadata", instance_url(source, study, series, instance)?))
+}
+
 /// `.../instances/{instance}`: the whole instance (Part 10 in multipart/related).
 pub fn instance_url(source: &DataSource, study: &str, series: &str, instance: &str) -> Result<String, QueryError> {
     Ok(format!("{}/instances/{}", series_url(&source.wado_root, study, series)?, checked_uid(instance)?))

@@ -23,6 +23,7 @@ pub(crate) mod offline;
 mod opening;
 mod pane;
 mod panels;
+pub(crate) mod perf;
 pub(crate) mod series_panel;
 pub(crate) mod session;
 mod start;
@@ -40,6 +41,9 @@ pub fn start() {
     if web_sys::window().and_then(|w| w.document()).is_none() {
         return;
     }
+    perf::mark_once("dv:wasm-start");
+    // A deep link's first request waits for config.json: ask for it before building the page.
+    dicomweb::start_config_request();
     i18n::install();
     theme::install();
     leptos::mount::mount_to_body(app::App);
@@ -48,4 +52,5 @@ pub fn start() {
     offline::install();
     // decode_frame / render_frame on window.wasmBindings: the decoder module, after the first paint.
     worker::expose_bindings_when_idle();
+    perf::mark_once("dv:mounted");
 }

@@ -384,6 +384,7 @@ impl Session {
         }
         let outcome = match result {
             Ok(decoded) => {
+                super::perf::mark_once("dv:first-decode");
                 for (index, frame) in decoded {
                     self.store((source, index), frame);
                 }

@@ -4,6 +4,7 @@
 //! "BulkDataURI" (F.2.2); a missing value is an empty element (F.2.5).
 
 pub(crate) mod base64;
+mod items;
 mod rows;
 mod value;
 
@@ -13,6 +14,7 @@ use dicom_object::InMemDicomObject;
 use serde_json::{Map, Value};
 
 use super::ResponseError;
+pub use items::{item_at, item_ranges};
 pub use rows::{parse_instance_rows, parse_series_rows, parse_study_rows, InstanceRow, SeriesRow, StudyRow};
 
 /// Deepest sequence nesting accepted (F.2.3: SQ values are arrays of nested objects).
@@ -51,8 +53,8 @@ pub fn parse_metadata(body: &[u8]) -> Result<Vec<JsonDataset>, ResponseError> {
     parse_metadata_items(body)?.iter().map(dataset_from_json).collect()
 }
 
-/// The instance objects of a metadata response, still as JSON: a caller that must not block
-/// (the page) converts them one by one with [`dataset_from_json`].
+/// The instance objects of a metadata response, still as JSON (a caller that must not block, the
+/// page, locates them with [`item_ranges`] and parses them one by one with [`item_at`]).
 pub fn parse_metadata_items(body: &[u8]) -> Result<Vec<Value>, ResponseError> {
     parse_array(body)
 }

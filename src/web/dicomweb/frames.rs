@@ -18,6 +18,7 @@ use crate::dicomweb::frame_file::frame_file_parts;
 use crate::dicomweb::multipart::{frame_transfer_syntax, split_parts};
 use crate::dicomweb::wado::{frames_accept, frames_url, instance_accept, instance_url};
 use crate::web::i18n::{tr, trf};
+use crate::web::perf::mark_once;
 
 /// Where an instance's pixels come from on a DICOMweb server.
 #[derive(Clone)]
@@ -70,7 +71,9 @@ pub async fn fetch_frame(
     let url = frames_url(source, &remote.study, &remote.series, &remote.instance, &[index + 1])
         .map_err(|e| client.malformed("", &what, e))?;
     let attempt = async {
+        mark_once("dv:first-frame-request");
         let answer = client.get(&url, &frames_accept(&source.flags), &what, signal).await?;
+        mark_once("dv:first-frame-bytes");
         let bytes = answer.bytes();
         let parts = split_parts(&answer.content_type, &bytes).map_err(|e| client.malformed(&url, &what, e))?;
         let part = parts.first().ok_or_else(|| client.malformed(&url, &what, "no part in the answer"))?;

@@ -13,7 +13,7 @@ mod open;
 mod sources;
 mod thumbnail;
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use leptos::prelude::*;
@@ -23,7 +23,7 @@ pub use browser::{KeyField, StudyBrowser};
 pub use client::{DicomWebClient, RequestError, PARALLEL_REQUESTS};
 pub use frames::{fetch_frame, fetch_instance, Fetched, RemoteInstance};
 pub use open::{add_series, display_set_of_series};
-pub use sources::SourceRegistry;
+pub use sources::{start_config_request, SourceRegistry};
 
 use super::context::AppContext;
 use super::i18n::{tr, trf};
@@ -86,19 +86,40 @@ pub fn open_study_with(app: AppContext, client: Rc<DicomWebClient>, study: Strin
                 session.report(e.message);
             }
         };
-        let mut shown = false;
-        let mut show = |series: &str| {
-            if shown {
-                return;
-            }
-            if let Some((key, count)) = open::display_set_of_series(&app, series) {
-                app.active_pane().open(key, count);
-                shown = true;
+        let shown = Rc::new(Cell::new(false));
+        let show = {
+            let shown = shown.clone();
+            move |series: &str| {
+                if shown.get() {
+                    return;
+                }
+                if let Some((key, count)) = open::display_set_of_series(&app, series) {
+                    app.active_pane().open(key, count);
+                    shown.set(true);
+                }
             }
         };
         session.signals.progress.set(Some((tr("dicomweb.reading_study").to_string(), 0, 1)));
+        // The opening slice of the first linked series through the instance list and its own
+        // metadata (quick), beside the series' metadata (slow to build on the server): shown as
+        // soon as it is in, unless the whole series came first (`dicomweb::opening`).
+        let series_done = Rc::new(Cell::new(false));
+        if let Some(first) = series_first.first().cloned() {
+            let (session, client, study, show, series_done) =
+                (session.clone(), client.clone(), study.clone(), show.clone(), series_done.clone());
+            let signal = signal.cloned();
+            leptos::task::spawn_local(async move {
+                let added = open::add_opening_instance(&session, &client, &study, &first, signal.as_ref()).await;
+                // A failure here is told by the series' own request, if it fails too.
+                if matches!(added, Ok(true)) && !series_done.get() {
+                    show(&first);
+                }
+            });
+        }
         for series in &series_first {
-            match open::add_series(&session, &client, &study, series, signal).await {
+            let outcome = open::add_series(&session, &client, &study, series, signal).await;
+            series_done.set(true);
+            match outcome {
                 Ok(_) => show(series),
                 Err(e) => report(e),
             }

@@ -15,13 +15,16 @@ use super::frames::RemoteInstance;
 use crate::dicom::{DicomImage, SampleFormat};
 use crate::dicomweb::bulk_data::fetch_before_display;
 use crate::dicomweb::json::{
-    dataset_from_json, insert_bulk_data, parse_metadata_items, parse_series_rows, JsonDataset, SeriesRow,
+    dataset_from_json, insert_bulk_data, item_at, item_ranges, parse_instance_rows, parse_series_rows, JsonDataset,
+    SeriesRow,
 };
 use crate::dicomweb::multipart::split_parts;
-use crate::dicomweb::qido::series_search_url;
-use crate::dicomweb::wado::{bulk_data_accept, resolve_bulk_data_uri, series_metadata_url};
+use crate::dicomweb::opening::opening_instance;
+use crate::dicomweb::qido::{instances_search_url, series_search_url};
+use crate::dicomweb::wado::{bulk_data_accept, instance_metadata_url, resolve_bulk_data_uri, series_metadata_url};
 use crate::web::context::AppContext;
 use crate::web::i18n::{tr, trf};
+use crate::web::perf::mark_once;
 use crate::web::session::{Content, Session};
 use crate::web::tasks::{now, yield_if_due};
 
@@ -46,6 +49,7 @@ pub async fn study_series(
     let what = tr("dicomweb.what.series_list");
     let url = series_search_url(&client.source, study).map_err(|e| client.malformed("", what, e))?;
     let body = client.get_json(&url, what, signal).await?;
+    mark_once("dv:qido");
     let mut rows = parse_series_rows(&body).map_err(|e| client.malformed(&url, what, e))?;
     rows.sort_by_key(|r| (r.series_number.unwrap_or(i32::MAX), r.series_uid.clone()));
     Ok(rows)
@@ -107,13 +111,60 @@ pub async fn add_series(
 ) -> Result<usize, RequestError> {
     let what = tr("dicomweb.what.series_metadata");
     let url = series_metadata_url(&client.source, study, series).map_err(|e| client.malformed("", what, e))?;
+    mark_once("dv:metadata-request");
     let body = client.get_json(&url, what, signal).await?;
-    let items = parse_metadata_items(&body).map_err(|e| client.malformed(&url, what, e))?;
-    drop(body);
+    mark_once("dv:metadata");
+    let added = add_items(session, client, (study, series), (&url, what), &body, signal).await?;
+    mark_once("dv:metadata-added");
+    Ok(added)
+}
+
+/// The instance a deep link to `series` opens on (`dicomweb::opening`), added to the session
+/// from the instance list and its own metadata, while the series' metadata is still being
+/// built by the server. Ok(false) when there is none (an empty list), or when the series'
+/// metadata came first (instances of the series are in the session already: showing one of
+/// them now would open the viewport on a part of the series, not on its opening slice).
+pub async fn add_opening_instance(
+    session: &Rc<Session>,
+    client: &Rc<DicomWebClient>,
+    study: &str,
+    series: &str,
+    signal: Option<&AbortSignal>,
+) -> Result<bool, RequestError> {
+    let what = tr("dicomweb.what.series_metadata");
+    let list = instances_search_url(&client.source, study, series).map_err(|e| client.malformed("", what, e))?;
+    let body = client.get_json(&list, what, signal).await?;
+    let rows = parse_instance_rows(&body).map_err(|e| client.malformed(&list, what, e))?;
+    let Some(opening) = opening_instance(&rows) else { return Ok(false) };
+    let url = instance_metadata_url(&client.source, study, series, &opening.sop_instance_uid)
+        .map_err(|e| client.malformed("", what, e))?;
+    let body = client.get_json(&url, what, signal).await?;
+    let started = session.library.borrow().instances().iter().any(|m| m.series_instance_uid == series);
+    if started {
+        return Ok(false);
+    }
+    Ok(add_items(session, client, (study, series), (&url, what), &body, signal).await? > 0)
+}
+
+/// Adds the instances of a metadata answer (`body`, a DICOM JSON array from `url`) to the
+/// session, item by item (a series' metadata runs to megabytes: one parse of it all is a long
+/// task), then tells the library once: a viewport filled with the first instance alone would
+/// fetch that slice first, before the opening (middle) slice. Returns how many were new.
+async fn add_items(
+    session: &Rc<Session>,
+    client: &Rc<DicomWebClient>,
+    (study, series): (&str, &str),
+    (url, what): (&str, &str),
+    body: &[u8],
+    signal: Option<&AbortSignal>,
+) -> Result<usize, RequestError> {
+    let ranges = item_ranges(body).map_err(|e| client.malformed(url, what, e))?;
+    mark_once("dv:metadata-parsed");
     let mut added = 0;
     let mut task_start = now();
-    for (position, item) in items.iter().enumerate() {
-        let mut item = dataset_from_json(item).map_err(|e| client.malformed(&url, what, e))?;
+    for range in ranges {
+        let item = item_at(body, range).map_err(|e| client.malformed(url, what, e))?;
+        let mut item = dataset_from_json(&item).map_err(|e| client.malformed(url, what, e))?;
         fetch_bulk_data(client, &mut item, (study, series), signal).await?;
         let instance_uid = text_of(&item.dataset, Tag(0x0008, 0x0018)).unwrap_or_default();
         let transfer_syntax = text_of(&item.dataset, TRANSFER_SYNTAX_UID);
@@ -129,11 +180,8 @@ pub async fn add_series(
         if session.add(name, Content::Remote(remote), item.dataset, image).is_some() {
             added += 1;
         }
-        // Let the page breathe while a large series is added; show the first slices early.
+        // Let the page breathe while a large series is added.
         task_start = yield_if_due(task_start).await;
-        if position == 0 {
-            session.signals.library_revision.update(|r| *r += 1);
-        }
     }
     session.signals.library_revision.update(|r| *r += 1);
     Ok(added)

@@ -79,7 +79,8 @@ impl SourceRegistry {
 
     /// Reads `config.json` next to the page.
     pub async fn load_config(self: &Rc<Self>) {
-        let state = match fetch_text("config.json").await {
+        let early = EARLY_CONFIG.with(|early| early.borrow_mut().take());
+        let state = match fetch_text(CONFIG_URL, early).await {
             Ok(text) => match parse_config(&text)
                 .map_err(|e| e.to_string())
                 .and_then(|config| parse_archives(&text).map(|archives| (config, archives)).map_err(|e| e.to_string()))
@@ -101,6 +102,7 @@ impl SourceRegistry {
                 default_source: None,
             },
         };
+        crate::web::perf::mark_once("dv:config");
         self.config.set(state);
         self.refresh();
     }
@@ -234,9 +236,28 @@ impl SourceRegistry {
     }
 }
 
-async fn fetch_text(url: &str) -> Result<String, String> {
+const CONFIG_URL: &str = "config.json";
+
+thread_local! {
+    /// config.json's request, sent before the page is mounted ([`start_config_request`]).
+    static EARLY_CONFIG: RefCell<Option<js_sys::Promise>> = const { RefCell::new(None) };
+}
+
+/// Sends the request for config.json at once, before the page is built: a deep link waits for
+/// it (the data source's address) before its first DICOMweb request, and building the page
+/// takes longer than the answer. [`SourceRegistry::load_config`] takes its answer.
+pub fn start_config_request() {
+    if let Some(window) = web_sys::window() {
+        let request = window.fetch_with_str(CONFIG_URL);
+        EARLY_CONFIG.with(|early| *early.borrow_mut() = Some(request));
+    }
+}
+
+/// GETs `url` as text (`request`: that request already sent).
+async fn fetch_text(url: &str, request: Option<js_sys::Promise>) -> Result<String, String> {
     let window = web_sys::window().ok_or("no window")?;
-    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(url))
+    let request = request.unwrap_or_else(|| window.fetch_with_str(url));
+    let response: web_sys::Response = JsFuture::from(request)
         .await
         .map_err(|_| "network error".to_string())?
         .dyn_into()

@@ -14,6 +14,7 @@ use super::client::DicomWebClient;
 use super::frames::{fetch_instance, RemoteInstance};
 use crate::dicom::DicomImage;
 use crate::dicomweb::json::{parse_instance_rows, SeriesRow};
+use crate::dicomweb::opening::opening_instance;
 use crate::dicomweb::qido::instances_search_url;
 use crate::dicomweb::source::ThumbnailKind;
 use crate::dicomweb::wado::{rendered_url, thumbnail_url, RENDERED_ACCEPT};
@@ -29,9 +30,8 @@ const VIEWPORT: u32 = 128;
 async fn middle_instance(client: &DicomWebClient, row: &SeriesRow) -> Option<String> {
     let url = instances_search_url(&client.source, &row.study_uid, &row.series_uid).ok()?;
     let body = client.get_json(&url, "the instance list", None).await.ok()?;
-    let mut rows = parse_instance_rows(&body).ok()?;
-    rows.sort_by_key(|r| (r.instance_number.unwrap_or(i32::MAX), r.sop_instance_uid.clone()));
-    rows.get(rows.len() / 2).map(|r| r.sop_instance_uid.clone())
+    let rows = parse_instance_rows(&body).ok()?;
+    opening_instance(&rows).map(|r| r.sop_instance_uid.clone())
 }
 
 async fn server_rendering(client: &DicomWebClient, row: &SeriesRow, instance: &str) -> Option<String> {

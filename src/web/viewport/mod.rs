@@ -294,6 +294,7 @@ pub fn ViewportPane(index: usize) -> impl IntoView {
                     let now = web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now());
                     let _ = element.set_attribute("data-first-drawn-set", &set);
                     let _ = element.set_attribute("data-first-drawn-at", &format!("{now:.1}"));
+                    super::perf::mark_once("dv:first-draw");
                 }
                 let _ = element.set_attribute("data-ready", "true");
                 shown.set(Some(Shown {

@@ -105,6 +105,9 @@ pub fn run(
                     }
                     finished_lanes.set(finished_lanes.get() + 1);
                     if finished_lanes.get() == lanes && current() {
+                        if done.get() == total {
+                            super::super::perf::mark("dv:all-frames");
+                        }
                         progress.set(None);
                     }
                 });
