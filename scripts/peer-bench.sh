@@ -11,7 +11,7 @@ cargo build --release --locked --target wasm32-unknown-unknown --bin decoder --b
 rm -rf "$out" && mkdir -p "$out/pkg"
 for module in decoder decoder-jxl; do
   wasm-bindgen --target web --no-typescript --out-dir "$out/pkg" "target/wasm32-unknown-unknown/release/$module.wasm"
-  wasm-opt -O3 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
+  wasm-opt -O3 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-simd \
     ${PEER_BENCH_WASM_OPT_FLAGS:-} "$out/pkg/${module}_bg.wasm" -o "$out/pkg/${module}_bg.wasm"
 done
 cp bench/peer-bench/adapter.mjs "$out/"

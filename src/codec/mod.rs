@@ -1,10 +1,12 @@
 //! Codecs: compressed frame bytes → samples. One folder or file per compression standard,
 //! each a pure function `decode(&[u8]) -> Result<DecodedImage, CodecError>`.
 
+#[cfg(feature = "jpeg2000")]
 mod c_alloc;
 mod error;
 mod image;
 pub mod jpeg;
+#[cfg(feature = "jpeg2000")]
 pub mod jpeg2000;
 pub mod jpegls;
 #[cfg(feature = "jpegxl")]
@@ -30,9 +32,21 @@ pub fn decode_family(family: Family, codestream: &[u8]) -> Result<DecodedImage, 
     match family {
         Family::Jpeg => jpeg::decode(codestream),
         Family::JpegLs => jpegls::decode(codestream),
-        Family::Jpeg2000 => jpeg2000::decode(codestream),
+        Family::Jpeg2000 => decode_jpeg_2000(codestream),
         Family::JpegXl => decode_jpeg_xl(codestream),
     }
+}
+
+#[cfg(feature = "jpeg2000")]
+fn decode_jpeg_2000(codestream: &[u8]) -> Result<DecodedImage, CodecError> {
+    jpeg2000::decode(codestream)
+}
+
+/// The page's UI module is built without codecs that export C symbols (README "Modules and
+/// sizes"); its compressed frames go to the decoder modules.
+#[cfg(not(feature = "jpeg2000"))]
+fn decode_jpeg_2000(_codestream: &[u8]) -> Result<DecodedImage, CodecError> {
+    Err(CodecError::unsupported("JPEG 2000", "this build was made without the jpeg2000 feature"))
 }
 
 /// The JPEG XL decoder of this wasm module, when its entry point installed one. In the browser
