@@ -1,6 +1,7 @@
 //! Offline use (README "Offline and installable"): registers the service worker `sw.js` that
 //! `make-app-shell` writes beside the page (its scope is the page's folder, so a sub-path works)
-//! once the page has loaded, so precaching never competes with the first drawing. When a newer
+//! once the page has loaded and its network has been quiet for a while (a deep link's series is
+//! in), so precaching never competes with the first drawing or the series' frames. When a newer
 //! build's worker is installed and waiting, a notice offers to reload into it; the worker only
 //! takes over when the user accepts (an open page keeps the files it started with).
 
@@ -41,6 +42,17 @@ extern "C" {
     #[wasm_bindgen(method, js_name = postMessage)]
     fn post_message(this: &ServiceWorker, message: &JsValue);
 }
+
+#[wasm_bindgen(module = "/src/web/network-quiet.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = whenNetworkQuiet)]
+    fn when_network_quiet(quiet_ms: u32, max_ms: u32) -> Promise;
+}
+
+/// No response finished for this long: the page's own loading is over.
+const QUIET_MS: u32 = 3_000;
+/// Register at the latest this long after the page's `load` event.
+const MAX_WAIT_MS: u32 = 60_000;
 
 thread_local! {
     static REGISTRATION: RefCell<Option<ServiceWorkerRegistration>> = const { RefCell::new(None) };
@@ -117,6 +129,7 @@ async fn register(container: ServiceWorkerContainer) -> Result<(), JsValue> {
 fn start_registration() {
     let Some(container) = container() else { return };
     wasm_bindgen_futures::spawn_local(async move {
+        let _ = JsFuture::from(when_network_quiet(QUIET_MS, MAX_WAIT_MS)).await;
         if let Err(error) = register(container).await {
             // Offline use is an extra: the viewer works without it, so the console only.
             web_sys::console::warn_1(&format!("offline use unavailable: {error:?}").into());
@@ -124,7 +137,7 @@ fn start_registration() {
     });
 }
 
-/// Registers the service worker after the page's `load` event (now, if it has fired).
+/// Registers the service worker once the page has loaded (`load` event) and its network is quiet.
 pub fn install() {
     let Some(window) = web_sys::window() else { return };
     let complete = window.document().is_some_and(|d| d.ready_state() == "complete");

@@ -100,26 +100,8 @@ pub fn open_study_with(app: AppContext, client: Rc<DicomWebClient>, study: Strin
             }
         };
         session.signals.progress.set(Some((tr("dicomweb.reading_study").to_string(), 0, 1)));
-        // The opening slice of the first linked series through the instance list and its own
-        // metadata (quick), beside the series' metadata (slow to build on the server): shown as
-        // soon as it is in, unless the whole series came first (`dicomweb::opening`).
-        let series_done = Rc::new(Cell::new(false));
-        if let Some(first) = series_first.first().cloned() {
-            let (session, client, study, show, series_done) =
-                (session.clone(), client.clone(), study.clone(), show.clone(), series_done.clone());
-            let signal = signal.cloned();
-            leptos::task::spawn_local(async move {
-                let added = open::add_opening_instance(&session, &client, &study, &first, signal.as_ref()).await;
-                // A failure here is told by the series' own request, if it fails too.
-                if matches!(added, Ok(true)) && !series_done.get() {
-                    show(&first);
-                }
-            });
-        }
         for series in &series_first {
-            let outcome = open::add_series(&session, &client, &study, series, signal).await;
-            series_done.set(true);
-            match outcome {
+            match open::add_series(&session, &client, &study, series, signal).await {
                 Ok(_) => show(series),
                 Err(e) => report(e),
             }

@@ -15,13 +15,11 @@ use super::frames::RemoteInstance;
 use crate::dicom::{DicomImage, SampleFormat};
 use crate::dicomweb::bulk_data::fetch_before_display;
 use crate::dicomweb::json::{
-    dataset_from_json, insert_bulk_data, item_at, item_ranges, parse_instance_rows, parse_series_rows, JsonDataset,
-    SeriesRow,
+    dataset_from_json, insert_bulk_data, item_at, item_ranges, parse_series_rows, JsonDataset, SeriesRow,
 };
 use crate::dicomweb::multipart::split_parts;
-use crate::dicomweb::opening::opening_instance;
-use crate::dicomweb::qido::{instances_search_url, series_search_url};
-use crate::dicomweb::wado::{bulk_data_accept, instance_metadata_url, resolve_bulk_data_uri, series_metadata_url};
+use crate::dicomweb::qido::series_search_url;
+use crate::dicomweb::wado::{bulk_data_accept, resolve_bulk_data_uri, series_metadata_url};
 use crate::web::context::AppContext;
 use crate::web::i18n::{tr, trf};
 use crate::web::perf::mark_once;
@@ -117,33 +115,6 @@ pub async fn add_series(
     let added = add_items(session, client, (study, series), (&url, what), &body, signal).await?;
     mark_once("dv:metadata-added");
     Ok(added)
-}
-
-/// The instance a deep link to `series` opens on (`dicomweb::opening`), added to the session
-/// from the instance list and its own metadata, while the series' metadata is still being
-/// built by the server. Ok(false) when there is none (an empty list), or when the series'
-/// metadata came first (instances of the series are in the session already: showing one of
-/// them now would open the viewport on a part of the series, not on its opening slice).
-pub async fn add_opening_instance(
-    session: &Rc<Session>,
-    client: &Rc<DicomWebClient>,
-    study: &str,
-    series: &str,
-    signal: Option<&AbortSignal>,
-) -> Result<bool, RequestError> {
-    let what = tr("dicomweb.what.series_metadata");
-    let list = instances_search_url(&client.source, study, series).map_err(|e| client.malformed("", what, e))?;
-    let body = client.get_json(&list, what, signal).await?;
-    let rows = parse_instance_rows(&body).map_err(|e| client.malformed(&list, what, e))?;
-    let Some(opening) = opening_instance(&rows) else { return Ok(false) };
-    let url = instance_metadata_url(&client.source, study, series, &opening.sop_instance_uid)
-        .map_err(|e| client.malformed("", what, e))?;
-    let body = client.get_json(&url, what, signal).await?;
-    let started = session.library.borrow().instances().iter().any(|m| m.series_instance_uid == series);
-    if started {
-        return Ok(false);
-    }
-    Ok(add_items(session, client, (study, series), (&url, what), &body, signal).await? > 0)
 }
 
 /// Adds the instances of a metadata answer (`body`, a DICOM JSON array from `url`) to the
